@@ -1,0 +1,3 @@
+from g287.interfaces.cli import main
+
+main()

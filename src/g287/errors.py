@@ -1,0 +1,81 @@
+"""The one exception tree of g287.
+
+Everything g287 raises on purpose derives from :class:`G287Error`; the CLI turns
+it into a one-line message and an exit code, the API into one JSON error shape.
+
+    G287Error
+    ├── ConfigError            bad settings or environment (exit 3)
+    ├── StoreError             the database cannot be opened or migrated (exit 3)
+    ├── NotFound               a publication, agreement, agency ... that does not exist (exit 4)
+    ├── InvalidQuery           a filter or argument that cannot be answered (exit 2)
+    └── InputError             a file g287 was given cannot be used (exit 1)
+        ├── NotAWorkbook       HTML, PDF, legacy .xls, encrypted or truncated bytes
+        ├── UnsafeWorkbook     a zip bomb or an absurdly large member
+        ├── EmptyWorkbook      no sheet, or no data rows
+        └── UnrecognizedLayout no sheet carries the expected header names
+
+Data problems found *inside* ICE's sheets are not exceptions: they become
+stored :class:`g287.read.issues.DataIssue` rows.
+"""
+
+from __future__ import annotations
+
+
+class G287Error(Exception):
+    """Base class of every error g287 raises deliberately."""
+
+    exit_code = 1
+    slug = "error"
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+
+    def __str__(self) -> str:
+        if self.source:
+            return f"{self.source}: {self.message}"
+        return self.message
+
+
+class ConfigError(G287Error):
+    exit_code = 3
+    slug = "config"
+
+
+class StoreError(G287Error):
+    exit_code = 3
+    slug = "store"
+
+
+class NotFound(G287Error):
+    exit_code = 4
+    slug = "not_found"
+
+
+class InvalidQuery(G287Error):
+    exit_code = 2
+    slug = "invalid_query"
+
+
+class InputError(G287Error):
+    """A file that cannot be imported. It is still archived, as rejected evidence."""
+
+    exit_code = 1
+    slug = "input"
+
+
+class NotAWorkbook(InputError):
+    slug = "not_a_workbook"
+
+
+class UnsafeWorkbook(InputError):
+    slug = "unsafe_workbook"
+
+
+class EmptyWorkbook(InputError):
+    slug = "empty_workbook"
+
+
+class UnrecognizedLayout(InputError):
+    slug = "unrecognized_layout"

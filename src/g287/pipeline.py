@@ -1,0 +1,289 @@
+"""Import: archive the bytes, read the list, store it, in one transaction per file.
+
+``Importer.import_bytes`` is the single path every file takes, from disk, from
+a manifest, from the fetcher, or when ``rebuild`` replays the archive. The raw
+bytes and their sighting are written to the archive *before* anything else, so
+a file that fails (or a crash) loses nothing; the database changes only in one
+transaction, so it never holds half a publication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+from g287.acquire import dating
+from g287.acquire.archive import RawArchive, Sighting, format_utc, parse_utc, sha256_hex
+from g287.acquire.naming import parse_file_name
+from g287.acquire.sources import FileToImport, discover
+from g287.config import Settings
+from g287.errors import InputError
+from g287.read.publication import ParsedList, read_list
+from g287.store import publications as store
+from g287.store.database import Database
+
+Outcome = Literal["accepted", "duplicate", "unchanged", "rejected"]
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    name: str
+    source: str
+    sha256: str
+    outcome: Outcome
+    publication_id: str | None = None
+    kind: str | None = None
+    rows: int | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "source": self.source,
+            "sha256": self.sha256,
+            "outcome": self.outcome,
+            "publication_id": self.publication_id,
+            "kind": self.kind,
+            "rows": self.rows,
+            "reason": self.reason,
+        }
+
+
+class Importer:
+    def __init__(self, db: Database, archive: RawArchive) -> None:
+        self.db = db
+        self.archive = archive
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Importer:
+        db = Database(settings.database_url)
+        db.migrate()
+        return cls(db, RawArchive(settings.archive_dir))
+
+    # -- entry points ------------------------------------------------------
+
+    def import_paths(
+        self,
+        paths: Iterable[Path],
+        *,
+        on_result: Callable[[ImportResult], None] | None = None,
+        now: datetime | None = None,
+    ) -> list[ImportResult]:
+        """Import files, folders and manifest CSVs; one bad file never stops the others."""
+        results = []
+        for item in discover(paths, now=now or datetime.now(UTC)):
+            result = self.import_file(item)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return results
+
+    def import_file(self, item: FileToImport) -> ImportResult:
+        try:
+            size = item.path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise InputError(f"{size >> 20} MB is over the {MAX_FILE_BYTES >> 20} MB limit")
+            data = item.path.read_bytes()
+        except OSError as exc:
+            return ImportResult(
+                item.name, item.source, "", "rejected", reason=f"cannot read: {exc.strerror}"
+            )
+        except InputError as exc:
+            return ImportResult(item.name, item.source, "", "rejected", reason=exc.message)
+        if item.expected_sha256 and sha256_hex(data) != item.expected_sha256:
+            return ImportResult(
+                item.name,
+                item.source,
+                sha256_hex(data),
+                "rejected",
+                reason="bytes differ from the sha256 the manifest gives",
+            )
+        return self.import_bytes(data, name=item.name, source=item.source, seen_at=item.seen_at)
+
+    def import_bytes(
+        self,
+        data: bytes,
+        *,
+        name: str,
+        source: str,
+        seen_at: datetime,
+        archive: bool = True,
+    ) -> ImportResult:
+        seen_at = parse_utc(format_utc(seen_at))  # whole seconds, UTC: what the archive keeps
+        sha = sha256_hex(data)
+        if archive:
+            self.archive.put(data, sha)
+            self.archive.record(
+                Sighting(sha, name, source, format_utc(seen_at), len(data), role="list")
+            )
+        with self.db.begin() as conn:
+            known = store.get_raw_file(conn, sha)
+        if known is not None:
+            return self._seen_again(known, sha, name, source, seen_at)
+        file_name = parse_file_name(name)
+        parsed: ParsedList | None = None
+        error: InputError | None = None
+        try:
+            parsed = read_list(
+                data,
+                kind_hint=file_name.kind,
+                reference=file_name.ice_date or dating.eastern_date(seen_at),
+            )
+        except InputError as exc:
+            error = exc
+        with self.db.begin() as conn:
+            if store.get_raw_file(conn, sha) is not None:  # another process got there first
+                return ImportResult(name, source, sha, "duplicate")
+            store.insert_raw_file(
+                conn,
+                {
+                    "sha256": sha,
+                    "size": len(data),
+                    "role": "list",
+                    "kind": parsed.kind if parsed else file_name.kind,
+                    "status": "rejected" if error else "accepted",
+                    "error_kind": error.slug if error else None,
+                    "reason": error.message if error else None,
+                    "first_name": name,
+                    "first_source": source,
+                    "first_seen": seen_at,
+                    "ice_date": file_name.ice_date,
+                    "ice_part": file_name.part_of_day,
+                    "ice_suffix": file_name.suffix or None,
+                },
+            )
+            store.add_sighting(conn, sha, name, source, seen_at)
+            if error or parsed is None:
+                return ImportResult(
+                    name, source, sha, "rejected", kind=file_name.kind, reason=str(error)
+                )
+            pid = publication_id(sha)
+            newest = max((r.signed for r in parsed.rows if r.signed), default=None)
+            when = dating.date_publication(file_name, seen_at, newest)
+            issues = list(parsed.issues)
+            if when.flag or file_name.note:
+                from g287.read.issues import DataIssue
+
+                issues.append(
+                    DataIssue("file_date", when.flag or file_name.note or "", raw_value=name)
+                )
+            store.insert_publication(
+                conn,
+                {
+                    "id": pid,
+                    "sha256": sha,
+                    "kind": parsed.kind,
+                    "label": pid,
+                    "file_name": name,
+                    "ice_date": file_name.ice_date,
+                    "part_of_day": when.part_of_day,
+                    "first_seen": seen_at,
+                    "published_date": when.published,
+                    "date_source": when.source,
+                    "date_flag": when.flag,
+                    "seq": None,
+                    "sheet_name": parsed.layout.sheet_name,
+                    "header_row": parsed.layout.header_row,
+                    "layout": parsed.layout.describe(),
+                    "row_count": len(parsed.rows),
+                    "hidden_rows": parsed.hidden_rows,
+                    "filtered": parsed.filtered,
+                    "modified": parsed.modified,
+                },
+                parsed.rows,
+                issues,
+            )
+            store.reorder(conn, parsed.kind)
+        return ImportResult(name, source, sha, "accepted", pid, parsed.kind, len(parsed.rows))
+
+    def _seen_again(
+        self, known: object, sha: str, name: str, source: str, seen_at: datetime
+    ) -> ImportResult:
+        status = getattr(known, "status", "accepted")
+        reason = getattr(known, "reason", None)
+        with self.db.begin() as conn:
+            new = store.add_sighting(conn, sha, name, source, seen_at)
+            if new and store.lower_first_seen(conn, sha, seen_at):
+                self._redate(conn, sha, seen_at)
+            pub = store.publication_by_sha(conn, sha)
+        if status == "rejected":
+            return ImportResult(
+                name, source, sha, "rejected", reason=f"{reason} (already archived)"
+            )
+        return ImportResult(
+            name,
+            source,
+            sha,
+            "duplicate" if new else "unchanged",
+            pub["id"] if pub else None,
+            pub["kind"] if pub else None,
+            pub["row_count"] if pub else None,
+        )
+
+    def _redate(self, conn: object, sha: str, seen_at: datetime) -> None:
+        from sqlalchemy import Connection, select
+
+        from g287.store.schema import sheet_rows
+
+        assert isinstance(conn, Connection)
+        pub = store.publication_by_sha(conn, sha)
+        if pub is None:
+            return
+        newest: date | None = conn.execute(
+            select(sheet_rows.c.signed)
+            .where(sheet_rows.c.publication_id == pub["id"])
+            .order_by(sheet_rows.c.signed.desc())
+            .limit(1)
+        ).scalar()
+        when = dating.date_publication(parse_file_name(pub["file_name"]), seen_at, newest)
+        store.update_publication(
+            conn,
+            pub["id"],
+            {
+                "first_seen": seen_at,
+                "published_date": when.published,
+                "date_source": when.source,
+                "date_flag": when.flag,
+                "part_of_day": when.part_of_day,
+            },
+        )
+        store.reorder(conn, pub["kind"])
+
+    # -- rebuild -------------------------------------------------------------
+
+    def rebuild(
+        self, *, on_result: Callable[[ImportResult], None] | None = None
+    ) -> list[ImportResult]:
+        """Drop every derived table and replay the archive's sightings, in order."""
+        sightings = self.archive.sightings()
+        missing = [s for s in sightings if not self.archive.has(s.sha256)]
+        if missing:
+            raise InputError(
+                f"the archive lacks the bytes of {len(missing)} file(s), e.g. {missing[0].name}",
+                source=str(self.archive.root),
+            )
+        self.db.drop_all()
+        self.db.migrate()
+        results = []
+        for s in sightings:
+            if s.role != "list":
+                continue
+            result = self.import_bytes(
+                self.archive.read(s.sha256),
+                name=s.name,
+                source=s.source,
+                seen_at=s.seen_datetime,
+                archive=False,
+            )
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return results
+
+
+def publication_id(sha256: str) -> str:
+    return "pb_" + sha256[:12]

@@ -1,0 +1,12 @@
+"""Bundled sample data: real ICE workbooks, May-July 2025 (see PROVENANCE.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SAMPLE_DIR = Path(__file__).parent
+SHEETS = SAMPLE_DIR / "sheets"
+
+
+def sheets_dir() -> Path:
+    return SHEETS

@@ -1,0 +1,112 @@
+"""The one door to the database: engine, migrations, transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from g287.errors import StoreError
+from g287.store.schema import metadata
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Database:
+    """A g287 database at ``url``; :meth:`migrate` brings its schema to the newest version."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if self.is_sqlite:
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        else:
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine: Engine = create_engine(url, **kwargs)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise StoreError(f"cannot open database {self.safe_url}: {exc}") from None
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    @property
+    def safe_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def alembic_config(self, connection: Connection | None = None) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        if connection is not None:
+            cfg.attributes["connection"] = connection
+        return cfg
+
+    def migrate(self) -> None:
+        """Create or upgrade every table to the newest migration."""
+        try:
+            with self.engine.begin() as conn:
+                cfg = self.alembic_config(conn)
+                current = MigrationContext.configure(conn).get_current_revision()
+                head = ScriptDirectory.from_config(cfg).get_current_head()
+                if current != head:
+                    command.upgrade(cfg, "head")
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"cannot migrate database {self.safe_url}: {_first_line(exc)}"
+            ) from None
+
+    def drop_all(self) -> None:
+        """Drop every g287 table and the migration marker."""
+        try:
+            with self.engine.begin() as conn:
+                metadata.drop_all(conn)
+                names = set(inspect(conn).get_table_names())
+                for name in sorted(names):
+                    if name.startswith("g287_") or name == "alembic_version":
+                        conn.execute(text(f'DROP TABLE "{name}"'))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot reset database {self.safe_url}: {_first_line(exc)}") from None
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction: committed when the block ends, rolled back if it raises."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,146 @@
+"""SQL for raw files, sightings, publications, their rows and data issues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, and_, func, insert, select, update
+
+from g287.acquire.naming import PART_RANK
+from g287.read.issues import DataIssue
+from g287.read.publication import Row
+from g287.store.bulk import bulk_insert
+from g287.store.schema import data_issues, publications, raw_files, sheet_rows, sightings
+
+
+def as_utc(value: datetime) -> datetime:
+    """Datetimes come back naive from SQLite; they are always stored as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def get_raw_file(conn: Connection, sha256: str) -> RowMapping | None:
+    return conn.execute(select(raw_files).where(raw_files.c.sha256 == sha256)).mappings().first()
+
+
+def insert_raw_file(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(insert(raw_files).values(**values))
+
+
+def add_sighting(conn: Connection, sha256: str, name: str, source: str, seen_at: datetime) -> bool:
+    exists = conn.execute(
+        select(func.count())
+        .select_from(sightings)
+        .where(
+            and_(
+                sightings.c.sha256 == sha256, sightings.c.name == name, sightings.c.source == source
+            )
+        )
+    ).scalar_one()
+    if exists:
+        return False
+    conn.execute(insert(sightings).values(sha256=sha256, name=name, source=source, seen_at=seen_at))
+    return True
+
+
+def lower_first_seen(conn: Connection, sha256: str, seen_at: datetime) -> bool:
+    """Move a file's first-seen time earlier; True when it changed."""
+    current = conn.execute(
+        select(raw_files.c.first_seen).where(raw_files.c.sha256 == sha256)
+    ).scalar_one()
+    if as_utc(current) <= seen_at:
+        return False
+    conn.execute(update(raw_files).where(raw_files.c.sha256 == sha256).values(first_seen=seen_at))
+    return True
+
+
+def insert_publication(
+    conn: Connection, values: dict[str, Any], rows: Sequence[Row], issues: Sequence[DataIssue]
+) -> None:
+    conn.execute(insert(publications).values(**values))
+    pid = values["id"]
+    row_dicts = [{"publication_id": pid, **vars(r)} for r in rows]
+    bulk_insert(conn, sheet_rows, row_dicts)
+    issue_dicts = [
+        {
+            "publication_id": pid,
+            "seq": i,
+            "row_number": issue.row_number,
+            "column_name": issue.column,
+            "raw_value": issue.raw_value,
+            "kind": issue.kind,
+            "severity": issue.severity,
+            "note": issue.note,
+        }
+        for i, issue in enumerate(issues, start=1)
+    ]
+    bulk_insert(conn, data_issues, issue_dicts)
+
+
+def update_publication(conn: Connection, pid: str, values: dict[str, Any]) -> None:
+    conn.execute(update(publications).where(publications.c.id == pid).values(**values))
+
+
+def publication_by_sha(conn: Connection, sha256: str) -> RowMapping | None:
+    return (
+        conn.execute(select(publications).where(publications.c.sha256 == sha256)).mappings().first()
+    )
+
+
+def reorder(conn: Connection, kind: str) -> None:
+    """Recompute ``seq`` and ``label`` for every publication of one kind."""
+    pubs = conn.execute(
+        select(
+            publications.c.id,
+            publications.c.sha256,
+            publications.c.file_name,
+            publications.c.published_date,
+            publications.c.part_of_day,
+            publications.c.first_seen,
+            publications.c.seq,
+            publications.c.label,
+        ).where(publications.c.kind == kind)
+    ).all()
+    ordered = sorted(
+        pubs,
+        key=lambda p: (
+            p.published_date,
+            PART_RANK.get(p.part_of_day, 2),
+            as_utc(p.first_seen),
+            p.sha256,
+        ),
+    )
+    base = [_base_label(kind, p.file_name, p.published_date.isoformat()) for p in ordered]
+    counts: dict[str, int] = {}
+    for b in base:
+        counts[b] = counts.get(b, 0) + 1
+    used: dict[str, int] = {}
+    changes = []
+    for seq, (p, b) in enumerate(zip(ordered, base, strict=True), start=1):
+        label = b
+        if counts[b] > 1:
+            used[b] = used.get(b, 0) + 1
+            label = f"{b}#{used[b]}"
+        if p.seq != seq or p.label != label:
+            changes.append({"pid": p.id, "seq": seq, "label": label})
+    for change in changes:
+        conn.execute(
+            update(publications)
+            .where(publications.c.id == change["pid"])
+            .values(seq=change["seq"], label=change["label"])
+        )
+
+
+def _base_label(kind: str, file_name: str, published: str) -> str:
+    prefix = {"participating": "part", "pending": "pend"}.get(kind, "list")
+    m = re.search(r"agenc(?:y|ies)[\s_-]*(\d{6,9}[\s_-]*(?:am|pm|mid)?)", file_name, re.IGNORECASE)
+    if m:
+        stamp = re.sub(r"[\s_-]", "", m.group(1)).lower()
+        return f"{prefix} {stamp}"
+    return f"{prefix} {published}"
+
+
+def iter_dicts(result: Iterable[Any]) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in result]

@@ -1,0 +1,102 @@
+"""Fixtures: real SQLite files and, when G287_TEST_POSTGRES_URL is set, real PostgreSQL.
+
+Every test that takes ``db_url`` (directly or through ``settings``/``importer``)
+runs once per backend. On PostgreSQL each test gets its own schema, dropped
+afterwards, so tests never see each other's tables.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from g287.config import Settings, normalize_database_url
+from g287.pipeline import Importer
+from g287.sample import sheets_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHEETS = sheets_dir()
+POSTGRES_URL = os.environ.get("G287_TEST_POSTGRES_URL")
+
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+def _postgres_schema_url(schema: str) -> str:
+    assert POSTGRES_URL
+    base = normalize_database_url(POSTGRES_URL)
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+def make_db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'g287.sqlite'}"
+        return
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(normalize_database_url(POSTGRES_URL or ""))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _postgres_schema_url(schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from make_db_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str) -> Settings:
+    return Settings.from_env({}, data_dir=tmp_path / "data", database_url=db_url)
+
+
+@pytest.fixture
+def importer(settings: Settings) -> Iterator[Importer]:
+    imp = Importer.from_settings(settings)
+    yield imp
+    imp.db.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def shared_history(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Importer]:
+    """All 46 bundled real workbooks, imported once per backend; read-only for tests."""
+    tmp = tmp_path_factory.mktemp(f"shared-{request.param}")
+    gen = make_db_url(request.param, tmp)
+    url = next(gen)
+    settings = Settings.from_env({}, data_dir=tmp / "data", database_url=url)
+    imp = Importer.from_settings(settings)
+    results = imp.import_paths([SHEETS])
+    assert all(r.outcome == "accepted" for r in results), [
+        r for r in results if r.outcome != "accepted"
+    ]
+    yield imp
+    imp.db.dispose()
+    for _ in gen:
+        pass
+
+
+def dump_database(imp: Importer) -> dict[str, list[tuple[Any, ...]]]:
+    """Every g287 table's rows, in primary-key order: for 'nothing changed' assertions."""
+    from sqlalchemy import select
+
+    from g287.store.schema import TABLES
+
+    out = {}
+    with imp.db.connect() as conn:
+        for table in TABLES:
+            keys = list(table.primary_key.columns) or list(table.columns)
+            out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*keys))]
+    return out

@@ -1,0 +1,200 @@
+"""The reader on hand-made workbooks covering each layout quirk, and on real ones."""
+
+from datetime import date
+
+import pytest
+
+from g287.errors import EmptyWorkbook, UnrecognizedLayout
+from g287.read.publication import read_list
+from tests.conftest import SHEETS
+from tests.workbooks import PARTICIPATING, PENDING, SAFELINK, build
+
+ROWS = [
+    [
+        "ALABAMA",
+        "Colbert County Sheriff's Office",
+        "County",
+        "Colbert County",
+        "Task Force Model",
+        date(2025, 7, 2),
+        "link pending",
+        None,
+    ],
+    [
+        "FLORIDA",
+        "Tampa Police Department",
+        "Municipality",
+        "#N/A",
+        "Task Force Model",
+        date(2025, 4, 10),
+        "link",
+        None,
+    ],
+    [
+        "VIRGINIA",
+        "Campbell County Sheriff's Office",
+        "County",
+        "Campbell County ",
+        "Task Force Model ",
+        "05/082025",
+        "link pending ",
+        None,
+    ],
+    [
+        "UTAHJ",
+        "Weber County Sheriff's Office",
+        "County ",
+        "Weber County",
+        "Warrant Service Officer",
+        date(5025, 3, 1),
+        "link",
+        "link",
+    ],
+]
+LINKS = {
+    (1, "MOA"): "https://www.ice.gov/doclib/287gMOA/TampaPD_TFM_MOA_04102025.pdf",
+    (3, "MOA"): SAFELINK.format(name="WeberCoSO_WSO_MOA.pdf"),
+    (3, "ADDENDUM"): SAFELINK.format(name="WeberCoSO_WSO_Addendum.pdf"),
+}
+
+
+def read(path, **kw):
+    return read_list(path.read_bytes(), reference=date(2025, 7, 8), **kw)
+
+
+def test_every_quirk_of_a_participating_list(tmp_path):
+    parsed = read(build(tmp_path / "p.xlsx", ROWS, links=LINKS, blank_formatted_rows=40))
+    assert parsed.kind == "participating"
+    assert [r.row_number for r in parsed.rows] == [2, 3, 4, 5]
+    tampa, campbell, weber = parsed.rows[1], parsed.rows[2], parsed.rows[3]
+    assert (tampa.county_raw, tampa.county) == ("#N/A", None)
+    assert tampa.moa_url == "https://www.ice.gov/doclib/287gMOA/TampaPD_TFM_MOA_04102025.pdf"
+    assert (campbell.signed_raw, campbell.signed, campbell.moa_status) == (
+        "05/082025",
+        date(2025, 5, 8),
+        "pending",
+    )
+    assert (campbell.county_raw, campbell.county, campbell.model) == (
+        "Campbell County ",
+        "Campbell County",
+        "TFM",
+    )
+    assert (weber.state_raw, weber.state) == ("UTAHJ", "UT")
+    assert (weber.signed_raw, weber.signed) == ("5025-03-01", None)
+    assert weber.moa_url == "https://www.ice.gov/doclib/287gMOA/WeberCoSO_WSO_MOA.pdf"
+    assert weber.addendum_url == "https://www.ice.gov/doclib/287gMOA/WeberCoSO_WSO_Addendum.pdf"
+    kinds = {(i.row_number, i.column, i.kind) for i in parsed.issues}
+    assert (3, "COUNTY", "error_cell") in kinds
+    assert (4, "SIGNED", "malformed_date") in kinds
+    assert (5, "SIGNED", "impossible_date") in kinds
+    assert (5, "STATE", "state_snapped") in kinds
+    assert (5, "MOA", "safelink_unwrapped") in kinds
+    impossible = next(i for i in parsed.issues if i.kind == "impossible_date")
+    assert impossible.raw_value == "5025-03-01"
+    for issue in parsed.issues:
+        assert "safelinks" not in (issue.raw_value or "") + issue.note
+
+
+def test_columns_are_found_by_name_in_any_order_with_extras(tmp_path):
+    headers = [
+        "SIGNED",
+        "MOA",
+        "NOTES",
+        "LAW ENFORCEMENT AGENCY",
+        "STATE",
+        "SUPPORT TYPE",
+        "COUNTY",
+        "TYPE",
+    ]
+    order = [5, 6, None, 1, 0, 4, 3, 2]
+    rows = [[(r[i] if i is not None else "a note") for i in order] for r in ROWS[:2]]
+    parsed = read(build(tmp_path / "p.xlsx", rows, headers=headers, header_row=3))
+    assert parsed.layout.header_row == 3
+    assert [r.agency for r in parsed.rows] == [
+        "Colbert County Sheriff's Office",
+        "Tampa Police Department",
+    ]
+    assert parsed.rows[0].extra == '{"NOTES": "a note"}'
+    assert "extra_column" in {i.kind for i in parsed.issues}
+    assert not any(i.kind == "missing_column" for i in parsed.issues)  # ADDENDUM is optional
+
+
+def test_missing_addendum_is_not_a_problem_but_missing_signed_is(tmp_path):
+    parsed = read(build(tmp_path / "p.xlsx", [r[:7] for r in ROWS], headers=PARTICIPATING[:7]))
+    assert not any(i.kind == "missing_column" for i in parsed.issues)
+    assert all(r.addendum_status is None for r in parsed.rows)
+    no_signed = [PARTICIPATING[i] for i in (0, 1, 2, 3, 4, 6)]
+    parsed = read(
+        build(
+            tmp_path / "q.xlsx",
+            [[r[i] for i in (0, 1, 2, 3, 4, 6)] for r in ROWS],
+            headers=no_signed,
+        ),
+        kind_hint="participating",
+    )
+    assert {"kind_mismatch", "missing_column"} <= {i.kind for i in parsed.issues}
+
+
+def test_hidden_rows_are_data_and_counted(tmp_path):
+    parsed = read(build(tmp_path / "p.xlsx", ROWS, hidden=[0, 2], autofilter=True))
+    assert len(parsed.rows) == 4
+    assert [r.hidden for r in parsed.rows] == [True, False, True, False]
+    assert parsed.hidden_rows == 2 and parsed.filtered
+    note = next(i for i in parsed.issues if i.kind == "hidden_rows")
+    assert "2 of 4" in note.note and "saved filter" in note.note
+
+
+def test_pending_list(tmp_path):
+    rows = [
+        [
+            "WYOMING",
+            "Laramie County Sheriff\u2019s Office",
+            "County",
+            "Laramie County",
+            "Task Force Model",
+        ],
+        ["AlABAMA", "Marion County Sheriff's Office", "Municipal", "", "Jail Enforcement Model"],
+    ]
+    parsed = read(build(tmp_path / "pendingAgencies06102025am.xlsx", rows, headers=PENDING))
+    assert parsed.kind == "pending"
+    assert [r.agency for r in parsed.rows] == [
+        "Laramie County Sheriff's Office",
+        "Marion County Sheriff's Office",
+    ]
+    assert [r.state for r in parsed.rows] == ["WY", "AL"]
+    assert parsed.rows[1].type == "Municipality"
+    assert parsed.rows[0].signed is None and parsed.rows[0].moa_status is None
+
+
+def test_no_expected_headers(tmp_path):
+    path = build(tmp_path / "x.xlsx", [["a", "b"]], headers=["NAME", "VALUE"])
+    with pytest.raises(UnrecognizedLayout, match="STATE and LAW ENFORCEMENT AGENCY"):
+        read(path)
+
+
+def test_header_without_rows(tmp_path):
+    with pytest.raises(EmptyWorkbook, match="no data rows"):
+        read(build(tmp_path / "x.xlsx", [], blank_formatted_rows=20))
+
+
+def test_real_list_with_a_saved_filter_counts_hidden_rows():
+    data = (SHEETS / "sheets_20250621_151520" / "participatingAgencies06202025am.xlsx").read_bytes()
+    parsed = read_list(data)
+    assert len(parsed.rows) == 719
+    assert parsed.hidden_rows == 371
+    visible_models = {r.model for r in parsed.rows if not r.hidden}
+    assert visible_models == {"TFM"}
+
+
+def test_real_link_addendum_cells_carry_no_hyperlink():
+    data = (SHEETS / "sheets_20250519_024330" / "participatingAgencies05162025am.xlsx").read_bytes()
+    parsed = read_list(data)
+    rich = [r for r in parsed.rows if r.moa_raw and "addendum" in r.moa_raw]
+    assert len(rich) == 3
+    assert {r.agency for r in rich} == {
+        "Aransas County Sheriff's Office",
+        "Montgomery County Sheriff's Office",
+        "Nueces County Sheriff's Office",
+    }
+    assert all(r.moa_status == "unlinked_text" and r.moa_url is None for r in rich)
+    assert rich[0].moa_raw == "link\xa0|\xa0addendum"
