@@ -123,9 +123,9 @@ def test_bad_file_is_one_line_rejected_and_archived(make, reason, settings, tmp_
     assert errors[0].startswith(f"Error: {bad.resolve()}: ")
     assert reason in errors[0]
     after = dump_database(imp)
-    assert after["publications"] == before["publications"]
-    assert after["sheet_rows"] == before["sheet_rows"]
-    assert after["data_issues"] == before["data_issues"]
+    for table in after:
+        if table not in ("raw_files", "sightings"):
+            assert after[table] == before[table], table
     (rejected,) = [f for f in after["raw_files"] if f not in before["raw_files"]]
     assert rejected[4] == "rejected"
     assert imp.archive.read(rejected[0]) == bad.read_bytes()

@@ -83,15 +83,15 @@ def test_every_quirk_of_a_participating_list(tmp_path):
     assert (weber.signed_raw, weber.signed) == ("5025-03-01", None)
     assert weber.moa_url == "https://www.ice.gov/doclib/287gMOA/WeberCoSO_WSO_MOA.pdf"
     assert weber.addendum_url == "https://www.ice.gov/doclib/287gMOA/WeberCoSO_WSO_Addendum.pdf"
-    kinds = {(i.row_number, i.column, i.kind) for i in parsed.issues}
+    kinds = {(i.row_number, i.column, i.kind) for i in parsed.all_issues()}
     assert (3, "COUNTY", "error_cell") in kinds
     assert (4, "SIGNED", "malformed_date") in kinds
     assert (5, "SIGNED", "impossible_date") in kinds
     assert (5, "STATE", "state_snapped") in kinds
     assert (5, "MOA", "safelink_unwrapped") in kinds
-    impossible = next(i for i in parsed.issues if i.kind == "impossible_date")
+    impossible = next(i for i in parsed.all_issues() if i.kind == "impossible_date")
     assert impossible.raw_value == "5025-03-01"
-    for issue in parsed.issues:
+    for issue in parsed.all_issues():
         assert "safelinks" not in (issue.raw_value or "") + issue.note
 
 
@@ -115,13 +115,13 @@ def test_columns_are_found_by_name_in_any_order_with_extras(tmp_path):
         "Tampa Police Department",
     ]
     assert parsed.rows[0].extra == '{"NOTES": "a note"}'
-    assert "extra_column" in {i.kind for i in parsed.issues}
-    assert not any(i.kind == "missing_column" for i in parsed.issues)  # ADDENDUM is optional
+    assert "extra_column" in {i.kind for i in parsed.all_issues()}
+    assert not any(i.kind == "missing_column" for i in parsed.all_issues())  # ADDENDUM is optional
 
 
 def test_missing_addendum_is_not_a_problem_but_missing_signed_is(tmp_path):
     parsed = read(build(tmp_path / "p.xlsx", [r[:7] for r in ROWS], headers=PARTICIPATING[:7]))
-    assert not any(i.kind == "missing_column" for i in parsed.issues)
+    assert not any(i.kind == "missing_column" for i in parsed.all_issues())
     assert all(r.addendum_status is None for r in parsed.rows)
     no_signed = [PARTICIPATING[i] for i in (0, 1, 2, 3, 4, 6)]
     parsed = read(
@@ -132,7 +132,7 @@ def test_missing_addendum_is_not_a_problem_but_missing_signed_is(tmp_path):
         ),
         kind_hint="participating",
     )
-    assert {"kind_mismatch", "missing_column"} <= {i.kind for i in parsed.issues}
+    assert {"kind_mismatch", "missing_column"} <= {i.kind for i in parsed.all_issues()}
 
 
 def test_hidden_rows_are_data_and_counted(tmp_path):
@@ -140,7 +140,7 @@ def test_hidden_rows_are_data_and_counted(tmp_path):
     assert len(parsed.rows) == 4
     assert [r.hidden for r in parsed.rows] == [True, False, True, False]
     assert parsed.hidden_rows == 2 and parsed.filtered
-    note = next(i for i in parsed.issues if i.kind == "hidden_rows")
+    note = next(i for i in parsed.all_issues() if i.kind == "hidden_rows")
     assert "2 of 4" in note.note and "saved filter" in note.note
 
 
@@ -198,3 +198,22 @@ def test_real_link_addendum_cells_carry_no_hyperlink():
     }
     assert all(r.moa_status == "unlinked_text" and r.moa_url is None for r in rich)
     assert rich[0].moa_raw == "link\xa0|\xa0addendum"
+
+
+def test_a_signing_date_long_after_the_list_is_impossible_but_kept_raw(tmp_path):
+    rows = [[*ROWS[0][:5], date(2031, 5, 31), "link pending", None]]
+    parsed = read(build(tmp_path / "p.xlsx", rows))
+    (row,) = parsed.rows
+    assert (row.signed_raw, row.signed) == ("2031-05-31", None)
+    assert [i.kind for i in row.issues] == ["impossible_date"]
+    # the same cells in a list dated after it are fine, and are another row content
+    later = read_list(build(tmp_path / "q.xlsx", rows).read_bytes(), reference=date(2031, 6, 1))
+    assert later.rows[0].signed == date(2031, 5, 31)
+    assert later.rows[0].content_id != row.content_id
+
+
+def test_identical_rows_share_one_content_and_are_flagged_as_duplicates(tmp_path):
+    parsed = read(build(tmp_path / "p.xlsx", [ROWS[0], ROWS[1], ROWS[0]]))
+    assert parsed.rows[0].content_id == parsed.rows[2].content_id != parsed.rows[1].content_id
+    dup = [i for i in parsed.issues if i.kind == "duplicate_row"]
+    assert [(i.row_number, i.note) for i in dup] == [(4, "identical to row 2")]

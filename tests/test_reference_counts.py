@@ -56,16 +56,21 @@ def test_no_raw_safelink_is_stored(shared_history):
 
     with shared_history.db.connect() as conn:
         for table, column in [
-            ("sheet_rows", "moa_url"),
-            ("sheet_rows", "addendum_url"),
-            ("data_issues", "raw_value"),
-            ("data_issues", "note"),
+            ("row_contents", "moa_url"),
+            ("row_contents", "addendum_url"),
+            ("content_issues", "raw_value"),
+            ("content_issues", "note"),
+            ("publication_issues", "raw_value"),
+            ("publication_issues", "note"),
         ]:
             n = conn.execute(
                 text(f"select count(*) from {table} where {column} like '%safelinks%'")
             ).scalar()
             assert n == 0, (table, column)
         linked = conn.execute(
-            text("select count(*) from sheet_rows where addendum_status='linked'")
+            text(
+                "select count(*) from publication_rows p join row_contents c on c.id = p.content_id"
+                " where c.addendum_status = 'linked'"
+            )
         ).scalar()
         assert linked == 16 + 4 * 39  # every ADDENDUM link (all safelinks in ICE's files)

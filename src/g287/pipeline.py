@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
+
+from sqlalchemy import Connection
 
 from g287.acquire import dating
 from g287.acquire.archive import RawArchive, Sighting, format_utc, parse_utc, sha256_hex
@@ -21,6 +23,7 @@ from g287.acquire.naming import parse_file_name
 from g287.acquire.sources import FileToImport, discover
 from g287.config import Settings
 from g287.errors import InputError
+from g287.read.issues import DataIssue
 from g287.read.publication import ParsedList, read_list
 from g287.store import publications as store
 from g287.store.database import Database
@@ -162,12 +165,10 @@ class Importer:
                     name, source, sha, "rejected", kind=file_name.kind, reason=str(error)
                 )
             pid = publication_id(sha)
-            newest = max((r.signed for r in parsed.rows if r.signed), default=None)
+            newest = max((r.content.signed for r in parsed.rows if r.content.signed), default=None)
             when = dating.date_publication(file_name, seen_at, newest)
             issues = list(parsed.issues)
             if when.flag or file_name.note:
-                from g287.read.issues import DataIssue
-
                 issues.append(
                     DataIssue("file_date", when.flag or file_name.note or "", raw_value=name)
                 )
@@ -224,21 +225,11 @@ class Importer:
             pub["row_count"] if pub else None,
         )
 
-    def _redate(self, conn: object, sha: str, seen_at: datetime) -> None:
-        from sqlalchemy import Connection, select
-
-        from g287.store.schema import sheet_rows
-
-        assert isinstance(conn, Connection)
+    def _redate(self, conn: Connection, sha: str, seen_at: datetime) -> None:
         pub = store.publication_by_sha(conn, sha)
         if pub is None:
             return
-        newest: date | None = conn.execute(
-            select(sheet_rows.c.signed)
-            .where(sheet_rows.c.publication_id == pub["id"])
-            .order_by(sheet_rows.c.signed.desc())
-            .limit(1)
-        ).scalar()
+        newest = store.newest_signed(conn, pub["id"])
         when = dating.date_publication(parse_file_name(pub["file_name"]), seen_at, newest)
         store.update_publication(
             conn,

@@ -7,11 +7,23 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select, union_all
 
 from g287.errors import InvalidQuery, NotFound
 from g287.read.issues import ISSUE_KINDS, SEVERITY_RANK
-from g287.store.schema import data_issues, publications, raw_files, sheet_rows
+from g287.store.schema import (
+    content_issues,
+    publication_issues,
+    publications,
+    raw_files,
+    row_contents,
+)
+from g287.store.schema import publication_rows as placed_rows
+
+PLACED = placed_rows.join(row_contents, row_contents.c.id == placed_rows.c.content_id)
+PLACED_ISSUES = placed_rows.join(
+    content_issues, content_issues.c.content_id == placed_rows.c.content_id
+)
 
 KINDS = ("participating", "pending")
 
@@ -79,48 +91,48 @@ def list_publications(conn: Connection, kind: str | None = None) -> list[dict[st
     by_model: dict[str, dict[str, int]] = defaultdict(dict)
     by_type: dict[str, dict[str, int]] = defaultdict(dict)
     moa: dict[str, dict[str, int]] = defaultdict(dict)
-    for pid, model, n in conn.execute(
-        select(sheet_rows.c.publication_id, sheet_rows.c.model, func.count()).group_by(
-            sheet_rows.c.publication_id, sheet_rows.c.model
+    pid_col = placed_rows.c.publication_id
+    for pid, model, typ, status, n in conn.execute(
+        select(
+            pid_col,
+            row_contents.c.model,
+            row_contents.c.type,
+            row_contents.c.moa_status,
+            func.count(),
         )
+        .select_from(PLACED)
+        .group_by(pid_col, row_contents.c.model, row_contents.c.type, row_contents.c.moa_status)
     ):
-        by_model[pid][model or "unknown"] = n
-    for pid, typ, n in conn.execute(
-        select(sheet_rows.c.publication_id, sheet_rows.c.type, func.count()).group_by(
-            sheet_rows.c.publication_id, sheet_rows.c.type
+        model_key, type_key = model or "unknown", typ or "blank"
+        by_model[pid][model_key] = by_model[pid].get(model_key, 0) + n
+        by_type[pid][type_key] = by_type[pid].get(type_key, 0) + n
+        if status is not None:
+            moa[pid][status] = moa[pid].get(status, 0) + n
+    states: dict[str, int] = {}
+    signed: dict[str, tuple[Any, Any]] = {}
+    for pid, n_states, lo, hi in conn.execute(
+        select(
+            pid_col,
+            func.count(func.distinct(row_contents.c.state)),
+            func.min(row_contents.c.signed),
+            func.max(row_contents.c.signed),
         )
+        .select_from(PLACED)
+        .group_by(pid_col)
     ):
-        by_type[pid][typ or "blank"] = n
-    for pid, status, n in conn.execute(
-        select(sheet_rows.c.publication_id, sheet_rows.c.moa_status, func.count())
-        .where(sheet_rows.c.moa_status.is_not(None))
-        .group_by(sheet_rows.c.publication_id, sheet_rows.c.moa_status)
-    ):
-        moa[pid][status] = n
-    states: dict[str, int] = dict(
-        conn.execute(
-            select(
-                sheet_rows.c.publication_id, func.count(func.distinct(sheet_rows.c.state))
-            ).group_by(sheet_rows.c.publication_id)
-        ).all()
-    )
-    signed = {
-        pid: (lo, hi)
-        for pid, lo, hi in conn.execute(
-            select(
-                sheet_rows.c.publication_id,
-                func.min(sheet_rows.c.signed),
-                func.max(sheet_rows.c.signed),
-            ).group_by(sheet_rows.c.publication_id)
-        )
-    }
+        states[pid] = n_states
+        signed[pid] = (lo, hi)
     issues: dict[str, dict[str, int]] = defaultdict(dict)
-    for pid, severity, n in conn.execute(
-        select(data_issues.c.publication_id, data_issues.c.severity, func.count()).group_by(
-            data_issues.c.publication_id, data_issues.c.severity
-        )
+    for query in (
+        select(pid_col, content_issues.c.severity, func.count())
+        .select_from(PLACED_ISSUES)
+        .group_by(pid_col, content_issues.c.severity),
+        select(
+            publication_issues.c.publication_id, publication_issues.c.severity, func.count()
+        ).group_by(publication_issues.c.publication_id, publication_issues.c.severity),
     ):
-        issues[pid][severity] = n
+        for pid, severity, n in conn.execute(query):
+            issues[pid][severity] = issues[pid].get(severity, 0) + n
     for p in pubs:
         pid = p["id"]
         p["by_model"] = dict(sorted(by_model[pid].items()))
@@ -144,23 +156,58 @@ def publication_rows(
     hidden: bool | None = None,
     limit: int | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One publication and its rows: placement (row number, hidden) plus content fields."""
     pub = resolve_publication(conn, ref)
     q = (
-        select(sheet_rows)
-        .where(sheet_rows.c.publication_id == pub["id"])
-        .order_by(sheet_rows.c.row_number)
+        select(
+            placed_rows.c.row_number,
+            placed_rows.c.hidden,
+            placed_rows.c.content_id,
+            *[c for c in row_contents.c if c.name != "id"],
+        )
+        .select_from(PLACED)
+        .where(placed_rows.c.publication_id == pub["id"])
+        .order_by(placed_rows.c.row_number)
     )
     if state:
-        q = q.where(sheet_rows.c.state == state.upper())
+        q = q.where(row_contents.c.state == state.upper())
     if model:
-        q = q.where(sheet_rows.c.model == model.upper())
+        q = q.where(row_contents.c.model == model.upper())
     if text:
-        q = q.where(func.lower(sheet_rows.c.agency).contains(text.lower()))
+        q = q.where(func.lower(row_contents.c.agency).contains(text.lower()))
     if hidden is not None:
-        q = q.where(sheet_rows.c.hidden == hidden)
+        q = q.where(placed_rows.c.hidden == hidden)
     if limit:
         q = q.limit(limit)
     return pub, [_jsonable(r) for r in conn.execute(q).mappings()]
+
+
+def _issue_selects(publication_id: str | None) -> list[Any]:
+    """Issues as (publication, row, column, raw value, kind, severity, note), both sources."""
+    placed = select(
+        placed_rows.c.publication_id.label("publication_id"),
+        placed_rows.c.row_number.label("row_number"),
+        content_issues.c.column_name.label("column"),
+        content_issues.c.raw_value.label("raw_value"),
+        content_issues.c.kind.label("kind"),
+        content_issues.c.severity.label("severity"),
+        content_issues.c.note.label("note"),
+        content_issues.c.seq.label("seq"),
+    ).select_from(PLACED_ISSUES)
+    listed = select(
+        publication_issues.c.publication_id.label("publication_id"),
+        publication_issues.c.row_number.label("row_number"),
+        publication_issues.c.column_name.label("column"),
+        publication_issues.c.raw_value.label("raw_value"),
+        publication_issues.c.kind.label("kind"),
+        publication_issues.c.severity.label("severity"),
+        publication_issues.c.note.label("note"),
+        (publication_issues.c.seq + 1000).label("seq"),
+    )
+    if publication_id:
+        placed = placed.where(placed_rows.c.publication_id == publication_id)
+        listed = listed.where(publication_issues.c.publication_id == publication_id)
+    return [placed, listed]
 
 
 def list_issues(
@@ -171,44 +218,43 @@ def list_issues(
     severity: str = "warning",
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
+    """Data problems, by publication (in order), Excel row and column."""
     if severity not in SEVERITY_RANK:
         raise InvalidQuery("severity must be one of info, warning, error")
     if kind is not None and kind not in ISSUE_KINDS:
         raise InvalidQuery(f"unknown issue kind {kind!r}; known: {', '.join(sorted(ISSUE_KINDS))}")
     allowed = [s for s, rank in SEVERITY_RANK.items() if rank >= SEVERITY_RANK[severity]]
+    pid = resolve_publication(conn, publication)["id"] if publication else None
+    both = union_all(*_issue_selects(pid)).subquery()
     q = (
         select(
             publications.c.label.label("publication"),
-            data_issues.c.publication_id,
-            data_issues.c.row_number,
-            data_issues.c.column_name.label("column"),
-            data_issues.c.raw_value,
-            data_issues.c.kind,
-            data_issues.c.severity,
-            data_issues.c.note,
+            both.c.publication_id,
+            both.c.row_number,
+            both.c.column,
+            both.c.raw_value,
+            both.c.kind,
+            both.c.severity,
+            both.c.note,
         )
-        .join(publications, publications.c.id == data_issues.c.publication_id)
-        .order_by(publications.c.kind, publications.c.seq, data_issues.c.seq)
+        .join(publications, publications.c.id == both.c.publication_id)
+        .order_by(publications.c.kind, publications.c.seq, both.c.row_number, both.c.seq)
     )
-    if kind:
-        q = q.where(data_issues.c.kind == kind)
-    else:
-        q = q.where(data_issues.c.severity.in_(allowed))
-    if publication:
-        q = q.where(data_issues.c.publication_id == resolve_publication(conn, publication)["id"])
+    q = q.where(both.c.kind == kind) if kind else q.where(both.c.severity.in_(allowed))
     if limit:
         q = q.limit(limit)
     return [_jsonable(r) for r in conn.execute(q).mappings()]
 
 
 def issue_summary(conn: Connection, *, publication: str | None = None) -> list[dict[str, Any]]:
+    """Issue counts by kind (occurrences in lists, and how many lists)."""
+    pid = resolve_publication(conn, publication)["id"] if publication else None
+    both = union_all(*_issue_selects(pid)).subquery()
     q = select(
-        data_issues.c.kind,
+        both.c.kind,
         func.count().label("count"),
-        func.count(func.distinct(data_issues.c.publication_id)).label("publications"),
-    ).group_by(data_issues.c.kind)
-    if publication:
-        q = q.where(data_issues.c.publication_id == resolve_publication(conn, publication)["id"])
+        func.count(func.distinct(both.c.publication_id)).label("publications"),
+    ).group_by(both.c.kind)
     out = []
     for kind, count, pubs in conn.execute(q):
         meta = ISSUE_KINDS[kind]
@@ -251,6 +297,12 @@ def counts(conn: Connection) -> dict[str, int]:
         "publications": n(publications),
         "participating": n(publications, publications.c.kind == "participating"),
         "pending": n(publications, publications.c.kind == "pending"),
-        "rows": n(sheet_rows),
-        "issues": n(data_issues),
+        "rows": n(placed_rows),
+        "distinct_rows": n(row_contents),
+        "issues": n(
+            content_issues.join(
+                placed_rows, placed_rows.c.content_id == content_issues.c.content_id
+            )
+        )
+        + n(publication_issues),
     }

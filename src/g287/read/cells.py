@@ -291,21 +291,23 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def signed_bounds(reference: date) -> tuple[date, date]:
-    """Signing dates outside these bounds cannot be right for a list seen on ``reference``."""
-    return EARLIEST_SIGNED, reference + SIGNED_SLACK
+LATEST_SIGNED = date(2099, 12, 31)
 
 
 SignedKind = Literal["date", "serial", "text", "blank", "error"]
 
 
 @memoized
-def normalize_signed(cell: RawCell, reference: date) -> tuple[date | None, SignedKind, Found]:
-    """Read SIGNED: a date cell, an Excel serial, or text, parsing only what is unambiguous."""
+def normalize_signed(cell: RawCell) -> tuple[date | None, SignedKind, Found]:
+    """Read SIGNED: a date cell, an Excel serial, or text, parsing only what is unambiguous.
+
+    Dates before 287(g) existed or after 2099 are impossible here; a date too far
+    after the list's own date is caught by the reader, which knows that date.
+    """
     if cell.error:
         return None, "error", [("error_cell", f"SIGNED is the Excel error {cell.error}")]
     value = cell.value
-    low, high = signed_bounds(reference)
+    low, high = EARLIEST_SIGNED, LATEST_SIGNED
 
     def check(
         d: date | None, kind: SignedKind, found: Found

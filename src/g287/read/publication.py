@@ -8,10 +8,12 @@ Each row keeps ICE's raw cell text next to the normalized value.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, fields, replace
 from datetime import date
+from typing import Any
 
 from g287.acquire.naming import Kind
 from g287.errors import EmptyWorkbook, UnrecognizedLayout
@@ -19,6 +21,8 @@ from g287.read import cells
 from g287.read.cells import RawCell
 from g287.read.issues import DataIssue
 from g287.read.xlsx import Sheet, Workbook, read_workbook
+
+__all__ = ["CellIssue", "Layout", "ParsedList", "Row", "RowContent", "read_list"]
 
 # canonical column -> accepted header spellings (upper-case, squished)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -62,22 +66,24 @@ _LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
 HEADER_SCAN_ROWS = 30
 
 
-@dataclass
-class Row:
-    """One data row of a published list, raw and normalized side by side."""
+@dataclass(frozen=True, slots=True)
+class RowContent:
+    """What ICE printed in one row, raw and normalized side by side.
 
-    row_number: int
-    hidden: bool
+    Identical rows in different lists share one content (and one id), so a
+    history of hundreds of lists stores each distinct row once.
+    """
+
     state_raw: str
     state: str | None
     agency_raw: str
     agency: str | None
-    type_raw: str | None
-    type: str | None
-    county_raw: str | None
-    county: str | None
-    support_raw: str | None
-    model: str | None
+    type_raw: str | None = None
+    type: str | None = None
+    county_raw: str | None = None
+    county: str | None = None
+    support_raw: str | None = None
+    model: str | None = None
     signed_raw: str | None = None
     signed_kind: str | None = None
     signed: date | None = None
@@ -88,6 +94,38 @@ class Row:
     addendum_status: str | None = None
     addendum_url: str | None = None
     extra: str | None = None  # JSON object of unknown columns
+
+    def content_id(self) -> str:
+        """A stable hash of every field: the row content's identity."""
+        text = "\x1f".join("" if v is None else repr(v) for v in astuple(self))
+        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+    def as_dict(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class CellIssue:
+    """A data problem in one cell of a row content (the row number comes from its placement)."""
+
+    kind: str
+    note: str
+    column: str | None
+    raw_value: str | None
+
+
+@dataclass(slots=True)
+class Row:
+    """One placed row of one list: its Excel row number, visibility, and content."""
+
+    row_number: int
+    hidden: bool
+    content: RowContent
+    content_id: str
+    issues: tuple[CellIssue, ...] = ()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.content, name)
 
 
 @dataclass
@@ -113,6 +151,15 @@ class ParsedList:
     modified: str | None = None
     hidden_rows: int = 0
     filtered: bool = False
+
+    def all_issues(self) -> list[DataIssue]:
+        """Every issue: each row's cell issues at its row number, then the list's own."""
+        placed = [
+            DataIssue(i.kind, i.note, row.row_number, i.column, i.raw_value)
+            for row in self.rows
+            for i in row.issues
+        ]
+        return placed + self.issues
 
 
 def _header_key(value: object) -> str:
@@ -178,32 +225,26 @@ def parse_workbook(book: Workbook, *, kind_hint: Kind, reference: date) -> Parse
             DataIssue("extra_column", f"unknown column {name!r} kept as extra", column=name)
         )
 
+    reader = _RowReader(sheet, layout, reference)
     rows: list[Row] = []
-    seen: dict[tuple[object, ...], int] = {}
-    cols = layout.columns
+    seen: dict[str, int] = {}
     for r in range(layout.header_row + 1, sheet.row_count + 1):
-        row, found = _read_row(sheet, r, cols, layout.extra, reference)
+        row = reader.read(r)
         if row is None:
             continue
         rows.append(row)
-        issues.extend(found)
-        key = (
-            row.state,
-            row.agency and row.agency.upper(),
-            row.type,
-            row.county,
-            row.model,
-            row.signed,
-            row.signed_raw,
-            row.moa_status,
-            row.moa_url,
-        )
-        if key in seen:
+        if row.content_id in seen:
             issues.append(
-                DataIssue("duplicate_row", f"same as row {seen[key]}", r, None, row.agency_raw)
+                DataIssue(
+                    "duplicate_row",
+                    f"identical to row {seen[row.content_id]}",
+                    r,
+                    None,
+                    row.content.agency_raw,
+                )
             )
         else:
-            seen[key] = r
+            seen[row.content_id] = r
     if not rows:
         raise EmptyWorkbook(f"sheet {layout.sheet_name!r} has a header but no data rows")
     hidden = sum(1 for row in rows if row.hidden)
@@ -219,81 +260,113 @@ def parse_workbook(book: Workbook, *, kind_hint: Kind, reference: date) -> Parse
     return ParsedList(kind, layout, rows, issues, book.modified, hidden, sheet.filtered)
 
 
-def _read_row(
-    sheet: Sheet,
-    r: int,
-    cols: dict[str, int],
-    extra_cols: dict[str, int],
-    reference: date,
-) -> tuple[Row | None, list[DataIssue]]:
-    def cell(name: str) -> RawCell | None:
-        return sheet.cell(r, cols[name]) if name in cols else None
+# Row contents are cached across lists on the raw cells: ICE's lists repeat the same
+# rows publication after publication, so a history reads each distinct row once.
+_CONTENT_CACHE: dict[tuple[Any, ...], tuple[RowContent, str, tuple[CellIssue, ...]]] = {}
+_CACHE_LIMIT = 500_000
 
-    present = {name: cell(name) for name in HEADERS}
-    links = {
-        name: sheet.hyperlinks.get((r, cols[name])) for name in ("moa", "addendum") if name in cols
-    }
-    if all(c is None or c.is_blank for c in present.values()) and not any(links.values()):
-        return None, []  # a blank (possibly formatted) row
-    issues: list[DataIssue] = []
 
-    def note(column: str, found: cells.Found, raw: RawCell | None) -> None:
+class _RowReader:
+    def __init__(self, sheet: Sheet, layout: Layout, reference: date) -> None:
+        self.sheet = sheet
+        self.columns = [(name, layout.columns[name]) for name in HEADERS if name in layout.columns]
+        self.extra = sorted(layout.extra.items())
+        self.latest_signed = reference + cells.SIGNED_SLACK
+
+    def read(self, r: int) -> Row | None:
+        sheet = self.sheet
+        raw: list[RawCell] = []
+        links: list[str | None] = []
+        for name, c in self.columns:
+            raw.append(sheet.cell(r, c))
+            links.append(sheet.hyperlinks.get((r, c)) if name in ("moa", "addendum") else None)
+        extra = tuple(sheet.cell(r, c).text for _, c in self.extra)
+        if all(c.is_blank for c in raw) and not any(links) and not any(extra):
+            return None  # a blank (possibly formatted) row
+        key = (
+            tuple((type(c.value), c.value, c.error) for c in raw),
+            tuple(links),
+            extra,
+        )
+        cached = _CONTENT_CACHE.get(key)
+        if cached is None:
+            cached = _normalize(
+                dict(zip((n for n, _ in self.columns), raw, strict=True)),
+                dict(zip((n for n, _ in self.columns), links, strict=True)),
+                dict(zip((h for h, _ in self.extra), extra, strict=True)),
+            )
+            if len(_CONTENT_CACHE) > _CACHE_LIMIT:
+                _CONTENT_CACHE.clear()
+            _CONTENT_CACHE[key] = cached
+        content, content_id, found = cached
+        if content.signed is not None and content.signed > self.latest_signed:
+            content = replace(content, signed=None)
+            content_id = content.content_id()
+            found = (
+                *found,
+                CellIssue(
+                    "impossible_date",
+                    f"SIGNED {content.signed_raw} is more than a year after the list's date",
+                    "SIGNED",
+                    content.signed_raw,
+                ),
+            )
+        return Row(r, r in sheet.hidden_rows, content, content_id, found)
+
+
+def _normalize(
+    present: dict[str, RawCell], links: dict[str, str | None], extra: dict[str, str]
+) -> tuple[RowContent, str, tuple[CellIssue, ...]]:
+    issues: list[CellIssue] = []
+
+    def note(column: str, found: cells.Found, raw: RawCell) -> None:
         for kind, text in found:
-            raw_value = raw.text if raw is not None else None
+            raw_value: str | None = raw.text
             if kind == "safelink_unwrapped":
                 raw_value = None  # never keep the raw safelink: it embeds a mailbox
-            issues.append(DataIssue(kind, text, r, HEADER_LABEL[column], raw_value))
+            issues.append(CellIssue(kind, text, HEADER_LABEL[column], raw_value))
 
     blank = RawCell(None)
-    state_cell = present["state"] or blank
+    state_cell = present.get("state", blank)
     state, f = cells.normalize_state(state_cell)
     note("state", f, state_cell)
-    agency_cell = present["agency"] or blank
+    agency_cell = present.get("agency", blank)
     agency, f = cells.normalize_agency(agency_cell)
     note("agency", f, agency_cell)
-    row = Row(
-        row_number=r,
-        hidden=r in sheet.hidden_rows,
-        state_raw=state_cell.text,
-        state=state,
-        agency_raw=agency_cell.text,
-        agency=agency,
-        type_raw=None,
-        type=None,
-        county_raw=None,
-        county=None,
-        support_raw=None,
-        model=None,
-    )
-    if (c := present["type"]) is not None:
-        row.type_raw = c.text
-        row.type, f = cells.normalize_type(c)
+    values: dict[str, Any] = {
+        "state_raw": state_cell.text,
+        "state": state,
+        "agency_raw": agency_cell.text,
+        "agency": agency,
+    }
+    if (c := present.get("type")) is not None:
+        values["type_raw"] = c.text
+        values["type"], f = cells.normalize_type(c)
         note("type", f, c)
-    if (c := present["county"]) is not None:
-        row.county_raw = c.text
-        row.county, f = cells.normalize_county(c)
+    if (c := present.get("county")) is not None:
+        values["county_raw"] = c.text
+        values["county"], f = cells.normalize_county(c)
         note("county", f, c)
-    if (c := present["support"]) is not None:
-        row.support_raw = c.text
-        row.model, f = cells.normalize_model(c)
+    if (c := present.get("support")) is not None:
+        values["support_raw"] = c.text
+        values["model"], f = cells.normalize_model(c)
         note("support", f, c)
-    if (c := present["signed"]) is not None:
-        row.signed_raw = c.text
-        row.signed, row.signed_kind, f = cells.normalize_signed(c, reference)
+    if (c := present.get("signed")) is not None:
+        values["signed_raw"] = c.text
+        values["signed"], values["signed_kind"], f = cells.normalize_signed(c)
         note("signed", f, c)
     for name in ("moa", "addendum"):
-        c = present[name]
+        c = present.get(name)
         if c is None:
             continue
         link, f = cells.normalize_link(c, links.get(name))
         if name == "addendum" and link.status == "none":
             f = []
         note(name, f, c)
-        setattr(row, f"{name}_raw", c.text)
-        setattr(row, f"{name}_status", link.status)
-        setattr(row, f"{name}_url", link.url)
-    if extra_cols:
-        values = {h: sheet.cell(r, c).text for h, c in extra_cols.items()}
-        if any(values.values()):
-            row.extra = json.dumps(values, sort_keys=True, ensure_ascii=False)
-    return row, issues
+        values[f"{name}_raw"] = c.text
+        values[f"{name}_status"] = link.status
+        values[f"{name}_url"] = link.url
+    if any(extra.values()):
+        values["extra"] = json.dumps(extra, sort_keys=True, ensure_ascii=False)
+    content = RowContent(**values)
+    return content, content.content_id(), tuple(issues)

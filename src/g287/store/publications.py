@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, func, insert, select, update
 
 from g287.acquire.naming import PART_RANK
-from g287.read.issues import DataIssue
+from g287.read.issues import ISSUE_KINDS, DataIssue
 from g287.read.publication import Row
 from g287.store.bulk import bulk_insert
-from g287.store.schema import data_issues, publications, raw_files, sheet_rows, sightings
+from g287.store.schema import (
+    content_issues,
+    publication_issues,
+    publication_rows,
+    publications,
+    raw_files,
+    row_contents,
+    sightings,
+)
 
 
 def as_utc(value: datetime) -> datetime:
@@ -59,28 +67,90 @@ def lower_first_seen(conn: Connection, sha256: str, seen_at: datetime) -> bool:
 def insert_publication(
     conn: Connection, values: dict[str, Any], rows: Sequence[Row], issues: Sequence[DataIssue]
 ) -> None:
+    """Insert a publication, its placed rows, any row contents not yet stored, and its issues."""
     conn.execute(insert(publications).values(**values))
     pid = values["id"]
-    row_dicts = [{"publication_id": pid, **vars(r)} for r in rows]
-    bulk_insert(conn, sheet_rows, row_dicts)
-    issue_dicts = [
-        {
-            "publication_id": pid,
-            "seq": i,
-            "row_number": issue.row_number,
-            "column_name": issue.column,
-            "raw_value": issue.raw_value,
-            "kind": issue.kind,
-            "severity": issue.severity,
-            "note": issue.note,
-        }
-        for i, issue in enumerate(issues, start=1)
-    ]
-    bulk_insert(conn, data_issues, issue_dicts)
+    new_contents: dict[str, Row] = {}
+    for row in rows:
+        new_contents.setdefault(row.content_id, row)
+    known = existing_content_ids(conn, list(new_contents))
+    for content_id in known:
+        del new_contents[content_id]
+    bulk_insert(
+        conn,
+        row_contents,
+        [{"id": cid, **row.content.as_dict()} for cid, row in sorted(new_contents.items())],
+    )
+    bulk_insert(
+        conn,
+        content_issues,
+        [
+            {
+                "content_id": cid,
+                "seq": i,
+                "column_name": issue.column,
+                "raw_value": issue.raw_value,
+                "kind": issue.kind,
+                "severity": ISSUE_KINDS[issue.kind].severity,
+                "note": issue.note,
+            }
+            for cid, row in sorted(new_contents.items())
+            for i, issue in enumerate(row.issues, start=1)
+        ],
+    )
+    bulk_insert(
+        conn,
+        publication_rows,
+        [
+            {
+                "publication_id": pid,
+                "row_number": r.row_number,
+                "hidden": r.hidden,
+                "content_id": r.content_id,
+            }
+            for r in rows
+        ],
+    )
+    bulk_insert(
+        conn,
+        publication_issues,
+        [
+            {
+                "publication_id": pid,
+                "seq": i,
+                "row_number": issue.row_number,
+                "column_name": issue.column,
+                "raw_value": issue.raw_value,
+                "kind": issue.kind,
+                "severity": issue.severity,
+                "note": issue.note,
+            }
+            for i, issue in enumerate(issues, start=1)
+        ],
+    )
+
+
+def existing_content_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.update(
+            conn.execute(select(row_contents.c.id).where(row_contents.c.id.in_(chunk))).scalars()
+        )
+    return found
 
 
 def update_publication(conn: Connection, pid: str, values: dict[str, Any]) -> None:
     conn.execute(update(publications).where(publications.c.id == pid).values(**values))
+
+
+def newest_signed(conn: Connection, publication_id: str) -> date | None:
+    value: date | None = conn.execute(
+        select(func.max(row_contents.c.signed))
+        .select_from(publication_rows.join(row_contents))
+        .where(publication_rows.c.publication_id == publication_id)
+    ).scalar()
+    return value
 
 
 def publication_by_sha(conn: Connection, sha256: str) -> RowMapping | None:

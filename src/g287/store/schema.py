@@ -81,12 +81,10 @@ publications = Table(
     Index("ix_publications_kind_seq", "kind", "seq"),
 )
 
-sheet_rows = Table(
-    "sheet_rows",
+row_contents = Table(
+    "row_contents",
     metadata,
-    Column("publication_id", String(16), ForeignKey("publications.id"), primary_key=True),
-    Column("row_number", Integer, primary_key=True),
-    Column("hidden", Boolean, nullable=False),
+    Column("id", String(16), primary_key=True),  # hash of every field below
     Column("state_raw", Text, nullable=False),
     Column("state", String(2)),
     Column("agency_raw", Text, nullable=False),
@@ -107,11 +105,33 @@ sheet_rows = Table(
     Column("addendum_status", String(16)),
     Column("addendum_url", Text),
     Column("extra", Text),
-    Index("ix_sheet_rows_state_model", "state", "model"),
+    Index("ix_row_contents_state_model", "state", "model"),
 )
 
-data_issues = Table(
-    "data_issues",
+content_issues = Table(
+    "content_issues",
+    metadata,
+    Column("content_id", String(16), ForeignKey("row_contents.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("column_name", Text),
+    Column("raw_value", Text),
+    Column("kind", String(40), nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+publication_rows = Table(
+    "publication_rows",
+    metadata,
+    Column("publication_id", String(16), ForeignKey("publications.id"), primary_key=True),
+    Column("row_number", Integer, primary_key=True),  # the Excel row number
+    Column("hidden", Boolean, nullable=False),
+    Column("content_id", String(16), ForeignKey("row_contents.id"), nullable=False),
+    Index("ix_publication_rows_content_id", "content_id"),
+)
+
+publication_issues = Table(
+    "publication_issues",
     metadata,
     Column("publication_id", String(16), ForeignKey("publications.id"), primary_key=True),
     Column("seq", Integer, primary_key=True),
@@ -121,8 +141,15 @@ data_issues = Table(
     Column("kind", String(40), nullable=False),
     Column("severity", String(8), nullable=False),
     Column("note", Text, nullable=False),
-    Index("ix_data_issues_kind", "kind"),
 )
 
 # Tables in the order a full dump (or a delete) should visit them.
-TABLES = (raw_files, sightings, publications, sheet_rows, data_issues)
+TABLES = (
+    raw_files,
+    sightings,
+    publications,
+    row_contents,
+    content_issues,
+    publication_rows,
+    publication_issues,
+)

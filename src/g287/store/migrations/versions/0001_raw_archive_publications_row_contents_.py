@@ -1,8 +1,8 @@
-"""raw archive, publications, rows, issues
+"""raw archive, publications, row contents, issues
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 18:38:30.442955
+Create Date: 2026-11-27
 """
 
 from __future__ import annotations
@@ -34,6 +34,50 @@ def upgrade() -> None:
         sa.Column("ice_part", sa.String(length=8), nullable=True),
         sa.Column("ice_suffix", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("sha256", name=op.f("pk_raw_files")),
+    )
+    op.create_table(
+        "row_contents",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("state_raw", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=2), nullable=True),
+        sa.Column("agency_raw", sa.Text(), nullable=False),
+        sa.Column("agency", sa.Text(), nullable=True),
+        sa.Column("type_raw", sa.Text(), nullable=True),
+        sa.Column("type", sa.String(length=16), nullable=True),
+        sa.Column("county_raw", sa.Text(), nullable=True),
+        sa.Column("county", sa.Text(), nullable=True),
+        sa.Column("support_raw", sa.Text(), nullable=True),
+        sa.Column("model", sa.String(length=4), nullable=True),
+        sa.Column("signed_raw", sa.Text(), nullable=True),
+        sa.Column("signed_kind", sa.String(length=8), nullable=True),
+        sa.Column("signed", sa.Date(), nullable=True),
+        sa.Column("moa_raw", sa.Text(), nullable=True),
+        sa.Column("moa_status", sa.String(length=16), nullable=True),
+        sa.Column("moa_url", sa.Text(), nullable=True),
+        sa.Column("addendum_raw", sa.Text(), nullable=True),
+        sa.Column("addendum_status", sa.String(length=16), nullable=True),
+        sa.Column("addendum_url", sa.Text(), nullable=True),
+        sa.Column("extra", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_row_contents")),
+    )
+    with op.batch_alter_table("row_contents", schema=None) as batch_op:
+        batch_op.create_index("ix_row_contents_state_model", ["state", "model"], unique=False)
+
+    op.create_table(
+        "content_issues",
+        sa.Column("content_id", sa.String(length=16), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("column_name", sa.Text(), nullable=True),
+        sa.Column("raw_value", sa.Text(), nullable=True),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("severity", sa.String(length=8), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["content_id"],
+            ["row_contents.id"],
+            name=op.f("fk_content_issues_content_id_row_contents"),
+        ),
+        sa.PrimaryKeyConstraint("content_id", "seq", name=op.f("pk_content_issues")),
     )
     op.create_table(
         "publications",
@@ -77,7 +121,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("sha256", "name", "source", name=op.f("pk_sightings")),
     )
     op.create_table(
-        "data_issues",
+        "publication_issues",
         sa.Column("publication_id", sa.String(length=16), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("row_number", sa.Integer(), nullable=True),
@@ -89,65 +133,50 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["publication_id"],
             ["publications.id"],
-            name=op.f("fk_data_issues_publication_id_publications"),
+            name=op.f("fk_publication_issues_publication_id_publications"),
         ),
-        sa.PrimaryKeyConstraint("publication_id", "seq", name=op.f("pk_data_issues")),
+        sa.PrimaryKeyConstraint("publication_id", "seq", name=op.f("pk_publication_issues")),
     )
-    with op.batch_alter_table("data_issues", schema=None) as batch_op:
-        batch_op.create_index("ix_data_issues_kind", ["kind"], unique=False)
-
     op.create_table(
-        "sheet_rows",
+        "publication_rows",
         sa.Column("publication_id", sa.String(length=16), nullable=False),
         sa.Column("row_number", sa.Integer(), nullable=False),
         sa.Column("hidden", sa.Boolean(), nullable=False),
-        sa.Column("state_raw", sa.Text(), nullable=False),
-        sa.Column("state", sa.String(length=2), nullable=True),
-        sa.Column("agency_raw", sa.Text(), nullable=False),
-        sa.Column("agency", sa.Text(), nullable=True),
-        sa.Column("type_raw", sa.Text(), nullable=True),
-        sa.Column("type", sa.String(length=16), nullable=True),
-        sa.Column("county_raw", sa.Text(), nullable=True),
-        sa.Column("county", sa.Text(), nullable=True),
-        sa.Column("support_raw", sa.Text(), nullable=True),
-        sa.Column("model", sa.String(length=4), nullable=True),
-        sa.Column("signed_raw", sa.Text(), nullable=True),
-        sa.Column("signed_kind", sa.String(length=8), nullable=True),
-        sa.Column("signed", sa.Date(), nullable=True),
-        sa.Column("moa_raw", sa.Text(), nullable=True),
-        sa.Column("moa_status", sa.String(length=16), nullable=True),
-        sa.Column("moa_url", sa.Text(), nullable=True),
-        sa.Column("addendum_raw", sa.Text(), nullable=True),
-        sa.Column("addendum_status", sa.String(length=16), nullable=True),
-        sa.Column("addendum_url", sa.Text(), nullable=True),
-        sa.Column("extra", sa.Text(), nullable=True),
+        sa.Column("content_id", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["content_id"],
+            ["row_contents.id"],
+            name=op.f("fk_publication_rows_content_id_row_contents"),
+        ),
         sa.ForeignKeyConstraint(
             ["publication_id"],
             ["publications.id"],
-            name=op.f("fk_sheet_rows_publication_id_publications"),
+            name=op.f("fk_publication_rows_publication_id_publications"),
         ),
-        sa.PrimaryKeyConstraint("publication_id", "row_number", name=op.f("pk_sheet_rows")),
+        sa.PrimaryKeyConstraint("publication_id", "row_number", name=op.f("pk_publication_rows")),
     )
-    with op.batch_alter_table("sheet_rows", schema=None) as batch_op:
-        batch_op.create_index("ix_sheet_rows_state_model", ["state", "model"], unique=False)
+    with op.batch_alter_table("publication_rows", schema=None) as batch_op:
+        batch_op.create_index("ix_publication_rows_content_id", ["content_id"], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table("sheet_rows", schema=None) as batch_op:
-        batch_op.drop_index("ix_sheet_rows_state_model")
+    with op.batch_alter_table("publication_rows", schema=None) as batch_op:
+        batch_op.drop_index("ix_publication_rows_content_id")
 
-    op.drop_table("sheet_rows")
-    with op.batch_alter_table("data_issues", schema=None) as batch_op:
-        batch_op.drop_index("ix_data_issues_kind")
-
-    op.drop_table("data_issues")
+    op.drop_table("publication_rows")
+    op.drop_table("publication_issues")
     op.drop_table("sightings")
     with op.batch_alter_table("publications", schema=None) as batch_op:
         batch_op.drop_index("ix_publications_kind_seq")
 
     op.drop_table("publications")
+    op.drop_table("content_issues")
+    with op.batch_alter_table("row_contents", schema=None) as batch_op:
+        batch_op.drop_index("ix_row_contents_state_model")
+
+    op.drop_table("row_contents")
     op.drop_table("raw_files")
     # ### end Alembic commands ###
