@@ -88,15 +88,15 @@ def shared_history(
         pass
 
 
-def dump_database(imp: Importer) -> dict[str, list[tuple[Any, ...]]]:
+def dump_database(imp: Importer, *, derived: bool = True) -> dict[str, list[tuple[Any, ...]]]:
     """Every g287 table's rows, in primary-key order: for 'nothing changed' assertions."""
     from sqlalchemy import select
 
-    from g287.store.schema import TABLES
+    from g287.store.schema import DERIVED, TABLES
 
     out = {}
     with imp.db.connect() as conn:
-        for table in TABLES:
+        for table in TABLES + (DERIVED if derived else ()):
             keys = list(table.primary_key.columns) or list(table.columns)
             out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*keys))]
     return out

@@ -174,3 +174,20 @@ def test_manifest_first_seen_times_are_used(importer: Importer):
 def test_reference_counts_file_is_the_one_we_test_against():
     rows = list(csv.DictReader((DATA / "publication_counts.csv").read_text().splitlines()))
     assert len(rows) == 46
+
+
+def test_adding_one_list_gives_what_a_full_rebuild_gives(importer: Importer):
+    importer.import_paths([SHEETS / "manifest.csv"])
+    full = dump_database(importer, derived=True)
+    importer.db.drop_all()
+    importer.db.migrate()
+    sightings = importer.archive.sightings()
+    for s in sightings[:-1]:
+        importer.import_bytes(importer.archive.read(s.sha256), name=s.name, source=s.source,
+                              seen_at=s.seen_datetime, archive=False)
+    importer.resolve()
+    last = sightings[-1]
+    importer.import_bytes(importer.archive.read(last.sha256), name=last.name, source=last.source,
+                          seen_at=last.seen_datetime, archive=False)
+    importer.resolve()
+    assert dump_database(importer, derived=True) == full

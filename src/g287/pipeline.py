@@ -25,6 +25,7 @@ from g287.config import Settings
 from g287.errors import InputError
 from g287.read.issues import DataIssue
 from g287.read.publication import ParsedList, read_list
+from g287.resolve.build import Resolution, rebuild_history
 from g287.store import publications as store
 from g287.store.database import Database
 
@@ -83,7 +84,14 @@ class Importer:
             results.append(result)
             if on_result:
                 on_result(result)
+        if any(r.outcome in ("accepted", "duplicate") for r in results):
+            self.resolve()
         return results
+
+    def resolve(self) -> Resolution:
+        """Re-derive agencies, agreements, pending requests and events (one transaction)."""
+        with self.db.begin() as conn:
+            return rebuild_history(conn)
 
     def import_file(self, item: FileToImport) -> ImportResult:
         try:
@@ -273,6 +281,7 @@ class Importer:
             results.append(result)
             if on_result:
                 on_result(result)
+        self.resolve()
         return results
 
 

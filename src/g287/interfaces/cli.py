@@ -198,6 +198,8 @@ def import_cmd(app: App, paths: tuple[Path, ...], seen_at: str | None, as_json: 
             result = importer.import_file(item)
             results.append(result)
             advance(result)
+    if any(r.outcome in ("accepted", "duplicate") for r in results):
+        importer.resolve()
     _summarize(results, as_json)
     if any(r.outcome == "rejected" for r in results):
         sys.exit(1)
@@ -423,6 +425,9 @@ def demo(app: App, as_json: bool) -> None:
 
     click.echo(render_summary(report, app.settings))
 
+
+# Commands over the resolved history register themselves on ``cli``.
+from g287.interfaces import cli_history  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

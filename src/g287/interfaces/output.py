@@ -29,7 +29,9 @@ def emit_json(value: Any) -> None:
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 160  # pipes and files get wide, unwrapped tables
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 def table(

@@ -143,6 +143,151 @@ publication_issues = Table(
     Column("note", Text, nullable=False),
 )
 
+# --- resolved history (derived; rebuilt by g287.resolve.build) ---------------------
+
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("state", String(2), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("canonical", Text, nullable=False),
+    Column("spellings", Text, nullable=False),  # JSON list of canonical spellings
+    Column("agreements", Integer, nullable=False),
+    Column("active", Integer, nullable=False),
+    Column("pending", Integer, nullable=False),
+    Column("first_listed", Date),
+    Column("last_listed", Date),
+    Index("ix_agencies_state", "state"),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", String(240), primary_key=True),
+    Column("agency_id", String(200), ForeignKey("agencies.id"), nullable=False),
+    Column("state", String(2), nullable=False),
+    Column("model", String(4), nullable=False),
+    Column("signed", Date, nullable=False),
+    Column("first_signed", Date, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("resolution", String(16), nullable=False),
+    Column("first_publication_id", String(16), ForeignKey("publications.id"), nullable=False),
+    Column("last_publication_id", String(16), ForeignKey("publications.id"), nullable=False),
+    Column("first_listed", Date, nullable=False),
+    Column("last_listed", Date, nullable=False),
+    Column("removed_by_publication_id", String(16), ForeignKey("publications.id")),
+    Column("removed_by", Date),
+    Column("removal_flag", String(32)),
+    Column("successor_id", String(240)),
+    Column("predecessor_id", String(240)),
+    Column("lineage_id", String(240), nullable=False),
+    Column("publications", Integer, nullable=False),
+    Column("gaps", Integer, nullable=False),
+    Column("type", String(16)),
+    Column("county", Text),
+    Column("moa_status", String(16)),
+    Column("moa_url", Text),
+    Column("addendum_url", Text),
+    Column("pending_id", String(240)),
+    Index("ix_agreements_state_model_status", "state", "model", "status"),
+    Index("ix_agreements_agency_id", "agency_id"),
+)
+
+content_agreements = Table(
+    "content_agreements",
+    metadata,
+    Column("content_id", String(16), ForeignKey("row_contents.id"), primary_key=True),
+    Column("agreement_id", String(240), ForeignKey("agreements.id"), nullable=False),
+    Index("ix_content_agreements_agreement_id", "agreement_id"),
+)
+
+pending_requests = Table(
+    "pending_requests",
+    metadata,
+    Column("id", String(240), primary_key=True),
+    Column("agency_id", String(200), ForeignKey("agencies.id"), nullable=False),
+    Column("state", String(2), nullable=False),
+    Column("model", String(4), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("status", String(12), nullable=False),  # waiting | converted | withdrawn
+    Column("agreement_id", String(240)),
+    Column("beside_active_id", String(240)),
+    Column("flags", Text, nullable=False),  # comma-separated
+    Column("first_publication_id", String(16), ForeignKey("publications.id"), nullable=False),
+    Column("last_publication_id", String(16), ForeignKey("publications.id"), nullable=False),
+    Column("first_listed", Date, nullable=False),
+    Column("last_listed", Date, nullable=False),
+    Column("publications", Integer, nullable=False),
+)
+
+content_pending = Table(
+    "content_pending",
+    metadata,
+    Column("content_id", String(16), ForeignKey("row_contents.id"), primary_key=True),
+    Column("pending_id", String(240), ForeignKey("pending_requests.id"), nullable=False),
+)
+
+unresolved_contents = Table(
+    "unresolved_contents",
+    metadata,
+    Column("content_id", String(16), ForeignKey("row_contents.id"), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("rule", String(32), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON
+)
+
+candidates = Table(
+    "candidates",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(32), nullable=False),
+    Column("a", Text, nullable=False),
+    Column("b", Text, nullable=False),
+    Column("suggestion", String(16), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(24), primary_key=True),
+    Column("kind", String(24), nullable=False),
+    Column("list_kind", String(16), nullable=False),
+    Column("publication_id", String(16), ForeignKey("publications.id"), nullable=False),
+    Column("previous_publication_id", String(16), ForeignKey("publications.id"), nullable=False),
+    Column("published_date", Date, nullable=False),
+    Column("subject_id", String(240), nullable=False),
+    Column("agency_id", String(200), nullable=False),
+    Column("state", String(2), nullable=False),
+    Column("model", String(4), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("field", String(16)),
+    Column("before", Text),
+    Column("after", Text),
+    Column("related_id", String(240)),
+    Index("ix_events_published_date", "published_date"),
+    Index("ix_events_subject_id", "subject_id"),
+)
+
+timeline = Table(
+    "timeline",
+    metadata,
+    Column("publication_id", String(16), ForeignKey("publications.id"), primary_key=True),
+    Column("model", String(4), primary_key=True),
+    Column("agreements", Integer, nullable=False),
+)
+
 # Tables in the order a full dump (or a delete) should visit them.
 TABLES = (
     raw_files,
@@ -152,4 +297,16 @@ TABLES = (
     content_issues,
     publication_rows,
     publication_issues,
+)
+DERIVED = (
+    agencies,
+    agreements,
+    content_agreements,
+    pending_requests,
+    content_pending,
+    unresolved_contents,
+    decisions,
+    candidates,
+    events,
+    timeline,
 )

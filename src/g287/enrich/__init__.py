@@ -1,0 +1,1 @@
+"""Enrich: geography, jurisdiction levels and state policy."""

@@ -1,0 +1,1 @@
+"""Resolve: identities, lineage and status of agreements across publications."""

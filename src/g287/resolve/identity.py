@@ -1,0 +1,489 @@
+"""Which published rows are the same agreement: the identity tiers.
+
+Rows are keyed on (state, model, signing date, canonical agency name). Tiers then
+merge keys that are one agreement printed differently, each gated so that two
+real agencies never merge (their listing windows overlap, and neither spelling
+is dominated):
+
+* **wrong-state stretch** — the same name, model and date under two states that
+  never appear on one list; the shorter run (≤ 10 lists or ≤ 25 % of the longer)
+  moves to the longer run's state;
+* **T2 typo** — optimal-string-alignment distance ≤ 2 (or 3 with both gates),
+  same digits, and windows disjoint or one spelling dominated;
+* **T3 modifier** — one name's words contain the other's ("City of", "Dept"),
+  same digits, windows disjoint or dominated;
+* **T3b rename** — one spelling's last list is immediately followed by the
+  other's first, and both rows link the same MOA file, whose name carries a
+  word of either spelling;
+* **T3c relabel** — a never-linked agreement that left the list, and exactly one
+  other of the same state, model and date that first appears on the very next
+  list;
+* **T4 signing-date corrections** — an agreement whose date ICE re-printed: it
+  leaves the list and the same agency and model appear on the next list under
+  another date, and either its MOA was still pending (and the new row is linked,
+  within 180 days, or within 30 days otherwise), or both rows link the same MOA
+  file (≤ 30 days, or exactly a year: a year typo), or its last MOA cell had no
+  link (≤ 90 days).
+
+Curated aliases (``same``/``distinct``) act first and veto tiers. Every merge is
+a :class:`Decision`; near-misses are :class:`Candidate` rows for review.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from rapidfuzz.distance import OSA
+
+from g287.resolve.fixes import Curated
+from g287.resolve.model import Candidate, Decision, Listing, Obs
+from g287.resolve.names import canonical, core_key, digit_signature, naming_tokens, tokens
+from g287.resolve.presence import Presence
+
+TYPO_DISTANCE = 2
+TYPO_DISTANCE_STRICT = 3
+DOMINATED_RATIO = 0.25
+STRETCH_MAX_LISTS = 10
+STRETCH_MAX_SHARE = 0.25
+FOLD_PENDING_POSTED_DAYS = 180
+FOLD_PENDING_DAYS = 30
+FOLD_SAME_FILE_DAYS = 30
+FOLD_UNLINKED_DAYS = 90
+
+RESOLUTION_ORDER = ("alias", "rename", "relabel", "modifier", "typo", "date_corrected", "exact")
+
+
+class UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        return True
+
+    def groups(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self.parent)):
+            out[self.find(i)].append(i)
+        return out
+
+
+@dataclass
+class Identities:
+    """The result: listings grouped into agreements, with every decision taken."""
+
+    listings: list[Listing]
+    groups: list[list[int]]  # listing indexes per agreement, each sorted by first listing
+    rules: list[set[str]]  # tiers that shaped each group
+    agency_of: dict[tuple[str, str], int]  # (state, canon) -> agency root
+    decisions: list[Decision] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    unresolved: list[tuple[Obs, str]] = field(default_factory=list)
+
+
+def _describe(listing: Listing) -> str:
+    return f"{listing.state} | {listing.canon} | {listing.model} | {listing.signed}"
+
+
+def make_listings(observations: Iterable[Obs]) -> list[Listing]:
+    grouped: dict[tuple[str, str, date, str], list[Obs]] = defaultdict(list)
+    for o in observations:
+        if o.model is None or o.signed is None:
+            continue
+        grouped[(o.state, o.model, o.signed, o.canon)].append(o)
+    listings = []
+    for key in sorted(grouped):
+        obs = sorted(grouped[key], key=lambda o: (o.presence.first, o.content_id))
+        presence = Presence.union(o.presence for o in obs)
+        spellings: dict[str, int] = defaultdict(int)
+        for o in obs:
+            spellings[o.name] += o.presence.count
+        at_first = [o for o in obs if presence.first in o.presence]
+        at_last = [o for o in obs if presence.last in o.presence]
+        first_keys = sorted(o.moa_key for o in at_first if o.moa_key)
+        last_keys = sorted(o.moa_key for o in at_last if o.moa_key)
+        listings.append(
+            Listing(
+                key=key,
+                obs=obs,
+                presence=presence,
+                spellings=dict(spellings),
+                first_moa_key=first_keys[0] if first_keys else None,
+                first_linked=any(o.linked for o in at_first),
+                last_moa_key=last_keys[-1] if last_keys else None,
+                last_linked=any(o.linked for o in at_last),
+                ever_linked=any(o.linked for o in obs),
+            )
+        )
+    return listings
+
+
+def wrong_state_stretches(observations: list[Obs]) -> tuple[list[Obs], list[Decision]]:
+    """Move short runs listed under a wrong state to the state of the long run."""
+    groups: dict[tuple[str, str | None, date | None], dict[str, list[int]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for i, o in enumerate(observations):
+        if o.signed is None or o.model is None:
+            continue
+        groups[(core_key(o.canon), o.model, o.signed)][o.state].append(i)
+    decisions = []
+    out = list(observations)
+    for (key, model, signed), by_state in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        if len(by_state) != 2 or not key:
+            continue
+        (s1, idx1), (s2, idx2) = sorted(by_state.items())
+        p1 = Presence.union(observations[i].presence for i in idx1)
+        p2 = Presence.union(observations[i].presence for i in idx2)
+        if p1.overlaps(p2):
+            continue
+        (short_state, short_idx, short_p), (long_state, _, long_p) = sorted(
+            [(s1, idx1, p1), (s2, idx2, p2)], key=lambda t: (t[2].count, t[0])
+        )
+        if short_p.count == long_p.count:
+            continue
+        if not (
+            short_p.count <= STRETCH_MAX_LISTS or short_p.count <= STRETCH_MAX_SHARE * long_p.count
+        ):
+            continue
+        for i in short_idx:
+            o = out[i]
+            out[i] = replace(o, state=long_state, canon=canonical(o.name, long_state))
+        names = sorted({observations[i].name for i in short_idx})
+        decisions.append(
+            Decision(
+                "wrong_state_stretch",
+                f"{names[0]} | {model} | {signed}",
+                f"listed under {short_state} on {short_p.count} list(s), "
+                f"under {long_state} on {long_p.count}: moved to {long_state}",
+                {"from": short_state, "to": long_state, "lists": short_p.count},
+            )
+        )
+    return out, decisions
+
+
+class _Tiers:
+    def __init__(self, listings: list[Listing], curated: Curated, newest: int) -> None:
+        self.listings = listings
+        self.newest = newest
+        self.uf = UnionFind(len(listings))
+        self.rules: dict[int, set[str]] = defaultdict(set)
+        self.decisions: list[Decision] = []
+        self.candidates: list[Candidate] = []
+        self.distinct: set[tuple[str, frozenset[str]]] = {
+            (a.state, frozenset({a.alias_key, a.canonical_key}))
+            for a in curated.aliases
+            if a.relation == "distinct"
+        }
+        self.distinct_names = {(s, n) for s, pair in self.distinct for n in pair}
+        spelling: dict[tuple[str, str], list[Presence]] = defaultdict(list)
+        for listing in listings:
+            spelling[(listing.state, listing.canon)].append(listing.presence)
+        self.spelling_count = {k: Presence.union(v).count for k, v in spelling.items()}
+
+    def is_distinct(self, a: Listing, b: Listing) -> bool:
+        return (a.state, frozenset({a.canon, b.canon})) in self.distinct
+
+    def established(self, listing: Listing) -> bool:
+        return self.spelling_count[(listing.state, listing.canon)] > listing.presence.count
+
+    def merge(self, a: int, b: int, rule: str, detail: str, evidence: Mapping[str, object]) -> None:
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if self.uf.union(ra, rb):
+            root = self.uf.find(ra)
+            self.rules[root] = self.rules.pop(ra, set()) | self.rules.pop(rb, set()) | {rule}
+            la, lb = self.listings[a], self.listings[b]
+            self.decisions.append(
+                Decision(rule, f"{_describe(la)} = {lb.canon}", detail, dict(evidence))
+            )
+
+    def component_rules(self, root: int) -> set[str]:
+        return self.rules.get(root, set())
+
+    def mark(self, index: int, rule: str) -> None:
+        root = self.uf.find(index)
+        self.rules[root] = self.rules.get(root, set()) | {rule}
+
+    def buckets(self) -> dict[tuple[str, str, date], list[int]]:
+        out: dict[tuple[str, str, date], list[int]] = defaultdict(list)
+        for i, listing in enumerate(self.listings):
+            out[(listing.state, listing.model, listing.signed)].append(i)
+        return out
+
+    def name_tiers(self) -> None:
+        for _key, members in sorted(self.buckets().items(), key=lambda kv: str(kv[0])):
+            if len(members) < 2:
+                continue
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    self._pair(members[x], members[y])
+
+    def _pair(self, i: int, j: int) -> None:
+        a, b = self.listings[i], self.listings[j]
+        if self.is_distinct(a, b):
+            return
+        dist = OSA.distance(a.canon, b.canon)
+        same_digits = digit_signature(a.canon) == digit_signature(b.canon)
+        disjoint = a.presence.windows_disjoint(b.presence)
+        small, big = sorted((a, b), key=lambda lst: lst.presence.count)
+        ratio = small.presence.count / max(big.presence.count, 1)
+        dominated = ratio <= DOMINATED_RATIO and not self.established(small)
+        ta, tb = tokens(a.canon), tokens(b.canon)
+        superset = ta <= tb or tb <= ta
+        evidence = {
+            "distance": dist,
+            "disjoint": disjoint,
+            "ratio": round(ratio, 3),
+            "a_lists": a.presence.count,
+            "b_lists": b.presence.count,
+        }
+        if same_digits and (
+            (dist <= TYPO_DISTANCE and (disjoint or dominated))
+            or (dist == TYPO_DISTANCE_STRICT and disjoint and dominated)
+        ):
+            self.merge(i, j, "typo", f"spellings {dist} edit(s) apart", evidence)
+            return
+        if superset and same_digits and (disjoint or dominated):
+            self.merge(i, j, "modifier", "one name's words contain the other's", evidence)
+            return
+        if self._rename(a, b) or self._rename(b, a):
+            self.merge(i, j, "rename", "adjacent lists link the same MOA file", evidence)
+            return
+        near = (dist <= TYPO_DISTANCE_STRICT or superset) and same_digits
+        if near and not (self.established(a) and self.established(b)):
+            self.candidates.append(
+                Candidate(
+                    "identity_near_dup",
+                    _describe(a),
+                    _describe(b),
+                    "same" if dist <= TYPO_DISTANCE else "distinct",
+                    f"distance {dist}, windows {'disjoint' if disjoint else 'overlap'}, "
+                    f"ratio {ratio:.2f}",
+                )
+            )
+
+    def _rename(self, old: Listing, new: Listing) -> bool:
+        if old.presence.last + 1 != new.presence.first:
+            return False
+        if not old.last_moa_key or old.last_moa_key != new.first_moa_key:
+            return False
+        words = naming_tokens(old.canon) | naming_tokens(new.canon)
+        return any(w in old.last_moa_key for w in words)
+
+    def relabels(self) -> None:
+        groups = self.uf.groups()
+        info = []
+        for root, members in groups.items():
+            lst = [self.listings[m] for m in members]
+            presence = Presence.union(x.presence for x in lst)
+            info.append((root, lst, presence))
+        by_key: dict[tuple[str, str, date], list[tuple[int, list[Listing], Presence]]] = (
+            defaultdict(list)
+        )
+        for root, lst, presence in info:
+            by_key[(lst[0].state, lst[0].model, lst[0].signed)].append((root, lst, presence))
+        for key, comps in sorted(by_key.items(), key=lambda kv: str(kv[0])):
+            if len(comps) < 2:
+                continue
+            for root, lst, presence in comps:
+                if any(x.ever_linked for x in lst) or presence.last >= self.newest:
+                    continue
+                nexts = [c for c in comps if c[0] != root and c[2].first == presence.last + 1]
+                if len(nexts) != 1:
+                    continue
+                other_root, other, _ = nexts[0]
+                names = {(x.state, x.canon) for x in lst + other}
+                if names & self.distinct_names:
+                    continue
+                self.merge(
+                    root,
+                    other_root,
+                    "relabel",
+                    "never linked an MOA, left the list, and exactly one other agency with the "
+                    f"same state, model and date ({key[1]} {key[2]}) appeared on the next list",
+                    {"old": lst[0].canon, "new": other[0].canon},
+                )
+
+
+def resolve_identities(
+    observations: list[Obs],
+    curated: Curated,
+    newest: int,
+    seq_dates: dict[int, date],
+    aliased: set[tuple[str, str]] | None = None,
+) -> Identities:
+    """Group participating observations into agreements (see the module docstring).
+
+    ``aliased`` holds the (state, canonical name) pairs produced by a curated
+    identity alias, so agreements containing them are labelled ``alias``.
+    """
+    usable = []
+    unresolved = []
+    for o in observations:
+        if o.signed is None:
+            unresolved.append((o, "no usable signing date"))
+        elif o.model is None:
+            unresolved.append((o, "no known model (SUPPORT TYPE)"))
+        elif not o.canon:
+            unresolved.append((o, "no agency name"))
+        else:
+            usable.append(o)
+    moved, decisions = wrong_state_stretches(usable)
+    listings = make_listings(moved)
+    tiers = _Tiers(listings, curated, newest)
+    tiers.decisions.extend(decisions)
+    for i, listing in enumerate(listings):
+        if aliased and (listing.state, listing.canon) in aliased:
+            tiers.mark(i, "alias")
+    tiers.name_tiers()
+    tiers.relabels()
+    agency_uf, agency_of = _agencies(listings, tiers, curated)
+    _date_folds(listings, tiers, agency_of, agency_uf, newest, seq_dates)
+    groups = []
+    rules = []
+    for root, members in tiers.uf.groups().items():
+        members.sort(
+            key=lambda m: (listings[m].presence.first, listings[m].signed, listings[m].canon)
+        )
+        groups.append(members)
+        rules.append(tiers.component_rules(root))
+    order = sorted(range(len(groups)), key=lambda g: listings[groups[g][0]].key)
+    final_agency = {k: agency_uf.find(v) for k, v in agency_of.items()}
+    return Identities(
+        listings,
+        [groups[g] for g in order],
+        [rules[g] for g in order],
+        final_agency,
+        tiers.decisions,
+        tiers.candidates,
+        unresolved,
+    )
+
+
+def _agencies(
+    listings: list[Listing], tiers: _Tiers, curated: Curated
+) -> tuple[UnionFind, dict[tuple[str, str], int]]:
+    """Group spellings into agencies: every merged agreement joins its spellings."""
+    nodes = sorted({(x.state, x.canon) for x in listings})
+    index = {n: i for i, n in enumerate(nodes)}
+    for a in curated.aliases:
+        if a.relation == "same" and a.scope == "agency":
+            for n in ((a.state, a.alias_key), (a.state, a.canonical_key)):
+                if n not in index:
+                    index[n] = len(nodes)
+                    nodes.append(n)
+    uf = UnionFind(len(nodes))
+    for members in tiers.uf.groups().values():
+        first = index[(listings[members[0]].state, listings[members[0]].canon)]
+        for m in members[1:]:
+            uf.union(first, index[(listings[m].state, listings[m].canon)])
+    for a in curated.aliases:
+        if a.relation == "same" and a.scope == "agency":
+            uf.union(index[(a.state, a.alias_key)], index[(a.state, a.canonical_key)])
+    return uf, index
+
+
+def _date_folds(
+    listings: list[Listing],
+    tiers: _Tiers,
+    agency_of: dict[tuple[str, str], int],
+    agency_uf: UnionFind,
+    newest: int,
+    seq_dates: dict[int, date],
+) -> None:
+    """T4: fold an agreement into the same agency's next-list agreement under another date."""
+    comps = []
+    for root, members in tiers.uf.groups().items():
+        lst = [listings[m] for m in members]
+        presence = Presence.union(x.presence for x in lst)
+        agency = agency_uf.find(agency_of[(lst[0].state, lst[0].canon)])
+        comps.append((root, lst, presence, agency))
+    by_agency: dict[tuple[int, str], list[tuple[int, list[Listing], Presence, int]]] = defaultdict(
+        list
+    )
+    for c in comps:
+        by_agency[(c[3], c[1][0].model)].append(c)
+    for _key, group in sorted(by_agency.items()):
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda c: (c[2].first, c[1][0].signed))
+        for root, lst, presence, _ in group:
+            if presence.last >= newest:
+                continue
+            old_signed = max(lst, key=lambda x: x.presence.last).signed
+            last_listing = max(lst, key=lambda x: x.presence.last)
+            successors = [
+                c
+                for c in group
+                if c[0] != root
+                and c[2].first == presence.last + 1
+                and all(x.signed != old_signed for x in c[1])
+            ]
+            straddle = [
+                c
+                for c in group
+                if c[0] != root and c[2].first <= presence.last and c[2].last > presence.last
+            ]
+            if not successors or straddle:
+                continue
+            for other_root, other, other_presence, _ in sorted(
+                successors, key=lambda c: c[2].first
+            ):
+                first_new = min(other, key=lambda x: (x.presence.first, x.signed))
+                delta = abs((first_new.signed - old_signed).days)
+                rule = _fold_rule(last_listing, lst, first_new, delta)
+                if rule is None:
+                    continue
+                tiers.merge(
+                    root,
+                    other_root,
+                    "date_corrected",
+                    f"{rule}: SIGNED {old_signed} re-printed as {first_new.signed} "
+                    f"({delta} days) on the next list",
+                    {
+                        "rule": rule,
+                        "from": old_signed.isoformat(),
+                        "to": first_new.signed.isoformat(),
+                        "days": delta,
+                        "list": seq_dates.get(other_presence.first, date.min).isoformat(),
+                    },
+                )
+                break
+
+
+def _fold_rule(old_last: Listing, old: list[Listing], new_first: Listing, delta: int) -> str | None:
+    never_linked = not any(x.ever_linked for x in old)
+    if never_linked and new_first.first_linked and delta <= FOLD_PENDING_POSTED_DAYS:
+        return "link_pending_then_posted"
+    if never_linked and not new_first.first_linked and delta <= FOLD_PENDING_DAYS:
+        return "link_pending_redated"
+    if (
+        old_last.last_moa_key
+        and old_last.last_moa_key == new_first.first_moa_key
+        and (delta <= FOLD_SAME_FILE_DAYS or delta in (365, 366))
+    ):
+        return "same_moa_file"
+    if not old_last.last_linked and delta <= FOLD_UNLINKED_DAYS:
+        return "unlinked_redated"
+    return None
+
+
+def resolution_label(rules: set[str]) -> str:
+    for label in RESOLUTION_ORDER:
+        if label in rules:
+            return label
+    return "exact"

@@ -1,0 +1,78 @@
+"""Which publications (by sequence number) something was listed on, as sorted runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """Sorted, non-overlapping, non-adjacent inclusive runs of publication sequence numbers."""
+
+    runs: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, seqs: Iterable[int]) -> Presence:
+        runs: list[tuple[int, int]] = []
+        for s in sorted(set(seqs)):
+            if runs and runs[-1][1] + 1 == s:
+                runs[-1] = (runs[-1][0], s)
+            else:
+                runs.append((s, s))
+        return cls(tuple(runs))
+
+    @classmethod
+    def union(cls, items: Iterable[Presence]) -> Presence:
+        runs = sorted(r for p in items for r in p.runs)
+        merged: list[tuple[int, int]] = []
+        for a, b in runs:
+            if merged and a <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return cls(tuple(merged))
+
+    @property
+    def first(self) -> int:
+        return self.runs[0][0]
+
+    @property
+    def last(self) -> int:
+        return self.runs[-1][1]
+
+    @property
+    def count(self) -> int:
+        return sum(b - a + 1 for a, b in self.runs)
+
+    @property
+    def gaps(self) -> list[tuple[int, int]]:
+        """Runs of publications missing inside the listing window."""
+        return [(b1 + 1, a2 - 1) for (_a1, b1), (a2, _b2) in pairwise(self.runs)]
+
+    def __contains__(self, seq: object) -> bool:
+        if not isinstance(seq, int):
+            return False
+        return any(a <= seq <= b for a, b in self.runs)
+
+    def overlaps(self, other: Presence) -> bool:
+        """True if both were listed on at least one same publication."""
+        i = j = 0
+        while i < len(self.runs) and j < len(other.runs):
+            a1, b1 = self.runs[i]
+            a2, b2 = other.runs[j]
+            if a1 <= b2 and a2 <= b1:
+                return True
+            if b1 < b2:
+                i += 1
+            else:
+                j += 1
+        return False
+
+    def windows_disjoint(self, other: Presence) -> bool:
+        """True if the [first, last] windows do not overlap."""
+        return self.last < other.first or other.last < self.first
+
+    def seqs(self) -> list[int]:
+        return [s for a, b in self.runs for s in range(a, b + 1)]
