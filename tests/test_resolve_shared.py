@@ -31,8 +31,10 @@ REDATED_0612_TO_0611 = {
 
 @pytest.fixture
 def env(shared_history):
-    return {"G287_DATA_DIR": str(shared_history.archive.root.parent),
-            "G287_DATABASE_URL": shared_history.db.url}
+    return {
+        "G287_DATA_DIR": str(shared_history.archive.root.parent),
+        "G287_DATABASE_URL": shared_history.db.url,
+    }
 
 
 def test_every_qa_check_passes(shared_history, env):
@@ -49,11 +51,16 @@ def test_nine_june_12_agreements_are_re_dated_not_removed_and_added(shared_histo
         gone = h.list_events(conn, kind="removed")
     june = {e["name"] for e in redated if (e["before"], e["after"]) == ("2025-06-12", "2025-06-11")}
     assert {" ".join(n.split()) for n in june} >= {
-        n for n in REDATED_0612_TO_0611 if n != "Virginia Department of Corrections Law Enforcement Services"
+        n
+        for n in REDATED_0612_TO_0611
+        if n != "Virginia Department of Corrections Law Enforcement Services"
     }
     assert len(june) == 9
     assert len(redated) == 18  # all 18 re-datings of section 3(b)
-    assert {e["name"] for e in gone} == {"Butler County Sheriff's Office", "Walworth County Sheriff's Office"}
+    assert {e["name"] for e in gone} == {
+        "Butler County Sheriff's Office",
+        "Walworth County Sheriff's Office",
+    }
 
 
 def test_indialantic_is_one_agreement_throughout(shared_history):
@@ -64,7 +71,10 @@ def test_indialantic_is_one_agreement_throughout(shared_history):
     (agreement,) = found
     assert agreement["publications"] == 20 and agreement["status"] == "active"
     assert agreement["resolution"] == "typo"
-    assert set(agency["spellings"]) == {"indialantic police department", "indiatlantic police department"}
+    assert set(agency["spellings"]) == {
+        "indialantic police department",
+        "indiatlantic police department",
+    }
 
 
 def test_as_of_returns_exactly_the_newest_list_by_that_date(shared_history, env):
@@ -73,14 +83,25 @@ def test_as_of_returns_exactly_the_newest_list_by_that_date(shared_history, env)
     payload = json.loads(result.stdout)
     assert payload["publication"]["label"] == "part 05292025am"
     with shared_history.db.connect() as conn:
-        on_list = conn.execute(text(
-            "select distinct ca.agreement_id from publication_rows r "
-            "join publications p on p.id = r.publication_id "
-            "join content_agreements ca on ca.content_id = r.content_id "
-            "where p.label = 'part 05292025am'")).scalars().all()
-        rows = conn.execute(text(
-            "select count(*) from publication_rows r join publications p on p.id = r.publication_id "
-            "where p.label = 'part 05292025am'")).scalar()
+        on_list = (
+            conn.execute(
+                text(
+                    "select distinct ca.agreement_id from publication_rows r "
+                    "join publications p on p.id = r.publication_id "
+                    "join content_agreements ca on ca.content_id = r.content_id "
+                    "where p.label = 'part 05292025am'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        rows = conn.execute(
+            text(
+                "select count(*) from publication_rows r "
+                "join publications p on p.id = r.publication_id "
+                "where p.label = 'part 05292025am'"
+            )
+        ).scalar()
     assert payload["count"] == len(on_list) == rows == 635
     assert {a["id"] for a in payload["data"]} == set(on_list)
 
@@ -106,8 +127,11 @@ def test_consecutive_changes_match_the_independent_analysis(shared_history):
     """
     ref: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for r in csv.DictReader((DATA / "participating_changes.csv").read_text().splitlines()):
-        kind = {"signed_changed": "re_dated", "name_changed": "renamed",
-                "possible_rename": "renamed"}.get(r["event"], r["event"])
+        kind = {
+            "signed_changed": "re_dated",
+            "name_changed": "renamed",
+            "possible_rename": "renamed",
+        }.get(r["event"], r["event"])
         if kind in {"added", "removed", "re_dated", "renamed"}:
             if "ZEPHYRHILLS" in (r["key_before"] + r["key_after"]):
                 kind = {"removed": "renamed", "added": None}.get(kind, kind)
@@ -115,11 +139,13 @@ def test_consecutive_changes_match_the_independent_analysis(shared_history):
                 ref[(r["prev_pub"], r["cur_pub"])][kind] += 1
     ours: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     with shared_history.db.connect() as conn:
-        q = text("select pp.label, p.label, e.kind from events e "
-                 "join publications p on p.id = e.publication_id "
-                 "join publications pp on pp.id = e.previous_publication_id "
-                 "where e.list_kind = 'participating' "
-                 "and e.kind in ('added', 'removed', 're_dated', 'renamed')")
+        q = text(
+            "select pp.label, p.label, e.kind from events e "
+            "join publications p on p.id = e.publication_id "
+            "join publications pp on pp.id = e.previous_publication_id "
+            "where e.list_kind = 'participating' "
+            "and e.kind in ('added', 'removed', 're_dated', 'renamed')"
+        )
         for prev, cur, kind in conn.execute(q):
             ours[(prev, cur)][kind] += 1
     assert {k: dict(v) for k, v in ours.items()} == {k: dict(v) for k, v in ref.items()}

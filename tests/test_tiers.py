@@ -18,15 +18,35 @@ DATES = {i: D0 + timedelta(days=3 * i) for i in range(1, 60)}
 NONE = Curated()
 
 
-def obs(name, seqs, *, state="FL", model="TFM", signed=date(2025, 4, 1), url=None, status=None,
-        cid=None, printed_state=None):
+def obs(
+    name,
+    seqs,
+    *,
+    state="FL",
+    model="TFM",
+    signed=date(2025, 4, 1),
+    url=None,
+    status=None,
+    cid=None,
+    printed_state=None,
+):
     return Obs(
         content_id=cid or f"{name}|{state}|{model}|{signed}|{url}|{min(seqs)}",
-        kind="participating", state=state, model=model, signed=signed, name=name,
-        canon=canonical(name, state), presence=Presence.of(seqs),
-        printed_state=printed_state or state, printed_signed=signed,
-        linked=url is not None or status == "linked", moa_key=url.rsplit("/", 1)[-1].lower().replace("_", "").replace(".", "") if url else None,
-        moa_url=url, moa_status="linked" if url else (status or "pending"), county=None, type=None,
+        kind="participating",
+        state=state,
+        model=model,
+        signed=signed,
+        name=name,
+        canon=canonical(name, state),
+        presence=Presence.of(seqs),
+        printed_state=printed_state or state,
+        printed_signed=signed,
+        linked=url is not None or status == "linked",
+        moa_key=url.rsplit("/", 1)[-1].lower().replace("_", "").replace(".", "") if url else None,
+        moa_url=url,
+        moa_status="linked" if url else (status or "pending"),
+        county=None,
+        type=None,
     )
 
 
@@ -41,17 +61,23 @@ def groups(ident):
 
 def test_typo_merges_only_when_windows_do_not_overlap():
     seq_a, seq_b = range(1, 6), range(6, 11)
-    ident, _ = resolve([obs("Sebring Police Department", seq_a), obs("Sebrng Police Department", seq_b)], 10)
+    ident, _ = resolve(
+        [obs("Sebring Police Department", seq_a), obs("Sebrng Police Department", seq_b)], 10
+    )
     assert len(ident.groups) == 1 and ident.rules[0] == {"typo"}
     both = range(1, 11)  # two real agencies listed side by side never merge
-    ident, _ = resolve([obs("Sebring Police Department", both), obs("Sebrng Police Department", both)], 10)
+    ident, _ = resolve(
+        [obs("Sebring Police Department", both), obs("Sebrng Police Department", both)], 10
+    )
     assert len(ident.groups) == 2
     assert ident.candidates and ident.candidates[0].kind == "identity_near_dup"
 
 
 def test_a_dominated_typo_merges_while_both_are_listed():
-    ident, _ = resolve([obs("Sebring Police Department", range(1, 21)),
-                        obs("Sebrng Police Department", [5, 6])], 20)
+    ident, _ = resolve(
+        [obs("Sebring Police Department", range(1, 21)), obs("Sebrng Police Department", [5, 6])],
+        20,
+    )
     assert len(ident.groups) == 1
 
 
@@ -64,32 +90,59 @@ def test_distinct_alias_vetoes_a_merge(tmp_path):
         "FL,Sebrng Police Department,Sebring Police Department,distinct,identity,two towns,test\n"
     )
     curated = load_curated(folder)
-    ident, _ = resolve([obs("Sebring Police Department", range(1, 6)),
-                        obs("Sebrng Police Department", range(6, 11))], 10, curated)
+    ident, _ = resolve(
+        [
+            obs("Sebring Police Department", range(1, 6)),
+            obs("Sebrng Police Department", range(6, 11)),
+        ],
+        10,
+        curated,
+    )
     assert len(ident.groups) == 2
 
 
 def test_modifier_and_rename_by_shared_moa_file():
     url = "https://www.ice.gov/doclib/287gMOA/OkaloosaCoSheriffsOfficeFL_WSO_MOA_02262025.pdf"
-    ident, _ = resolve([
-        obs("Okaloosa County Sheriff's Office", range(1, 6), url=url),
-        obs("Okaloosa County Department of Corrections", range(6, 11), url=url),
-    ], 10)
+    ident, _ = resolve(
+        [
+            obs("Okaloosa County Sheriff's Office", range(1, 6), url=url),
+            obs("Okaloosa County Department of Corrections", range(6, 11), url=url),
+        ],
+        10,
+    )
     assert len(ident.groups) == 1 and ident.rules[0] == {"rename"}
     # without the shared file, two names on adjacent lists stay apart (and the old one is removed)
-    ident, history = resolve([
-        obs("Okaloosa County Sheriff's Office", range(1, 6), url=url),
-        obs("Okaloosa County Department of Corrections", range(6, 11), url=url.replace("Sheriffs", "X")),
-    ], 10)
+    ident, _ = resolve(
+        [
+            obs("Okaloosa County Sheriff's Office", range(1, 6), url=url),
+            obs(
+                "Okaloosa County Department of Corrections",
+                range(6, 11),
+                url=url.replace("Sheriffs", "X"),
+            ),
+        ],
+        10,
+    )
     assert len(ident.groups) == 2
 
 
 def test_date_correction_when_the_moa_is_posted():
     url = "https://www.ice.gov/doclib/287gMOA/LaramieCoSheriffsOfficeWY_TFM_MOA_06112025.pdf"
-    ident, history = resolve([
-        obs("Laramie County Sheriff's Office", range(1, 6), state="WY", signed=date(2025, 6, 12)),
-        obs("Laramie County Sheriff's Office", range(6, 11), state="WY", signed=date(2025, 6, 11), url=url),
-    ], 10)
+    ident, history = resolve(
+        [
+            obs(
+                "Laramie County Sheriff's Office", range(1, 6), state="WY", signed=date(2025, 6, 12)
+            ),
+            obs(
+                "Laramie County Sheriff's Office",
+                range(6, 11),
+                state="WY",
+                signed=date(2025, 6, 11),
+                url=url,
+            ),
+        ],
+        10,
+    )
     (agreement,) = history.agreements
     assert agreement.id == "WY-laramie-county-sheriff-office#TFM#2025-06-12"  # minted first, stays
     assert agreement.signed == date(2025, 6, 11) and agreement.resolution == "date_corrected"
@@ -99,27 +152,66 @@ def test_date_correction_when_the_moa_is_posted():
 def test_a_linked_agreement_replaced_under_a_new_date_is_a_renewal():
     old = "https://www.ice.gov/doclib/287gMOA/287gJEM_KnoxCoTN_2020-06-08.pdf"
     new = "https://www.ice.gov/doclib/287gMOA/KnoxCoSheriffsOfficeTN_JEM_MOA_05012025.pdf"
-    _, history = resolve([
-        obs("Knox County Sheriff's Office", range(1, 6), state="TN", model="JEM", signed=date(2020, 6, 8), url=old),
-        obs("Knox County Sheriff's Office", range(6, 11), state="TN", model="JEM", signed=date(2025, 5, 1), url=new),
-    ], 10)
+    _, history = resolve(
+        [
+            obs(
+                "Knox County Sheriff's Office",
+                range(1, 6),
+                state="TN",
+                model="JEM",
+                signed=date(2020, 6, 8),
+                url=old,
+            ),
+            obs(
+                "Knox County Sheriff's Office",
+                range(6, 11),
+                state="TN",
+                model="JEM",
+                signed=date(2025, 5, 1),
+                url=new,
+            ),
+        ],
+        10,
+    )
     first, second = sorted(history.agreements, key=lambda a: a.first_signed)
     assert (first.status, first.successor_id) == ("superseded", second.id)
     assert second.status == "active" and second.predecessor_id == first.id
 
 
 def test_removal_flags():
-    _, history = resolve([
-        obs("Butler County Sheriff's Office", range(1, 4), state="PA", model="WSO", signed=date(2025, 5, 22)),
-        obs("Butler County Sheriff's Office", range(8, 11), state="PA", model="TFM", signed=date(2025, 6, 12)),
-        obs("Walworth County Sheriff's Office", range(1, 10), state="WI", model="WSO",
-            url="https://www.ice.gov/doclib/287gMOA/WalworthCoSheriffsOfficeWI_WSO_MOA_06122025.pdf"),
-    ], 10)
+    _, history = resolve(
+        [
+            obs(
+                "Butler County Sheriff's Office",
+                range(1, 4),
+                state="PA",
+                model="WSO",
+                signed=date(2025, 5, 22),
+            ),
+            obs(
+                "Butler County Sheriff's Office",
+                range(8, 11),
+                state="PA",
+                model="TFM",
+                signed=date(2025, 6, 12),
+            ),
+            obs(
+                "Walworth County Sheriff's Office",
+                range(1, 10),
+                state="WI",
+                model="WSO",
+                url="https://www.ice.gov/doclib/287gMOA/WalworthCoSheriffsOfficeWI_WSO_MOA_06122025.pdf",
+            ),
+        ],
+        10,
+    )
     flags = {(a.name, a.model): (a.status, a.removal_flag) for a in history.agreements}
     assert flags[("Butler County Sheriff's Office", "WSO")] == ("removed", "model_switch")
     assert flags[("Butler County Sheriff's Office", "TFM")] == ("active", None)
     assert flags[("Walworth County Sheriff's Office", "WSO")] == (
-        "removed", "missing_from_newest_list_only")
+        "removed",
+        "missing_from_newest_list_only",
+    )
 
 
 def test_one_missing_list_is_a_gap_not_a_removal():
@@ -129,11 +221,20 @@ def test_one_missing_list_is_a_gap_not_a_removal():
 
 
 def test_wrong_state_stretch_moves_the_short_run():
-    ident, history = resolve([
-        obs("Finney County Sheriff's Office", range(1, 30), state="KS", cid="ks"),
-        obs("Finney County Sheriff's Office", [30, 31, 32], state="TX", cid="tx", printed_state="TX"),
-        obs("Finney County Sheriff's Office", range(33, 40), state="KS", cid="ks2"),
-    ], 39)
+    ident, history = resolve(
+        [
+            obs("Finney County Sheriff's Office", range(1, 30), state="KS", cid="ks"),
+            obs(
+                "Finney County Sheriff's Office",
+                [30, 31, 32],
+                state="TX",
+                cid="tx",
+                printed_state="TX",
+            ),
+            obs("Finney County Sheriff's Office", range(33, 40), state="KS", cid="ks2"),
+        ],
+        39,
+    )
     assert len(history.agreements) == 1 and history.agreements[0].state == "KS"
     assert ident.decisions[0].rule == "wrong_state_stretch"
 
@@ -146,12 +247,16 @@ def test_rows_without_a_date_are_kept_and_reported():
 def test_fixes_file_errors_name_line_and_field(tmp_path):
     folder = tmp_path / "curated"
     folder.mkdir()
-    (folder / "aliases.csv").write_text("state,alias_agency,canonical_agency,relation,scope,reason,evidence\n")
+    (folder / "aliases.csv").write_text(
+        "state,alias_agency,canonical_agency,relation,scope,reason,evidence\n"
+    )
     (folder / "fixes.csv").write_text(
         "state,agency,model,signed,field,fixed,reason,evidence\n"
         "FL,Polk County Sheriff's Office,TFM,2025-13-01,signed,2025-01-13,typo,MOA\n"
     )
-    with pytest.raises(InputError, match=r"fixes.csv: line 2, signed: '2025-13-01' is not an ISO date"):
+    with pytest.raises(
+        InputError, match=r"fixes.csv: line 2, signed: '2025-13-01' is not an ISO date"
+    ):
         load_curated(folder)
 
 

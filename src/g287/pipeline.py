@@ -206,7 +206,7 @@ class Importer:
                 parsed.rows,
                 issues,
             )
-            store.reorder(conn, parsed.kind)
+            self._index_runs(conn, parsed.kind, pid)
         return ImportResult(name, source, sha, "accepted", pid, parsed.kind, len(parsed.rows))
 
     def _seen_again(
@@ -250,7 +250,22 @@ class Importer:
                 "part_of_day": when.part_of_day,
             },
         )
-        store.reorder(conn, pub["kind"])
+        if store.reorder(conn, pub["kind"]):
+            store.clear_runs(conn, pub["kind"])
+
+    def _index_runs(self, conn: Connection, kind: str, pid: str) -> None:
+        """Re-order the kind's lists and keep the content-runs index current (or mark it stale).
+
+        A list appended at the end extends the runs; one that lands among existing lists
+        shifts their sequence numbers, so the runs are cleared and resolution rebuilds them.
+        """
+        shifted = store.reorder(conn, kind)
+        if shifted:
+            store.clear_runs(conn, kind)
+            return
+        count = store.count_publications(conn, kind)
+        if count == 1 or store.has_runs(conn, kind):
+            store.extend_runs(conn, kind, pid, count)
 
     # -- rebuild -------------------------------------------------------------
 

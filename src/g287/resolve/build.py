@@ -82,7 +82,7 @@ def observations(
     decisions: list[Decision] = []
     aliased: set[tuple[str, str]] = set()
     out: dict[str, list[Obs]] = defaultdict(list)
-    for (kind, cid), seqs in sorted(listed.items()):
+    for (kind, cid), runs in sorted(listed.items()):
         c = contents[cid]
         if c["state"] is None:
             continue  # no state at all: kept as an unresolved row below
@@ -109,7 +109,7 @@ def observations(
                 signed=signed,
                 name=name,
                 canon=canon,
-                presence=Presence.of(seqs),
+                presence=Presence(tuple(runs)),
                 printed_state=c["state"],
                 printed_signed=c["signed"],
                 linked=c["moa_status"] in ("linked", "unlinked_text"),

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, delete, select
 from g287.store.bulk import bulk_insert
 from g287.store.schema import (
     DERIVED,
+    content_runs,
     publication_rows,
     publications,
     row_contents,
@@ -44,15 +45,45 @@ def load_publications(conn: Connection) -> dict[str, list[PublicationRef]]:
     return out
 
 
-def load_listed(conn: Connection) -> dict[tuple[str, str], list[int]]:
-    """(kind, content id) -> the sequence numbers of the lists it appears on."""
-    listed: dict[tuple[str, str], list[int]] = defaultdict(list)
-    q = select(publication_rows.c.content_id, publications.c.kind, publications.c.seq).join(
-        publications, publications.c.id == publication_rows.c.publication_id
-    )
-    for content_id, kind, seq in conn.execute(q):
-        listed[(kind, content_id)].append(seq)
+def load_listed(conn: Connection) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """(kind, content id) -> runs of the lists it appears on (rebuilding a stale index)."""
+    kinds = conn.execute(select(publications.c.kind).distinct()).scalars().all()
+    for kind in kinds:
+        if not conn.execute(
+            select(content_runs.c.kind).where(content_runs.c.kind == kind).limit(1)
+        ).first():
+            rebuild_runs(conn, kind)
+    listed: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    q = select(
+        content_runs.c.kind,
+        content_runs.c.content_id,
+        content_runs.c.first_seq,
+        content_runs.c.last_seq,
+    ).order_by(content_runs.c.kind, content_runs.c.content_id, content_runs.c.first_seq)
+    for kind, content_id, first, last in conn.execute(q):
+        listed[(kind, content_id)].append((first, last))
     return listed
+
+
+def rebuild_runs(conn: Connection, kind: str) -> None:
+    """Recompute the content-runs index of one kind from every placed row."""
+    conn.execute(delete(content_runs).where(content_runs.c.kind == kind))
+    q = (
+        select(publication_rows.c.content_id, publications.c.seq)
+        .join(publications, publications.c.id == publication_rows.c.publication_id)
+        .where(publications.c.kind == kind)
+        .distinct()
+        .order_by(publication_rows.c.content_id, publications.c.seq)
+    )
+    runs: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for content_id, seq in conn.execute(q):
+        if current and current["content_id"] == content_id and current["last_seq"] + 1 == seq:
+            current["last_seq"] = seq
+            continue
+        current = {"kind": kind, "content_id": content_id, "first_seq": seq, "last_seq": seq}
+        runs.append(current)
+    bulk_insert(conn, content_runs, runs)
 
 
 def load_contents(conn: Connection, ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:

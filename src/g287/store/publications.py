@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, and_, bindparam, delete, func, insert, select, update
 
 from g287.acquire.naming import PART_RANK
 from g287.read.issues import ISSUE_KINDS, DataIssue
@@ -15,6 +15,7 @@ from g287.read.publication import Row
 from g287.store.bulk import bulk_insert
 from g287.store.schema import (
     content_issues,
+    content_runs,
     publication_issues,
     publication_rows,
     publications,
@@ -159,8 +160,12 @@ def publication_by_sha(conn: Connection, sha256: str) -> RowMapping | None:
     )
 
 
-def reorder(conn: Connection, kind: str) -> None:
-    """Recompute ``seq`` and ``label`` for every publication of one kind."""
+def reorder(conn: Connection, kind: str) -> bool:
+    """Recompute ``seq`` and ``label`` for every publication of one kind.
+
+    Returns True when a publication that already had a place moved (so indexes built
+    on sequence numbers, such as content runs, must be rebuilt).
+    """
     pubs = conn.execute(
         select(
             publications.c.id,
@@ -201,6 +206,10 @@ def reorder(conn: Connection, kind: str) -> None:
             .where(publications.c.id == change["pid"])
             .values(seq=change["seq"], label=change["label"])
         )
+    return any(
+        p.seq is not None and p.seq != seq
+        for p, seq in ((p, n) for n, p in enumerate(ordered, start=1))
+    )
 
 
 def _base_label(kind: str, file_name: str, published: str) -> str:
@@ -214,3 +223,73 @@ def _base_label(kind: str, file_name: str, published: str) -> str:
 
 def iter_dicts(result: Iterable[Any]) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in result]
+
+
+def extend_runs(conn: Connection, kind: str, publication_id: str, seq: int) -> None:
+    """Add one newly appended list (the newest of its kind) to the content runs."""
+    contents = sorted(
+        set(
+            conn.execute(
+                select(publication_rows.c.content_id).where(
+                    publication_rows.c.publication_id == publication_id
+                )
+            ).scalars()
+        )
+    )
+    continuing: set[str] = set()
+    for start in range(0, len(contents), 500):
+        chunk = contents[start : start + 500]
+        continuing.update(
+            conn.execute(
+                select(content_runs.c.content_id).where(
+                    and_(
+                        content_runs.c.kind == kind,
+                        content_runs.c.last_seq == seq - 1,
+                        content_runs.c.content_id.in_(chunk),
+                    )
+                )
+            ).scalars()
+        )
+    if continuing:
+        conn.execute(
+            update(content_runs)
+            .where(
+                and_(
+                    content_runs.c.kind == kind,
+                    content_runs.c.content_id == bindparam("cid"),
+                    content_runs.c.last_seq == seq - 1,
+                )
+            )
+            .values(last_seq=seq),
+            [{"cid": c} for c in sorted(continuing)],
+        )
+    bulk_insert(
+        conn,
+        content_runs,
+        [
+            {"kind": kind, "content_id": c, "first_seq": seq, "last_seq": seq}
+            for c in contents
+            if c not in continuing
+        ],
+    )
+
+
+def clear_runs(conn: Connection, kind: str) -> None:
+    conn.execute(delete(content_runs).where(content_runs.c.kind == kind))
+
+
+def has_runs(conn: Connection, kind: str) -> bool:
+    return (
+        conn.execute(
+            select(content_runs.c.kind).where(content_runs.c.kind == kind).limit(1)
+        ).first()
+        is not None
+    )
+
+
+def count_publications(conn: Connection, kind: str) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(publications).where(publications.c.kind == kind)
+        ).scalar_one()
+    )

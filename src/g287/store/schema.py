@@ -143,6 +143,18 @@ publication_issues = Table(
     Column("note", Text, nullable=False),
 )
 
+content_runs = Table(
+    "content_runs",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("content_id", String(16), ForeignKey("row_contents.id"), primary_key=True),
+    Column("first_seq", Integer, primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+)
+"""Runs of consecutive lists (by ``seq`` within a kind) each row content was printed on:
+a compact index of ``publication_rows``, kept up to date on import and rebuilt from it
+whenever publications are re-ordered."""
+
 # --- resolved history (derived; rebuilt by g287.resolve.build) ---------------------
 
 agencies = Table(
@@ -297,6 +309,7 @@ TABLES = (
     content_issues,
     publication_rows,
     publication_issues,
+    content_runs,
 )
 DERIVED = (
     agencies,
