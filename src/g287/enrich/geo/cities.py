@@ -1,0 +1,98 @@
+"""Cities and towns (simplemaps US Cities Basic, CC BY 4.0), matched by name.
+
+The table holds Census incorporated places and CDPs (31,254 rows, with Puerto
+Rico) but **not** New England towns or Pennsylvania/New York townships, which
+are county subdivisions; a Connecticut town resolves through
+:func:`g287.enrich.geo.connecticut.town_region` instead. ``population`` is
+simplemaps' figure, which for the largest cities is metro-like.
+
+Matching is by name key only (case, accents, apostrophes, St./Ft./Mt. folded;
+see :mod:`g287.enrich.geo.names`), never fuzzy: Florida alone has Edgewood and
+Edgewater, Melbourne and West Melbourne, so a misspelt place goes into the
+committed place-alias table, not through a similarity score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from g287.enrich.geo.names import compact, name_key
+from g287.enrich.geo.resources import CITIES, read_csv
+
+
+@dataclass(frozen=True)
+class City:
+    """A place: name, state, the county holding its centre, location, population."""
+
+    id: str
+    name: str
+    state: str
+    county_fips: str
+    lat: float
+    lng: float
+    population: int
+    incorporated: bool
+
+
+_PREFIX = re.compile(r"^(?:city|town|village|borough|township) of (.+)$")
+_SUFFIX = re.compile(r"^(.+?) (?:city|town|village|borough)$")
+
+
+@cache
+def _index() -> tuple[dict[tuple[str, str], list[City]], dict[tuple[str, str], list[City]]]:
+    by_key: dict[tuple[str, str], list[City]] = {}
+    by_compact: dict[tuple[str, str], list[City]] = {}
+    for row in read_csv(CITIES):
+        city = City(
+            id=row["id"],
+            name=row["city"],
+            state=row["state_id"],
+            county_fips=row["county_fips"],
+            lat=float(row["lat"]),
+            lng=float(row["lng"]),
+            population=int(row["population"] or 0),
+            incorporated=row["incorporated"] == "1",
+        )
+        key = name_key(city.name)
+        by_key.setdefault((city.state, key), []).append(city)
+        by_compact.setdefault((city.state, compact(key)), []).append(city)
+    return by_key, by_compact
+
+
+def _variants(name: str) -> list[str]:
+    key = name_key(name)
+    out = [key]
+    for pattern in (_PREFIX, _SUFFIX):
+        found = pattern.match(key)
+        if found:
+            out.append(found.group(1))
+    return out
+
+
+def city_candidates(state: str, name: str) -> list[City]:
+    """Every place of ``state`` whose name matches, trying ``City of X`` / ``X Borough`` as X."""
+    by_key, by_compact = _index()
+    for key in _variants(name):
+        hits = by_key.get((state, key)) or by_compact.get((state, compact(key)))
+        if hits:
+            return list(hits)
+    return []
+
+
+def match_city(state: str, name: str, *, county_fips: str | None = None) -> City | None:
+    """The one place of ``state`` called ``name``, or None (unknown or ambiguous).
+
+    Among several same-named places, ``county_fips`` (when given and it fits
+    one) decides, then incorporated places win over CDPs; if several remain,
+    the name is ambiguous and the answer is None.
+    """
+    candidates = city_candidates(state, name)
+    if county_fips is not None:
+        in_county = [c for c in candidates if c.county_fips == county_fips]
+        candidates = in_county or candidates
+    if len(candidates) > 1:
+        incorporated = [c for c in candidates if c.incorporated]
+        candidates = incorporated or candidates
+    return candidates[0] if len(candidates) == 1 else None
