@@ -56,8 +56,27 @@ def test_tokens_and_keys():
 
 
 WORDS = st.sampled_from(
-    ["County", "Sheriff's", "Office", "Police", "Department", "City", "of", "St.", "SO", "PD",
-     "Dept", "Marion", "Polk", "Township", "Constables", "&", "Co.", "Addendum", "Florida"]
+    [
+        "County",
+        "Sheriff's",
+        "Office",
+        "Police",
+        "Department",
+        "City",
+        "of",
+        "St.",
+        "SO",
+        "PD",
+        "Dept",
+        "Marion",
+        "Polk",
+        "Township",
+        "Constables",
+        "&",
+        "Co.",
+        "Addendum",
+        "Florida",
+    ]
 )
 
 
@@ -66,3 +85,12 @@ def test_canonical_is_idempotent(words):
     name = " ".join(words)
     once = canonical(name, "FL")
     assert canonical(once, "FL") == once
+
+
+def test_louisiana_counties_are_parishes():
+    assert canonical("Lafourche County Sheriff's Office", "LA") == canonical(
+        "Lafourche Parish Sheriff's Office", "LA"
+    )
+    assert canonical("Union County Sheriff's Office", "NC") != canonical(
+        "Union Parish Sheriff's Office", "NC"
+    )

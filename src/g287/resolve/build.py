@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from g287.enrich.places import agency_place_rows
 from g287.read.links import file_key
 from g287.resolve.changes import Change, agreement_changes, pending_changes, touched_by_list
 from g287.resolve.fixes import Curated, Fix, default_curated
@@ -315,7 +316,10 @@ def rows_for_store(res: Resolution) -> dict[str, list[dict[str, Any]]]:
     for p in part:
         for model, n in sorted(counts[p.seq].items()):
             timeline.append({"publication_id": p.id, "model": model, "agreements": n})
+    places, counties = agency_place_rows(h, res.pending)
     return {
+        "agency_places": places,
+        "agency_counties": counties,
         "agencies": agencies,
         "agreements": agreements,
         "content_agreements": content_agreements,

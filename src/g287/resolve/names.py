@@ -13,7 +13,8 @@
    state name only before an agency word is kept (it names state agencies);
 6. a leading "city/town/village/borough/township/county of" is dropped;
 7. plurals are singularized (sheriffs -> sheriff, constables -> constable, ...);
-8. "sheriff department" -> "sheriff office" (a county has one sheriff);
+8. in Louisiana, "county" -> "parish" (ICE writes both for one parish);
+   "sheriff department" -> "sheriff office" (a county has one sheriff);
    "correction department" -> "department of correction";
 9. a trailing "addendum"/"amendment" names a document, not an agency: dropped.
 """
@@ -181,6 +182,8 @@ def _canonical_once(name: str, state: str | None) -> str:
     if code and len(words) > 1 and words[-1] == code:
         words = words[:-1]
     words = [_SINGULAR.get(w, w) for w in words]
+    if state == "LA":  # Louisiana's counties are parishes; ICE writes both
+        words = ["parish" if w == "county" else w for w in words]
     text = " ".join(words)
     previous = None
     while text != previous:  # "City of City of ...", "... Addendum Addendum"

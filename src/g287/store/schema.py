@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -292,6 +293,34 @@ events = Table(
     Index("ix_events_subject_id", "subject_id"),
 )
 
+agency_places = Table(
+    "agency_places",
+    metadata,
+    Column("agency_id", String(200), ForeignKey("agencies.id"), primary_key=True),
+    Column("level", String(24), nullable=False),
+    Column("level_source", String(16), nullable=False),
+    Column("rule", Text, nullable=False),
+    Column("county_source", String(32)),
+    Column("place_id", String(24)),
+    Column("place_name", Text),
+    Column("place_county_fips", String(5)),
+    Column("place_lat", Float),
+    Column("place_lng", Float),
+    Column("unmatched_reason", Text),
+    Column("notes", Text, nullable=False),  # JSON list
+    Column("ice_type", String(16)),
+    Column("ice_county", Text),
+    Index("ix_agency_places_level", "level"),
+)
+
+agency_counties = Table(
+    "agency_counties",
+    metadata,
+    Column("agency_id", String(200), ForeignKey("agencies.id"), primary_key=True),
+    Column("county_fips", String(5), primary_key=True),
+    Index("ix_agency_counties_county_fips", "county_fips"),
+)
+
 timeline = Table(
     "timeline",
     metadata,
@@ -322,4 +351,6 @@ DERIVED = (
     candidates,
     events,
     timeline,
+    agency_places,
+    agency_counties,
 )

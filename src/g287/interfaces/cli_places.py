@@ -1,0 +1,150 @@
+"""CLI commands for places: lookup, coverage, unmatched geography."""
+
+from __future__ import annotations
+
+import click
+
+from g287.enrich.powers import POWERS
+from g287.interfaces import output
+from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.interfaces.cli_history import parse_day
+from g287.query import places as p
+
+GROUP_TITLES = {
+    "state": "State agencies (cover the whole state)",
+    "county": "The county's sheriff and county agencies",
+    "city": "The city's own police",
+    "part_of_county": "Regional, district, campus and port agencies covering part of the county",
+    "other_cities_in_county": "Other cities in the county with their own agreements",
+}
+
+
+@cli.command("lookup")
+@click.option("--county", help="County name (with --state).")
+@click.option("--city", help="City or town name (with --state).")
+@click.option("--state", help="Two-letter state code.")
+@click.option("--fips", help="Five-digit county FIPS code.")
+@click.option("--lat", type=float, help="Latitude (with --lon).")
+@click.option("--lon", type=float, help="Longitude (with --lat).")
+@click.option("--as-of", "as_of", help="As it stood on this date (YYYY-MM-DD).")
+@json_option
+@pass_app
+@handle_errors
+def lookup_cmd(
+    app: App,
+    county: str | None,
+    city: str | None,
+    state: str | None,
+    fips: str | None,
+    lat: float | None,
+    lon: float | None,
+    as_of: str | None,
+    as_json: bool,
+) -> None:
+    """Which agreements cover a county, city or point, with their powers and MOA links."""
+    with app.db.connect() as conn:
+        result = p.lookup(
+            conn,
+            county=county,
+            state=state,
+            fips=fips,
+            city=city,
+            lat=lat,
+            lon=lon,
+            as_of=parse_day(as_of),
+        )
+    if as_json:
+        output.emit_json(result)
+        return
+    place = result["place"]
+    where = place["city"]["name"] + ", " if place["city"] else ""
+    click.echo(
+        f"{where}{place['county']} ({place['county_fips']}), {place['state']}"
+        + (
+            f" as of {result['as_of']} ({result['publication']['label']})"
+            if result["as_of"]
+            else ""
+        )
+    )
+    for group, rows in result["covering"].items():
+        if not rows:
+            continue
+        output.table(
+            rows,
+            [
+                ("name", "agency"),
+                ("model", "model"),
+                ("signed", "signed"),
+                ("status", "status"),
+                ("moa_url", "MOA"),
+            ],
+            title=GROUP_TITLES[group],
+        )
+    models = sorted({r["model"] for rows in result["covering"].values() for r in rows})
+    for m in models:
+        click.echo(f"{m}: {POWERS[m].summary}" if m in POWERS else m)
+
+
+@cli.command("coverage")
+@click.option("--as-of", "as_of", help="As it stood on this date (YYYY-MM-DD).")
+@json_option
+@pass_app
+@handle_errors
+def coverage_cmd(app: App, as_of: str | None, as_json: bool) -> None:
+    """Counties with an agreement by model, and people living under Task Force coverage."""
+    with app.db.connect() as conn:
+        result = p.coverage(conn, as_of=parse_day(as_of))
+    if as_json:
+        output.emit_json(result)
+        return
+    click.echo(
+        f"Counties with a whole-county or statewide agreement: {result['counties_any_model']}"
+        + " ("
+        + ", ".join(f"{k} {v}" for k, v in result["counties_by_model"].items())
+        + ")"
+    )
+    click.echo(
+        f"People in counties under Task Force Model coverage: {result['population_tfm']:,}"
+        f" of {result['population_total']:,} ({result['population_tfm_share']:.1%})"
+    )
+    click.echo(f"Method: {result['method']}")
+    rows = [{"state": s, **v} for s, v in result["by_state"].items()]
+    output.table(
+        rows,
+        [
+            ("state", "state"),
+            ("counties", "counties"),
+            ("counties_any_model", "covered"),
+            ("counties_tfm", "TFM"),
+            ("population_tfm", "people under TFM"),
+            ("state_agency_tfm", "statewide TFM"),
+        ],
+    )
+
+
+@cli.group("geo")
+def geo_group() -> None:
+    """Geography of agencies: what could not be placed."""
+
+
+@geo_group.command("unmatched")
+@json_option
+@pass_app
+@handle_errors
+def geo_unmatched(app: App, as_json: bool) -> None:
+    """Agencies with no county found, each with the reason (never dropped silently)."""
+    with app.db.connect() as conn:
+        rows = p.unmatched_agencies(conn)
+    if as_json:
+        output.emit_json(rows)
+    else:
+        output.table(
+            rows,
+            [
+                ("state", "st"),
+                ("name", "agency"),
+                ("level", "level"),
+                ("ice_county", "ICE county"),
+                ("unmatched_reason", "reason"),
+            ],
+        )

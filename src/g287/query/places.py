@@ -1,0 +1,337 @@
+"""Who covers a place (county, city or point), with which powers, on any date; coverage figures.
+
+An agreement *covers* a county when its agency's jurisdiction includes the county:
+a state agency covers every county of its state; a sheriff or county agency, a
+regional, judicial or constable district, a campus or port covers the counties in
+its jurisdiction (a part of them, for the last five); a municipal police department
+covers its city (reported for a city lookup, and listed separately for a county).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, and_, or_, select
+
+from g287.enrich.geo import counties as all_counties
+from g287.enrich.geo import county as county_info
+from g287.enrich.geo import county_at, match_city, match_county
+from g287.enrich.powers import summary as powers_summary
+from g287.errors import InvalidQuery, NotFound
+from g287.query.history import publication_as_of
+from g287.query.publications import _jsonable
+from g287.read.states import STATES
+from g287.store.schema import (
+    agencies,
+    agency_counties,
+    agency_places,
+    agreements,
+    content_agreements,
+    publication_rows,
+)
+
+MODEL_STRENGTH = {"TFM": 3, "TTF": 3, "JTF": 3, "JEM": 2, "WSO": 1}
+WHOLE_COUNTY_LEVELS = ("county",)
+PART_COUNTY_LEVELS = (
+    "regional",
+    "judicial_district",
+    "constable_district",
+    "campus",
+    "port",
+    "corrections_facility",
+    "tribal",
+    "other",
+)
+
+
+def _target(
+    *,
+    county: str | None,
+    state: str | None,
+    fips: str | None,
+    city: str | None,
+    lat: float | None,
+    lon: float | None,
+) -> dict[str, Any]:
+    """Resolve what the user asked for to a county FIPS (and a city, if any)."""
+    if state:
+        state = state.upper()
+        if state not in STATES:
+            raise InvalidQuery(f"{state!r} is not a two-letter state code")
+    if fips:
+        found = county_info(fips)
+        if found is None:
+            raise NotFound(f"no county has FIPS code {fips!r}")
+        return {
+            "county_fips": found.fips,
+            "county": found.name,
+            "state": found.state,
+            "city": None,
+            "how": "fips",
+        }
+    if lat is not None and lon is not None:
+        code = county_at(lat, lon)
+        if code is None:
+            raise NotFound(f"the point {lat}, {lon} is in no U.S. county")
+        found = county_info(code)
+        return {
+            "county_fips": code,
+            "county": found.name if found else code,
+            "state": found.state if found else None,
+            "city": None,
+            "how": "point",
+            "point": [lat, lon],
+        }
+    if city:
+        if not state:
+            raise InvalidQuery("a city lookup needs --state")
+        place = match_city(state, city)
+        if place is None:
+            raise NotFound(f"no city {city!r} in {state}")
+        found = county_info(place.county_fips)
+        return {
+            "county_fips": place.county_fips,
+            "county": found.name if found else None,
+            "state": state,
+            "how": "city",
+            "city": {"id": place.id, "name": place.name, "lat": place.lat, "lng": place.lng},
+        }
+    if county:
+        if not state:
+            raise InvalidQuery("a county lookup needs --state")
+        match = match_county(state, county)
+        if match is None or match.single is None:
+            raise NotFound(f"no county {county!r} in {state}")
+        found = county_info(match.single)
+        return {
+            "county_fips": match.single,
+            "county": found.name if found else county,
+            "state": state,
+            "city": None,
+            "how": f"county:{match.how}",
+        }
+    raise InvalidQuery("give --county and --state, --fips, --city and --state, or --lat and --lon")
+
+
+def _active_on(conn: Connection, as_of: date | None) -> tuple[Any, dict[str, Any] | None]:
+    """A subquery of the agreement ids active now, or on the newest list by ``as_of``."""
+    if as_of is None:
+        return select(agreements.c.id).where(agreements.c.status == "active"), None
+    pub = publication_as_of(conn, as_of)
+    on_list = (
+        select(content_agreements.c.agreement_id)
+        .join(publication_rows, publication_rows.c.content_id == content_agreements.c.content_id)
+        .where(publication_rows.c.publication_id == pub["id"])
+    )
+    return on_list, pub
+
+
+def lookup(
+    conn: Connection,
+    *,
+    county: str | None = None,
+    state: str | None = None,
+    fips: str | None = None,
+    city: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """Every agreement covering a place, grouped by how it covers it, with powers and links."""
+    target = _target(county=county, state=state, fips=fips, city=city, lat=lat, lon=lon)
+    st, code = target["state"], target["county_fips"]
+    active, pub = _active_on(conn, as_of)
+    in_county = select(agency_counties.c.agency_id).where(agency_counties.c.county_fips == code)
+    q = (
+        select(
+            agreements, agency_places.c.level, agency_places.c.place_id, agency_places.c.place_name
+        )
+        .join(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
+        .where(agreements.c.id.in_(active))
+        .where(agreements.c.state == st)
+        .where(or_(agency_places.c.level == "state", agreements.c.agency_id.in_(in_county)))
+        .order_by(agreements.c.agency_id, agreements.c.model, agreements.c.signed)
+    )
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    city_id = target["city"]["id"] if target["city"] else None
+    info = county_info(code)
+    city_county = bool(info and info.is_independent_city)  # the county is itself a city
+    for row in conn.execute(q).mappings():
+        item = _jsonable(row)
+        item["powers"] = powers_summary(row["model"])
+        level = row["level"]
+        if level == "state":
+            group = "state"
+        elif level in WHOLE_COUNTY_LEVELS:
+            group = "county"
+        elif level == "municipal":
+            own = (city_id and row["place_id"] == city_id) or city_county
+            group = "city" if own else "other_cities_in_county"
+        else:
+            group = "part_of_county"
+        groups[group].append(item)
+    return {
+        "place": target,
+        "as_of": as_of.isoformat() if as_of else None,
+        "publication": {k: pub[k] for k in ("id", "label", "published_date")} if pub else None,
+        "covering": {
+            g: groups.get(g, [])
+            for g in ("state", "county", "city", "part_of_county", "other_cities_in_county")
+        },
+        "count": sum(len(v) for g, v in groups.items() if g != "other_cities_in_county"),
+    }
+
+
+def coverage(conn: Connection, *, as_of: date | None = None) -> dict[str, Any]:
+    """Counties with an active agreement by model; people living under Task Force coverage.
+
+    A county counts as covered by a model when an agency whose jurisdiction is the whole
+    county (a sheriff or county agency) or the whole state (a state agency) holds an
+    active agreement of that model. Municipal, regional, district, campus and port
+    agreements cover part of a county: they are counted separately, never as the county.
+    """
+    active, pub = _active_on(conn, as_of)
+    rows = conn.execute(
+        select(
+            agreements.c.agency_id, agreements.c.model, agreements.c.state, agency_places.c.level
+        )
+        .join(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
+        .where(agreements.c.id.in_(active))
+    ).all()
+    agency_fips: dict[str, list[str]] = defaultdict(list)
+    for agency_id, code in conn.execute(
+        select(agency_counties.c.agency_id, agency_counties.c.county_fips)
+    ):
+        agency_fips[agency_id].append(code)
+    counties_by_state: dict[str, list[str]] = defaultdict(list)
+    for c in all_counties():
+        counties_by_state[c.state].append(c.fips)
+    whole: dict[str, set[str]] = defaultdict(set)  # model -> county fips
+    partial: dict[str, set[str]] = defaultdict(set)
+    state_wide: dict[str, set[str]] = defaultdict(set)  # model -> states
+    municipal: dict[str, int] = defaultdict(int)
+    for agency_id, model, state, level in rows:
+        if level == "state":
+            state_wide[model].add(state)
+            whole[model].update(counties_by_state.get(state, []))
+        elif level in WHOLE_COUNTY_LEVELS:
+            whole[model].update(agency_fips.get(agency_id, []))
+        else:
+            partial[model].update(agency_fips.get(agency_id, []))
+            if level == "municipal":
+                municipal[model] += 1
+    population = {c.fips: c.population_2025 or 0 for c in all_counties()}
+    total_pop = sum(population.values())
+    any_model = set().union(*whole.values()) if whole else set()
+    by_state: dict[str, dict[str, Any]] = {}
+    for state, fips_list in sorted(counties_by_state.items()):
+        tfm = [f for f in fips_list if f in whole.get("TFM", set())]
+        covered = [f for f in fips_list if f in any_model]
+        by_state[state] = {
+            "counties": len(fips_list),
+            "counties_any_model": len(covered),
+            "counties_tfm": len(tfm),
+            "population": sum(population.get(f, 0) for f in fips_list),
+            "population_tfm": sum(population.get(f, 0) for f in tfm),
+            "state_agency_tfm": state in state_wide.get("TFM", set()),
+        }
+    tfm_pop = sum(population.get(f, 0) for f in whole.get("TFM", set()))
+    return {
+        "as_of": as_of.isoformat() if as_of else None,
+        "publication": {k: pub[k] for k in ("id", "label", "published_date")} if pub else None,
+        "counties_any_model": len(any_model),
+        "counties_by_model": {m: len(v) for m, v in sorted(whole.items())},
+        "counties_part_covered_by_model": {
+            m: len(v - whole.get(m, set())) for m, v in sorted(partial.items())
+        },
+        "municipal_agreements_by_model": dict(sorted(municipal.items())),
+        "states_with_state_agency_by_model": {m: sorted(v) for m, v in sorted(state_wide.items())},
+        "population_tfm": tfm_pop,
+        "population_total": total_pop,
+        "population_tfm_share": round(tfm_pop / total_pop, 4) if total_pop else 0.0,
+        "by_state": {
+            s: v
+            for s, v in by_state.items()
+            if v["counties_any_model"] or any(s in v2 for v2 in state_wide.values())
+        },
+        "method": " ".join((coverage.__doc__ or "").split("\n\n")[1].split()),
+        "population_source": "Census Bureau PEP vintage 2025 county estimates (2025)",
+    }
+
+
+def county_models(conn: Connection, *, as_of: date | None = None) -> dict[str, dict[str, Any]]:
+    """For the map: each county's strongest whole-county model and its agreement ids."""
+    active, _pub = _active_on(conn, as_of)
+    rows = conn.execute(
+        select(
+            agreements.c.id,
+            agreements.c.agency_id,
+            agreements.c.model,
+            agreements.c.state,
+            agency_places.c.level,
+        )
+        .join(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
+        .where(agreements.c.id.in_(active))
+    ).all()
+    fips_of: dict[str, list[str]] = defaultdict(list)
+    for agency_id, code in conn.execute(
+        select(agency_counties.c.agency_id, agency_counties.c.county_fips)
+    ):
+        fips_of[agency_id].append(code)
+    out: dict[str, dict[str, Any]] = {}
+    for agreement_id, agency_id, model, _state, level in rows:
+        if level == "state":
+            continue  # shown as a state layer
+        for code in fips_of.get(agency_id, []):
+            entry = out.setdefault(
+                code, {"model": None, "strength": 0, "agreements": [], "whole": False}
+            )
+            entry["agreements"].append(agreement_id)
+            if level in WHOLE_COUNTY_LEVELS:
+                entry["whole"] = True
+            if MODEL_STRENGTH.get(model, 0) > entry["strength"]:
+                entry["model"], entry["strength"] = model, MODEL_STRENGTH.get(model, 0)
+    return out
+
+
+def unmatched_agencies(conn: Connection) -> list[dict[str, Any]]:
+    """Agencies with no county found (state agencies cover their state and are not listed)."""
+    q = (
+        select(
+            agencies.c.id,
+            agencies.c.state,
+            agencies.c.name,
+            agencies.c.agreements,
+            agency_places.c.level,
+            agency_places.c.rule,
+            agency_places.c.ice_type,
+            agency_places.c.ice_county,
+            agency_places.c.unmatched_reason,
+        )
+        .join(agency_places, agency_places.c.agency_id == agencies.c.id)
+        .where(and_(agency_places.c.unmatched_reason.is_not(None)))
+        .order_by(agencies.c.state, agencies.c.name)
+    )
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def agency_place(conn: Connection, agency_id: str) -> dict[str, Any] | None:
+    row = (
+        conn.execute(select(agency_places).where(agency_places.c.agency_id == agency_id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    out = dict(row)
+    out["notes"] = json.loads(out["notes"])
+    out["counties"] = [
+        r[0]
+        for r in conn.execute(
+            select(agency_counties.c.county_fips).where(agency_counties.c.agency_id == agency_id)
+        )
+    ]
+    return out
