@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from g287.enrich.powers import POWERS
@@ -9,6 +11,8 @@ from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 from g287.interfaces.cli_history import parse_day
 from g287.query import places as p
+from g287.query.claims import DEFAULT_FILE, QUERIES, Claim, load_claims
+from g287.query.claims import check as check_claim
 
 GROUP_TITLES = {
     "state": "State agencies (cover the whole state)",
@@ -148,3 +152,77 @@ def geo_unmatched(app: App, as_json: bool) -> None:
                 ("unmatched_reason", "reason"),
             ],
         )
+
+
+@cli.command("claim")
+@click.argument("query", required=False, type=click.Choice(list(QUERIES)))
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML file of claims to check (statement, query, params, expected, source).",
+)
+@click.option("--domain", is_flag=True, help="Check the bundled public figures (data/claims).")
+@click.option("--as-of", "as_of", help="Date the claim speaks of (YYYY-MM-DD).")
+@click.option("--model", help="Model code, for active_agreements or model_share.")
+@click.option("--state", help="Two-letter state code, for active_agreements.")
+@click.option("--year", type=int, help="Signing year, for signed_in_year.")
+@click.option("--ever", is_flag=True, help="signed_in_year: ever listed, not still listed.")
+@click.option("--from", "from_day", help="growth: the earlier date.")
+@click.option("--to", "to_day", help="growth: the later date.")
+@click.option("--expected", type=float, help="The published figure to check.")
+@json_option
+@pass_app
+@handle_errors
+def claim_cmd(
+    app: App,
+    query: str | None,
+    path: Path | None,
+    domain: bool,
+    as_of: str | None,
+    model: str | None,
+    state: str | None,
+    year: int | None,
+    ever: bool,
+    from_day: str | None,
+    to_day: str | None,
+    expected: float | None,
+    as_json: bool,
+) -> None:
+    """Check published figures: agree / disagree / cannot tell, with the ICE lists as evidence."""
+    if path or domain:
+        claims = load_claims(path or DEFAULT_FILE)
+    elif query:
+        params = {
+            k: v
+            for k, v in {
+                "as_of": as_of,
+                "model": model,
+                "state": state,
+                "year": year,
+                "ever": ever or None,
+                "from": from_day,
+                "to": to_day,
+            }.items()
+            if v is not None
+        }
+        claims = [Claim(f"{query} {params}", query, params, expected)]
+    else:
+        raise click.UsageError("give a QUERY, --file FILE or --domain")
+    with app.db.connect() as conn:
+        results = [check_claim(conn, c) for c in claims]
+    if as_json:
+        output.emit_json([r.as_dict() for r in results])
+        return
+    for r in results:
+        shown = "" if r.value is None else f"{r.value:g}"
+        click.echo(
+            f"{r.verdict.upper():12} {r.claim.statement}: g287 {shown or '-'}"
+            f" (claimed {'-' if r.claim.expected is None else f'{r.claim.expected:g}'});"
+            f" {r.explanation}"
+        )
+        for e in r.evidence:
+            click.echo(
+                f"{'':13}evidence: {e['publication']} {e['published_date']} "
+                f"{e['file_name']} sha256 {e['sha256'][:16]}..."
+            )
