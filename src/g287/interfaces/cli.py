@@ -427,7 +427,12 @@ def demo(app: App, as_json: bool) -> None:
 
 
 # Commands over the resolved history register themselves on ``cli``.
-from g287.interfaces import cli_feeds, cli_history, cli_places  # noqa: E402,F401
+from g287.interfaces import (  # noqa: E402,F401
+    cli_feeds,
+    cli_history,
+    cli_places,
+    cli_simulate,
+)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -52,6 +52,8 @@ FOLD_PENDING_POSTED_DAYS = 180
 FOLD_PENDING_DAYS = 30
 FOLD_SAME_FILE_DAYS = 30
 FOLD_UNLINKED_DAYS = 90
+YEAR_TYPO_MIN_DAYS = 300
+YEAR_TYPO_WINDOW_DAYS = 60
 
 RESOLUTION_ORDER = ("alias", "rename", "relabel", "modifier", "typo", "date_corrected", "exact")
 
@@ -97,6 +99,109 @@ class Identities:
 
 def _describe(listing: Listing) -> str:
     return f"{listing.state} | {listing.canon} | {listing.model} | {listing.signed}"
+
+
+def year_typos(
+    observations: list[Obs], seq_dates: dict[int, date]
+) -> tuple[list[Obs], list[Decision]]:
+    """Re-date a listing first printed more than 300 days before the list that first shows it,
+    when the same month and day fall in the 60 days before that list (this year, or the one
+    before): ICE typed the wrong year. Skipped for the first list held (its agreements may
+    be old), and when a near-identical spelling showed that date earlier.
+    """
+    first: dict[tuple[str, str | None, date | None, str], int] = {}
+    for o in observations:
+        key = (o.state, o.model, o.signed, o.canon)
+        first[key] = min(first.get(key, o.presence.first), o.presence.first)
+    by_bucket: dict[tuple[str, str | None, date | None], list[tuple[str, int]]] = defaultdict(list)
+    for (state, model, signed, canon), seq in first.items():
+        by_bucket[(state, model, signed)].append((canon, seq))
+    fixed: dict[tuple[str, str | None, date | None, str], date] = {}
+    decisions = []
+    for key, seq in sorted(first.items(), key=lambda kv: str(kv[0])):
+        state, model, signed, canon = key
+        if signed is None or seq <= 1 or seq not in seq_dates:
+            continue
+        listed = seq_dates[seq]
+        if (listed - signed).days <= YEAR_TYPO_MIN_DAYS:
+            continue
+        earlier = [
+            c
+            for c, s in by_bucket[(state, model, signed)]
+            if s < seq and c != canon and OSA.distance(c, canon) <= TYPO_DISTANCE_STRICT
+        ]
+        if earlier:
+            continue
+        for year in (listed.year, listed.year - 1):
+            try:
+                candidate = signed.replace(year=year)
+            except ValueError:
+                continue
+            if 0 <= (listed - candidate).days <= YEAR_TYPO_WINDOW_DAYS:
+                fixed[key] = candidate
+                decisions.append(
+                    Decision(
+                        "year_typo",
+                        f"{state} | {canon} | {model} | {signed}",
+                        f"first listed {listed}, {(listed - signed).days} days after its printed "
+                        f"date: read as {candidate}",
+                        {
+                            "printed": signed.isoformat(),
+                            "read": candidate.isoformat(),
+                            "first_listed": listed.isoformat(),
+                        },
+                    )
+                )
+                break
+    out = [
+        replace(o, signed=fixed[(o.state, o.model, o.signed, o.canon)])
+        if (o.state, o.model, o.signed, o.canon) in fixed
+        else o
+        for o in observations
+    ]
+    return out, decisions
+
+
+def attach_undated(
+    ident_listings: list[Listing],
+    groups: list[list[int]],
+    unresolved: list[tuple[Obs, str]],
+) -> tuple[list[tuple[Obs, str]], list[Decision]]:
+    """Attach a row with no usable date to the one agreement of its agency and model listed
+    around it (on the lists just before or after, or the same ones)."""
+    by_name: dict[tuple[str, str | None, str], list[int]] = defaultdict(list)
+    group_of = {m: g for g, members in enumerate(groups) for m in members}
+    for i, listing in enumerate(ident_listings):
+        by_name[(listing.state, listing.model, listing.canon)].append(i)
+    still: list[tuple[Obs, str]] = []
+    decisions = []
+    for o, reason in unresolved:
+        candidates = by_name.get((o.state, o.model, o.canon), [])
+        near = set()
+        for i in candidates:
+            g = groups[group_of[i]]
+            presence = Presence.union(ident_listings[m].presence for m in g)
+            if presence.first - 1 <= o.presence.last and o.presence.first <= presence.last + 1:
+                near.add(group_of[i])
+        if o.signed is not None or len(near) != 1:
+            still.append((o, reason))
+            continue
+        (chosen,) = near
+        target = ident_listings[
+            max(groups[chosen], key=lambda m: ident_listings[m].presence.last)
+        ]
+        target.obs.append(o)
+        target.presence = Presence.union([target.presence, o.presence])
+        decisions.append(
+            Decision(
+                "undated_row_attached",
+                f"{o.state} | {o.canon} | {o.model} | (no date)",
+                f"a row with no usable date joins the only {o.model} agreement of this agency "
+                "listed around it",
+                {"content_id": o.content_id, "signed": target.signed.isoformat()},
+            )
+        )
+    return still, decisions
 
 
 def make_listings(observations: Iterable[Obs]) -> list[Listing]:
@@ -342,7 +447,9 @@ def resolve_identities(
             unresolved.append((o, "no agency name"))
         else:
             usable.append(o)
-    moved, decisions = wrong_state_stretches(usable)
+    redated, typo_decisions = year_typos(usable, seq_dates)
+    moved, decisions = wrong_state_stretches(redated)
+    decisions = typo_decisions + decisions
     listings = make_listings(moved)
     tiers = _Tiers(listings, curated, newest)
     tiers.decisions.extend(decisions)
@@ -361,6 +468,8 @@ def resolve_identities(
         )
         groups.append(members)
         rules.append(tiers.component_rules(root))
+    unresolved, attached = attach_undated(listings, groups, unresolved)
+    tiers.decisions.extend(attached)
     order = sorted(range(len(groups)), key=lambda g: listings[groups[g][0]].key)
     final_agency = {k: agency_uf.find(v) for k, v in agency_of.items()}
     return Identities(
@@ -466,6 +575,12 @@ def _date_folds(
 
 
 def _fold_rule(old_last: Listing, old: list[Listing], new_first: Listing, delta: int) -> str | None:
+    same_day = (old_last.signed.month, old_last.signed.day) == (
+        new_first.signed.month,
+        new_first.signed.day,
+    )
+    if delta in (365, 366) and same_day:
+        return "year_typo"
     never_linked = not any(x.ever_linked for x in old)
     if never_linked and new_first.first_linked and delta <= FOLD_PENDING_POSTED_DAYS:
         return "link_pending_then_posted"

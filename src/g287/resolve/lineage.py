@@ -88,7 +88,7 @@ def build_history(
             agency_id=agency_id,
             state=first.state,
             model=first.model,
-            signed=latest.signed,
+            signed=_corrected_signed(group, latest.signed),
             first_signed=first.signed,
             name=_latest_name(group, presence.last),
             listings=group,
@@ -104,6 +104,16 @@ def build_history(
             agency.name = max(mine, key=lambda a: (a.presence.last, a.presence.count)).name
     _lineage(agreements, agencies, ids, newest, seq_dates)
     return History(agreements, agencies, agency_by_name)
+
+
+def _corrected_signed(group: list[Listing], latest: date) -> date:
+    """The latest printed date, unless the same day a year later was also printed for this
+    agreement: then ICE typed the year one too early at some point, and the later year wins."""
+    for listing in group:
+        d = listing.signed
+        if (d.month, d.day) == (latest.month, latest.day) and d.year == latest.year + 1:
+            return d
+    return latest
 
 
 def _unique(base: str, taken: Mapping[str, object]) -> str:

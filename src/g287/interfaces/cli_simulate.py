@@ -1,0 +1,67 @@
+"""CLI commands for the simulator: write a simulated history; score the database against it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from g287.interfaces import output
+from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+
+
+@cli.command("simulate")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--publications",
+    type=click.IntRange(min=2),
+    default=60,
+    show_default=True,
+    help="Participating lists to write.",
+)
+@click.option(
+    "--agreements",
+    type=click.IntRange(min=3),
+    default=400,
+    show_default=True,
+    help="Approximate size of the final participating list.",
+)
+@click.option("--no-pending", is_flag=True, help="Write participating lists only.")
+@json_option
+@handle_errors
+def simulate_cmd(
+    out_dir: Path, seed: int, publications: int, agreements: int, no_pending: bool, as_json: bool
+) -> None:
+    """Write realistic ICE-style workbooks from a seeded history, and that true history.
+
+    Then: g287 import OUT_DIR/sheets, and g287 score OUT_DIR/truth.
+    """
+    from g287.simulate import simulate
+
+    summary = simulate(
+        out_dir, seed=seed, publications=publications, agreements=agreements, pending=not no_pending
+    )
+    if as_json:
+        output.emit_json(summary.__dict__ if hasattr(summary, "__dict__") else str(summary))
+    else:
+        click.echo(f"wrote {out_dir}/sheets (import it) and {out_dir}/truth (score against it)")
+        click.echo(str(summary))
+
+
+@cli.command("score")
+@click.argument("truth_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@json_option
+@pass_app
+@handle_errors
+def score_cmd(app: App, truth_dir: Path, as_json: bool) -> None:
+    """Score the database's resolution against a simulator's truth folder."""
+    from g287.query.scoring import score_against
+
+    with app.db.connect() as conn:
+        result = score_against(conn, truth_dir)
+    if as_json:
+        output.emit_json(result.as_dict())
+        return
+    for key, value in result.as_dict().items():
+        click.echo(f"{key:24} {value:.4f}" if isinstance(value, float) else f"{key:24} {value}")
