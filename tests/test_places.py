@@ -105,3 +105,21 @@ def test_geo_unmatched_lists_reasons(shared_history):
         total = conn.execute(p.select(p.agreements.c.id)).all()
     assert all(r["unmatched_reason"] for r in rows)
     assert sum(r["agreements"] for r in rows) / len(total) < 0.01
+
+
+def test_policy_conflicts_on_the_shared_history(conn):
+    from g287.query.policy import conflicts, state_policies
+
+    result = conflicts(conn, as_of=p.date(2025, 7, 1))
+    rows = result["conflicts"]
+    assert not [r for r in rows if r["state"] == "FL"]  # every Florida county jail had signed
+    teller = [
+        r for r in rows if r["agreement_id"] == "CO-teller-county-sheriff-office#JEM#2020-06-08"
+    ]
+    assert teller and teller[0]["status"] == "review"
+    assert all(r["explanation"] and r["policy_id"] and r["rule"] for r in rows)
+    ca = state_policies("CA", p.date(2025, 7, 1))[0]
+    assert ca["stance"] == "prohibits" and ca["records"][0]["sources"]
+    tx_before = state_policies("TX", p.date(2025, 12, 31))[0]
+    tx_after = state_policies("TX", p.date(2026, 1, 2))[0]
+    assert tx_before["stance"] != tx_after["stance"] == "mandates"

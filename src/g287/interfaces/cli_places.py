@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from g287.enrich.powers import POWERS
+from g287.errors import G287Error
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 from g287.interfaces.cli_history import parse_day
@@ -226,3 +227,61 @@ def claim_cmd(
                 f"{'':13}evidence: {e['publication']} {e['published_date']} "
                 f"{e['file_name']} sha256 {e['sha256'][:16]}..."
             )
+
+
+@cli.group("policy", invoke_without_command=True)
+@click.option("--state", help="Two-letter state code.")
+@click.option("--as-of", "as_of", help="Policy in force on this date (default today).")
+@json_option
+@click.pass_context
+def policy_group(ctx: click.Context, state: str | None, as_of: str | None, as_json: bool) -> None:
+    """State law on 287(g) as of a date: mandates, limits, bans, with sources."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from g287.query.policy import state_policies
+
+    try:
+        rows = state_policies(state, parse_day(as_of))
+    except G287Error as exc:
+        output.error(str(exc))
+        raise SystemExit(exc.exit_code) from None
+    if as_json:
+        output.emit_json(rows)
+        return
+    shown = [r for r in rows if state or r["stance"] != "none"]
+    output.table(
+        shown,
+        [("state", "state"), ("stance", "stance"), ("explanation", "why")],
+        title=f"State policy as of {rows[0]['as_of'] if rows else ''}",
+    )
+
+
+@policy_group.command("conflicts")
+@click.option("--state", help="Only this state.")
+@click.option("--as-of", "as_of", help="On this date (default: the newest list).")
+@json_option
+@pass_app
+@handle_errors
+def policy_conflicts(app: App, state: str | None, as_of: str | None, as_json: bool) -> None:
+    """Agreements active where state law bans them; mandated jurisdictions with none."""
+    from g287.query.policy import conflicts
+
+    with app.db.connect() as conn:
+        result = conflicts(conn, as_of=parse_day(as_of), state=state)
+    if as_json:
+        output.emit_json(result)
+        return
+    click.echo(
+        f"As of {result['as_of']}: " + ", ".join(f"{k} {v}" for k, v in result["counts"].items())
+    )
+    output.table(
+        result["conflicts"],
+        [
+            ("status", "status"),
+            ("rule", "rule"),
+            ("state", "st"),
+            ("agreement_id", "agreement"),
+            ("jurisdiction", "jurisdiction"),
+            ("explanation", "why"),
+        ],
+    )
