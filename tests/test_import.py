@@ -144,8 +144,8 @@ def test_a_failure_mid_import_leaves_the_database_as_it_was(importer: Importer, 
     before = dump_database(importer)
     real = store_publications.insert_publication
 
-    def explode(conn, values, rows, issues):
-        real(conn, values, rows[:10], issues)  # half a publication written ...
+    def explode(conn, values, rows, issues, known=None):
+        real(conn, values, rows[:10], issues, known)  # half a publication written ...
         raise StoreError("disk full (simulated)")  # ... then the failure
 
     monkeypatch.setattr(store_publications, "insert_publication", explode)
@@ -183,11 +183,21 @@ def test_adding_one_list_gives_what_a_full_rebuild_gives(importer: Importer):
     importer.db.migrate()
     sightings = importer.archive.sightings()
     for s in sightings[:-1]:
-        importer.import_bytes(importer.archive.read(s.sha256), name=s.name, source=s.source,
-                              seen_at=s.seen_datetime, archive=False)
+        importer.import_bytes(
+            importer.archive.read(s.sha256),
+            name=s.name,
+            source=s.source,
+            seen_at=s.seen_datetime,
+            archive=False,
+        )
     importer.resolve()
     last = sightings[-1]
-    importer.import_bytes(importer.archive.read(last.sha256), name=last.name, source=last.source,
-                          seen_at=last.seen_datetime, archive=False)
+    importer.import_bytes(
+        importer.archive.read(last.sha256),
+        name=last.name,
+        source=last.source,
+        seen_at=last.seen_datetime,
+        archive=False,
+    )
     importer.resolve()
     assert dump_database(importer, derived=True) == full

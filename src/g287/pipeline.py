@@ -61,6 +61,8 @@ class Importer:
     def __init__(self, db: Database, archive: RawArchive) -> None:
         self.db = db
         self.archive = archive
+        self._contents: set[str] | None = None  # row content ids stored (a cache)
+        self._contents_generation = -1
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Importer:
@@ -131,8 +133,11 @@ class Importer:
             self.archive.record(
                 Sighting(sha, name, source, format_utc(seen_at), len(data), role="list")
             )
-        with self.db.begin() as conn:
+        with self.db.connect() as conn:
             known = store.get_raw_file(conn, sha)
+            if self._contents is None or self._contents_generation != self.db.generation:
+                self._contents = store.all_content_ids(conn)
+                self._contents_generation = self.db.generation
         if known is not None:
             return self._seen_again(known, sha, name, source, seen_at)
         file_name = parse_file_name(name)
@@ -180,7 +185,7 @@ class Importer:
                 issues.append(
                     DataIssue("file_date", when.flag or file_name.note or "", raw_value=name)
                 )
-            store.insert_publication(
+            added = store.insert_publication(
                 conn,
                 {
                     "id": pid,
@@ -205,8 +210,11 @@ class Importer:
                 },
                 parsed.rows,
                 issues,
+                self._contents,
             )
             self._index_runs(conn, parsed.kind, pid)
+        if self._contents is not None:
+            self._contents |= added  # only once the transaction has committed
         return ImportResult(name, source, sha, "accepted", pid, parsed.kind, len(parsed.rows))
 
     def _seen_again(

@@ -262,42 +262,42 @@ def parse_workbook(book: Workbook, *, kind_hint: Kind, reference: date) -> Parse
 
 # Row contents are cached across lists on the raw cells: ICE's lists repeat the same
 # rows publication after publication, so a history reads each distinct row once.
-_CONTENT_CACHE: dict[tuple[Any, ...], tuple[RowContent, str, tuple[CellIssue, ...]]] = {}
+_CONTENT_CACHE: dict[tuple[Any, ...], Any] = {}
 _CACHE_LIMIT = 500_000
+
+
+_BLANK = object()  # cached marker: the raw cells make a blank row
 
 
 class _RowReader:
     def __init__(self, sheet: Sheet, layout: Layout, reference: date) -> None:
         self.sheet = sheet
         self.columns = [(name, layout.columns[name]) for name in HEADERS if name in layout.columns]
+        self.indexes = tuple(c for _, c in self.columns)
+        self.link_indexes = tuple(c for name, c in self.columns if name in ("moa", "addendum"))
         self.extra = sorted(layout.extra.items())
+        self.extra_indexes = tuple(c for _, c in self.extra)
         self.latest_signed = reference + cells.SIGNED_SLACK
 
     def read(self, r: int) -> Row | None:
         sheet = self.sheet
-        raw: list[RawCell] = []
-        links: list[str | None] = []
-        for name, c in self.columns:
-            raw.append(sheet.cell(r, c))
-            links.append(sheet.hyperlinks.get((r, c)) if name in ("moa", "addendum") else None)
-        extra = tuple(sheet.cell(r, c).text for _, c in self.extra)
-        if all(c.is_blank for c in raw) and not any(links) and not any(extra):
-            return None  # a blank (possibly formatted) row
-        key = (
-            tuple((type(c.value), c.value, c.error) for c in raw),
-            tuple(links),
-            extra,
-        )
+        values = sheet.rows[r - 1] if r <= len(sheet.rows) else []
+        width = len(values)
+        vals = tuple(values[c] if c < width else None for c in self.indexes)
+        errors = sheet.errors
+        errs = tuple(errors.get((r, c)) for c in self.indexes) if errors else ()
+        links = sheet.hyperlinks
+        lnks = tuple(links.get((r, c)) for c in self.link_indexes) if links else ()
+        extra = tuple(values[c] if c < width else None for c in self.extra_indexes)
+        key = (tuple(map(type, vals)), vals, errs, lnks, tuple(map(type, extra)), extra)
         cached = _CONTENT_CACHE.get(key)
         if cached is None:
-            cached = _normalize(
-                dict(zip((n for n, _ in self.columns), raw, strict=True)),
-                dict(zip((n for n, _ in self.columns), links, strict=True)),
-                dict(zip((h for h, _ in self.extra), extra, strict=True)),
-            )
+            cached = self._normalize_row(r)
             if len(_CONTENT_CACHE) > _CACHE_LIMIT:
                 _CONTENT_CACHE.clear()
             _CONTENT_CACHE[key] = cached
+        if cached is _BLANK:
+            return None
         content, content_id, found = cached
         if content.signed is not None and content.signed > self.latest_signed:
             content = replace(content, signed=None)
@@ -312,6 +312,23 @@ class _RowReader:
                 ),
             )
         return Row(r, r in sheet.hidden_rows, content, content_id, found)
+
+    def _normalize_row(self, r: int) -> Any:
+        sheet = self.sheet
+        raw = {name: sheet.cell(r, c) for name, c in self.columns}
+        links = {
+            name: sheet.hyperlinks.get((r, c))
+            for name, c in self.columns
+            if name in ("moa", "addendum")
+        }
+        extra = {h: sheet.cell(r, c).text for h, c in self.extra}
+        if (
+            all(c.is_blank for c in raw.values())
+            and not any(links.values())
+            and not any(extra.values())
+        ):
+            return _BLANK  # a blank (possibly formatted) row
+        return _normalize(raw, links, extra)
 
 
 def _normalize(

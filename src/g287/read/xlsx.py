@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from posixpath import dirname, join, normpath
 from typing import Any
@@ -31,6 +32,7 @@ _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.DOTALL)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*?)/?>")
+_HYPERLINK_COMMON = re.compile(rb'\s*ref="([A-Z]{1,3}\d+)"\s+r:id="([^"]+)"')
 _HYPERLINK = re.compile(rb"<hyperlink\b([^>]*?)/?>")
 _AUTOFILTER = re.compile(rb"<autoFilter\b[^>]*>(.*?)</autoFilter>|<autoFilter\b[^>]*/>", re.DOTALL)
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
@@ -70,6 +72,7 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
+@lru_cache(maxsize=65536)
 def parse_ref(ref: str) -> tuple[int, int] | None:
     m = _REF.match(ref.strip().upper())
     if not m:
@@ -189,10 +192,20 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, path: str, sheet: Sheet) -> None:
         if _attr(blob, "Type").endswith("/hyperlink"):
             rel_targets[_attr(blob, "Id")] = _attr(blob, "Target")
     for blob in links:
-        target = rel_targets.get(_attr(blob, "r:id"), "")
+        common = _HYPERLINK_COMMON.match(blob)  # ref="G5" r:id="rId1", as Excel writes them
+        if common:
+            ref_text, rid = common.group(1).decode(), common.group(2).decode()
+        else:
+            ref_text, rid = _attr(blob, "ref"), _attr(blob, "r:id")
+        target = rel_targets.get(rid, "")
         if not target:
             continue  # internal "location" links jump inside the workbook; not MOA links
-        for ref in _expand_range(_attr(blob, "ref")):
+        if ":" not in ref_text:
+            single = parse_ref(ref_text)
+            if single is not None:
+                sheet.hyperlinks[single] = target
+            continue
+        for ref in _expand_range(ref_text):
             sheet.hyperlinks[ref] = target
 
 

@@ -48,6 +48,7 @@ class Database:
             raise StoreError(f"cannot open database {self.safe_url}: {exc}") from None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.generation = 0  # bumped whenever tables are dropped: callers drop their caches
 
     @property
     def safe_url(self) -> str:
@@ -77,6 +78,7 @@ class Database:
 
     def drop_all(self) -> None:
         """Drop every g287 table and the migration marker."""
+        self.generation += 1
         try:
             with self.engine.begin() as conn:
                 metadata.drop_all(conn)

@@ -7,7 +7,17 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from g287.acquire.naming import PART_RANK
 from g287.read.issues import ISSUE_KINDS, DataIssue
@@ -66,16 +76,28 @@ def lower_first_seen(conn: Connection, sha256: str, seen_at: datetime) -> bool:
 
 
 def insert_publication(
-    conn: Connection, values: dict[str, Any], rows: Sequence[Row], issues: Sequence[DataIssue]
-) -> None:
-    """Insert a publication, its placed rows, any row contents not yet stored, and its issues."""
+    conn: Connection,
+    values: dict[str, Any],
+    rows: Sequence[Row],
+    issues: Sequence[DataIssue],
+    known: set[str] | None = None,
+) -> set[str]:
+    """Insert a publication, its placed rows, any row contents not yet stored, and its issues.
+
+    ``known`` (content ids already stored, kept by the caller across imports) saves the
+    lookup; returns the ids this call added.
+    """
     conn.execute(insert(publications).values(**values))
     pid = values["id"]
     new_contents: dict[str, Row] = {}
     for row in rows:
         new_contents.setdefault(row.content_id, row)
-    known = existing_content_ids(conn, list(new_contents))
-    for content_id in known:
+    stored = (
+        known & set(new_contents)
+        if known is not None
+        else existing_content_ids(conn, list(new_contents))
+    )
+    for content_id in stored:
         del new_contents[content_id]
     bulk_insert(
         conn,
@@ -129,6 +151,11 @@ def insert_publication(
             for i, issue in enumerate(issues, start=1)
         ],
     )
+    return set(new_contents)
+
+
+def all_content_ids(conn: Connection) -> set[str]:
+    return set(conn.execute(select(row_contents.c.id)).scalars())
 
 
 def existing_content_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
@@ -226,51 +253,32 @@ def iter_dicts(result: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def extend_runs(conn: Connection, kind: str, publication_id: str, seq: int) -> None:
-    """Add one newly appended list (the newest of its kind) to the content runs."""
-    contents = sorted(
-        set(
-            conn.execute(
-                select(publication_rows.c.content_id).where(
-                    publication_rows.c.publication_id == publication_id
-                )
-            ).scalars()
-        )
+    """Add one newly appended list (the newest of its kind) to the content runs, in SQL."""
+    on_list = select(publication_rows.c.content_id).where(
+        publication_rows.c.publication_id == publication_id
     )
-    continuing: set[str] = set()
-    for start in range(0, len(contents), 500):
-        chunk = contents[start : start + 500]
-        continuing.update(
-            conn.execute(
-                select(content_runs.c.content_id).where(
-                    and_(
-                        content_runs.c.kind == kind,
-                        content_runs.c.last_seq == seq - 1,
-                        content_runs.c.content_id.in_(chunk),
-                    )
-                )
-            ).scalars()
-        )
-    if continuing:
-        conn.execute(
-            update(content_runs)
-            .where(
-                and_(
-                    content_runs.c.kind == kind,
-                    content_runs.c.content_id == bindparam("cid"),
-                    content_runs.c.last_seq == seq - 1,
-                )
+    conn.execute(
+        update(content_runs)
+        .where(
+            and_(
+                content_runs.c.kind == kind,
+                content_runs.c.last_seq == seq - 1,
+                content_runs.c.content_id.in_(on_list),
             )
-            .values(last_seq=seq),
-            [{"cid": c} for c in sorted(continuing)],
         )
-    bulk_insert(
-        conn,
-        content_runs,
-        [
-            {"kind": kind, "content_id": c, "first_seq": seq, "last_seq": seq}
-            for c in contents
-            if c not in continuing
-        ],
+        .values(last_seq=seq)
+    )
+    already = select(content_runs.c.content_id).where(
+        and_(content_runs.c.kind == kind, content_runs.c.last_seq == seq)
+    )
+    conn.execute(
+        insert(content_runs).from_select(
+            ["kind", "content_id", "first_seq", "last_seq"],
+            select(literal(kind), publication_rows.c.content_id, literal(seq), literal(seq))
+            .where(publication_rows.c.publication_id == publication_id)
+            .where(publication_rows.c.content_id.not_in(already))
+            .distinct(),
+        )
     )
 
 

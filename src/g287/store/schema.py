@@ -151,6 +151,7 @@ content_runs = Table(
     Column("content_id", String(16), ForeignKey("row_contents.id"), primary_key=True),
     Column("first_seq", Integer, primary_key=True),
     Column("last_seq", Integer, nullable=False),
+    Index("ix_content_runs_kind_last_seq", "kind", "last_seq"),
 )
 """Runs of consecutive lists (by ``seq`` within a kind) each row content was printed on:
 a compact index of ``publication_rows``, kept up to date on import and rebuilt from it
