@@ -9,11 +9,16 @@ transaction, so it never holds half a publication.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Connection
 
@@ -24,13 +29,15 @@ from g287.acquire.sources import FileToImport, discover
 from g287.config import Settings
 from g287.errors import InputError
 from g287.read.issues import DataIssue
-from g287.read.publication import ParsedList, read_list
+from g287.read.publication import ParsedList, Row, read_list
 from g287.resolve.build import Resolution, rebuild_history
 from g287.store import publications as store
 from g287.store.database import Database
 
 Outcome = Literal["accepted", "duplicate", "unchanged", "rejected"]
 MAX_FILE_BYTES = 200 * 1024 * 1024
+PARALLEL_REBUILD_MIN_FILES = 40  # below this, parsing in this process is faster than a pool
+REBUILD_BATCH = 100  # files replayed per transaction by rebuild
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,11 @@ class Importer:
         source: str,
         seen_at: datetime,
         archive: bool = True,
+        conn: Connection | None = None,
+        parsed_already: ParsedList | InputError | None = None,
     ) -> ImportResult:
+        """Archive, read and store one file. With ``conn``, work inside the caller's
+        transaction (rebuild replays the archive in a few large ones); else one of its own."""
         seen_at = parse_utc(format_utc(seen_at))  # whole seconds, UTC: what the archive keeps
         sha = sha256_hex(data)
         if archive:
@@ -133,25 +144,23 @@ class Importer:
             self.archive.record(
                 Sighting(sha, name, source, format_utc(seen_at), len(data), role="list")
             )
-        with self.db.connect() as conn:
-            known = store.get_raw_file(conn, sha)
+        with self._use(conn, write=False) as c:
+            known = store.get_raw_file(c, sha)
             if self._contents is None or self._contents_generation != self.db.generation:
-                self._contents = store.all_content_ids(conn)
+                self._contents = store.all_content_ids(c)
                 self._contents_generation = self.db.generation
         if known is not None:
-            return self._seen_again(known, sha, name, source, seen_at)
+            return self._seen_again(known, sha, name, source, seen_at, conn)
         file_name = parse_file_name(name)
         parsed: ParsedList | None = None
         error: InputError | None = None
-        try:
-            parsed = read_list(
-                data,
-                kind_hint=file_name.kind,
-                reference=file_name.ice_date or dating.eastern_date(seen_at),
-            )
-        except InputError as exc:
-            error = exc
-        with self.db.begin() as conn:
+        if isinstance(parsed_already, ParsedList):
+            parsed = parsed_already
+        elif isinstance(parsed_already, InputError):
+            error = parsed_already
+        else:
+            parsed, error = parse_list(data, name, seen_at)
+        with self._use(conn) as conn:
             if store.get_raw_file(conn, sha) is not None:  # another process got there first
                 return ImportResult(name, source, sha, "duplicate")
             store.insert_raw_file(
@@ -217,16 +226,34 @@ class Importer:
             self._contents |= added  # only once the transaction has committed
         return ImportResult(name, source, sha, "accepted", pid, parsed.kind, len(parsed.rows))
 
+    @contextmanager
+    def _use(self, conn: Connection | None, write: bool = True) -> Iterator[Connection]:
+        """The caller's connection as is, or a transaction (or read connection) of our own."""
+        if conn is not None:
+            yield conn
+        elif write:
+            with self.db.begin() as own:
+                yield own
+        else:
+            with self.db.connect() as own:
+                yield own
+
     def _seen_again(
-        self, known: object, sha: str, name: str, source: str, seen_at: datetime
+        self,
+        known: object,
+        sha: str,
+        name: str,
+        source: str,
+        seen_at: datetime,
+        conn: Connection | None = None,
     ) -> ImportResult:
         status = getattr(known, "status", "accepted")
         reason = getattr(known, "reason", None)
-        with self.db.begin() as conn:
-            new = store.add_sighting(conn, sha, name, source, seen_at)
-            if new and store.lower_first_seen(conn, sha, seen_at):
-                self._redate(conn, sha, seen_at)
-            pub = store.publication_by_sha(conn, sha)
+        with self._use(conn) as c:
+            new = store.add_sighting(c, sha, name, source, seen_at)
+            if new and store.lower_first_seen(c, sha, seen_at):
+                self._redate(c, sha, seen_at)
+            pub = store.publication_by_sha(c, sha)
         if status == "rejected":
             return ImportResult(
                 name, source, sha, "rejected", reason=f"{reason} (already archived)"
@@ -291,21 +318,127 @@ class Importer:
         self.db.drop_all()
         self.db.migrate()
         results = []
-        for s in sightings:
-            if s.role != "list":
-                continue
-            result = self.import_bytes(
-                self.archive.read(s.sha256),
-                name=s.name,
-                source=s.source,
-                seen_at=s.seen_datetime,
-                archive=False,
-            )
-            results.append(result)
-            if on_result:
-                on_result(result)
+        lists = [s for s in sightings if s.role == "list"]
+        first_of: dict[str, int] = {}
+        for i, s in enumerate(lists):
+            first_of.setdefault(s.sha256, i)
+        received: dict[str, tuple[Any, Any]] = {}
+        try:
+            with _parser_pool(len(lists)) as pool:
+                pending: deque[Any] = deque()
+                ahead = 0
+                for start in range(0, len(lists), REBUILD_BATCH):
+                    with self.db.begin() as conn:
+                        for i in range(start, min(start + REBUILD_BATCH, len(lists))):
+                            while pool is not None and ahead < len(lists) and len(pending) < 8:
+                                s_ahead = lists[ahead]
+                                pending.append(
+                                    pool.submit(
+                                        _parse_archived,
+                                        str(self.archive.path_for(s_ahead.sha256)),
+                                        s_ahead.name,
+                                        s_ahead.seen_datetime,
+                                    )
+                                    if first_of[s_ahead.sha256] == ahead
+                                    else None
+                                )
+                                ahead += 1
+                            future = pending.popleft() if pool is not None else None
+                            s = lists[i]
+                            result = self.import_bytes(
+                                self.archive.read(s.sha256),
+                                name=s.name,
+                                source=s.source,
+                                seen_at=s.seen_datetime,
+                                archive=False,
+                                conn=conn,
+                                parsed_already=_unpack(future, received),
+                            )
+                            results.append(result)
+                            if on_result:
+                                on_result(result)
+        except BaseException:
+            self._contents = None  # ids of a rolled-back batch must not stay cached
+            raise
         self.resolve()
         return results
+
+
+def parse_list(
+    data: bytes, name: str, seen_at: datetime
+) -> tuple[ParsedList | None, InputError | None]:
+    """Read one list as the importer does (the reference date comes from name and time)."""
+    file_name = parse_file_name(name)
+    try:
+        return (
+            read_list(
+                data,
+                kind_hint=file_name.kind,
+                reference=file_name.ice_date or dating.eastern_date(seen_at),
+            ),
+            None,
+        )
+    except InputError as exc:
+        return None, exc
+
+
+_SENT: set[str] = set()  # in a rebuild worker: row contents already sent to the writer
+
+
+def _parse_archived(path: str, name: str, seen_at: datetime) -> ParsedList | InputError:
+    """Worker for rebuild: parse one archived file in another process.
+
+    Rows travel back as (row number, hidden, content id) with only the contents this
+    worker has not sent before: pickling every row object would cost more than parsing.
+    """
+    parsed, error = parse_list(Path(path).read_bytes(), name, seen_at)
+    if parsed is None:
+        return error  # type: ignore[return-value]
+    fresh = {}
+    for row in parsed.rows:
+        if row.content_id not in _SENT:
+            _SENT.add(row.content_id)
+            fresh[row.content_id] = (row.content, row.issues)
+    parsed.compact = ([(r.row_number, r.hidden, r.content_id) for r in parsed.rows], fresh)
+    parsed.rows = []
+    return parsed
+
+
+def _unpack(future: Any, received: dict[str, tuple[Any, Any]]) -> ParsedList | InputError | None:
+    if future is None:
+        return None
+    result = future.result()
+    return _expand(result, received) if isinstance(result, ParsedList) else result
+
+
+def _expand(parsed: ParsedList, received: dict[str, tuple[Any, Any]]) -> ParsedList:
+    """Rebuild the rows of a compact list from the contents received so far."""
+    if parsed.compact is None:
+        return parsed
+    placements, fresh = parsed.compact
+    received.update(fresh)
+    parsed.rows = [
+        Row(number, hidden, received[cid][0], cid, received[cid][1])
+        for number, hidden, cid in placements
+    ]
+    parsed.compact = None
+    return parsed
+
+
+@contextmanager
+def _parser_pool(files: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Processes that parse archived files while this one writes (None: parse in-process)."""
+    workers = min(2, os.cpu_count() or 1)
+    if files < PARALLEL_REBUILD_MIN_FILES or workers < 2:
+        yield None
+        return
+    # fork: the workers only parse bytes, and need not re-import the caller's script
+    method = "fork" if "fork" in get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def publication_id(sha256: str) -> str:

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
-from g287.enrich.jurisdiction import resolve_jurisdiction
+from g287.enrich.jurisdiction import Jurisdiction, resolve_jurisdiction
 from g287.resolve.lineage import History
 from g287.resolve.model import Obs, snapshot
 from g287.resolve.pending import PendingRequest
 
 
-def _newest_row(history: History, pending: list[PendingRequest], agency_id: str) -> Obs | None:
+def _newest_row(agreements: list[Any], mine: list[PendingRequest]) -> Obs | None:
     """The most recent row printed for an agency (participating first, else pending)."""
-    agreements = [a for a in history.agreements if a.agency_id == agency_id]
     if agreements:
         latest = max(agreements, key=lambda a: (a.presence.last, a.presence.first, a.id))
         return snapshot(latest.obs, latest.presence.last)
-    mine = [r for r in pending if r.agency_id == agency_id]
     if mine:
         latest_request = max(mine, key=lambda r: (r.presence.last, r.id))
         return snapshot(latest_request.obs, latest_request.presence.last)
     return None
+
+
+@lru_cache(maxsize=65536)
+def _jurisdiction(state: str, name: str, ice_type: str | None, county: str | None) -> Jurisdiction:
+    """Jurisdictions depend only on these four values: resolve each once per process."""
+    return resolve_jurisdiction(state, name, ice_type, county)
 
 
 def agency_place_rows(
@@ -33,10 +38,13 @@ def agency_place_rows(
     by_agency: dict[str, list[Any]] = {}
     for a in history.agreements:
         by_agency.setdefault(a.agency_id, []).append(a)
+    requests: dict[str, list[PendingRequest]] = {}
+    for r in pending:
+        requests.setdefault(r.agency_id, []).append(r)
     for agency in sorted(history.agencies.values(), key=lambda x: x.id):
-        row = _newest_row(history, pending, agency.id)
+        row = _newest_row(by_agency.get(agency.id, []), requests.get(agency.id, []))
         name = row.name if row else agency.name
-        found = resolve_jurisdiction(
+        found = _jurisdiction(
             agency.state, name, row.type if row else None, row.county if row else None
         )
         place = found.place

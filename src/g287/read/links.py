@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 _CHROME_EXT = re.compile(r"^chrome-extension://[a-z]+/", re.IGNORECASE)
@@ -65,7 +65,8 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+@lru_cache(maxsize=65536)
 def file_key(url: str) -> str:
     """The MOA file's identity for comparisons: basename, lower-case, alphanumerics only."""
-    name = PurePosixPath(unquote(urlsplit(url).path)).name.lower()
+    name = unquote(urlsplit(url).path).rsplit("/", 1)[-1].lower()
     return re.sub(r"[^a-z0-9]", "", name)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import astuple, dataclass, field, fields, replace
+from collections import defaultdict
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -97,11 +98,17 @@ class RowContent:
 
     def content_id(self) -> str:
         """A stable hash of every field: the row content's identity."""
-        text = "\x1f".join("" if v is None else repr(v) for v in astuple(self))
+        text = "\x1f".join("" if v is None else repr(v) for v in self._values())
         return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _CONTENT_FIELDS)
+
     def as_dict(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _CONTENT_FIELDS}
+
+
+_CONTENT_FIELDS = tuple(f.name for f in fields(RowContent))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +132,8 @@ class Row:
     issues: tuple[CellIssue, ...] = ()
 
     def __getattr__(self, name: str) -> object:
+        if name.startswith("__") or name in Row.__slots__:  # e.g. while unpickling
+            raise AttributeError(name)
         return getattr(self.content, name)
 
 
@@ -151,6 +160,8 @@ class ParsedList:
     modified: str | None = None
     hidden_rows: int = 0
     filtered: bool = False
+    # (placements, fresh contents) while a parsed list travels between processes
+    compact: tuple[list[tuple[int, bool, str]], dict[str, Any]] | None = None
 
     def all_issues(self) -> list[DataIssue]:
         """Every issue: each row's cell issues at its row number, then the list's own."""
@@ -278,17 +289,30 @@ class _RowReader:
         self.extra = sorted(layout.extra.items())
         self.extra_indexes = tuple(c for _, c in self.extra)
         self.latest_signed = reference + cells.SIGNED_SLACK
+        self.errors_by_row: dict[int, dict[int, str]] = defaultdict(dict)
+        for (row, col), code in sheet.errors.items():
+            self.errors_by_row[row][col] = code
+        self.links_by_row: dict[int, dict[int, str]] = defaultdict(dict)
+        for (row, col), url in sheet.hyperlinks.items():
+            self.links_by_row[row][col] = url
+        width = min((len(r) for r in sheet.rows), default=0)
+        wanted = self.indexes + self.extra_indexes
+        self.fast = bool(wanted) and max(wanted) < width  # every row is wide enough
 
     def read(self, r: int) -> Row | None:
         sheet = self.sheet
         values = sheet.rows[r - 1] if r <= len(sheet.rows) else []
-        width = len(values)
-        vals = tuple(values[c] if c < width else None for c in self.indexes)
-        errors = sheet.errors
-        errs = tuple(errors.get((r, c)) for c in self.indexes) if errors else ()
-        links = sheet.hyperlinks
-        lnks = tuple(links.get((r, c)) for c in self.link_indexes) if links else ()
-        extra = tuple(values[c] if c < width else None for c in self.extra_indexes)
+        if self.fast:
+            vals = tuple([values[c] for c in self.indexes])
+            extra = tuple([values[c] for c in self.extra_indexes])
+        else:
+            width = len(values)
+            vals = tuple(values[c] if c < width else None for c in self.indexes)
+            extra = tuple(values[c] if c < width else None for c in self.extra_indexes)
+        row_errors = self.errors_by_row.get(r)
+        errs = tuple([row_errors.get(c) for c in self.indexes]) if row_errors else ()
+        row_links = self.links_by_row.get(r)
+        lnks = tuple([row_links.get(c) for c in self.link_indexes]) if row_links else ()
         key = (tuple(map(type, vals)), vals, errs, lnks, tuple(map(type, extra)), extra)
         cached = _CONTENT_CACHE.get(key)
         if cached is None:

@@ -21,7 +21,13 @@ from sqlalchemy import Connection
 
 from g287.enrich.places import agency_place_rows
 from g287.read.links import file_key
-from g287.resolve.changes import Change, agreement_changes, pending_changes, touched_by_list
+from g287.resolve.changes import (
+    Change,
+    agreement_changes,
+    pending_changes,
+    touched_by_list,
+    touched_requests,
+)
 from g287.resolve.fixes import Curated, Fix, default_curated
 from g287.resolve.identity import resolve_identities
 from g287.resolve.lineage import History, build_history, lineage_root
@@ -157,8 +163,11 @@ def resolve(conn: Connection, curated: Curated | None = None) -> Resolution:
     for prev, cur in pairwise(part):
         for change in agreement_changes(history, prev.seq, cur.seq, touched.get(cur.seq, set())):
             result.events.append(("participating", by_seq[prev.seq], cur, change))
+    touched_pending = touched_requests(requests)
     for prev, cur in pairwise(pend):
-        for change in pending_changes(requests, prev.seq, cur.seq):
+        for change in pending_changes(
+            requests, prev.seq, cur.seq, touched_pending.get(cur.seq, set())
+        ):
             result.events.append(("pending", prev, cur, change))
     return result
 

@@ -126,11 +126,10 @@ def agreement_changes(
     history: History, a: int, b: int, only: set[str] | None = None
 ) -> list[Change]:
     """Changes between participating lists ``a`` < ``b`` (optionally only some agreements)."""
-    ids = {x.id: x for x in history.agreements}
+    ids = history.by_id
     out: list[Change] = []
-    for ag in history.agreements:
-        if only is not None and ag.id not in only:
-            continue
+    chosen = history.agreements if only is None else [ids[i] for i in sorted(only) if i in ids]
+    for ag in chosen:
         was, now = a in ag.presence, b in ag.presence
         if not was and not now:
             continue
@@ -182,9 +181,18 @@ def agreement_changes(
     return sorted(out, key=lambda c: (CHANGE_KINDS.index(c.kind), c.state, c.name, c.subject_id))
 
 
-def pending_changes(requests: list[PendingRequest], a: int, b: int) -> list[Change]:
-    """Changes between pending lists ``a`` < ``b``."""
+def pending_changes(
+    requests: list[PendingRequest], a: int, b: int, only: set[str] | None = None
+) -> list[Change]:
+    """Changes between pending lists ``a`` < ``b`` (optionally only some requests)."""
     out = []
+    if only is not None:
+        by_id = {r.id: r for r in requests} if len(only) > 50 else None
+        requests = (
+            [by_id[i] for i in sorted(only) if i in by_id]
+            if by_id is not None
+            else [r for r in requests if r.id in only]
+        )
     for r in requests:
         was, now = a in r.presence, b in r.presence
         if now and not was:
@@ -209,4 +217,14 @@ def touched_by_list(agreements: list[Agreement]) -> dict[int, set[str]]:
             for start, end in o.presence.runs:
                 touched[start].add(ag.id)
                 touched[end + 1].add(ag.id)
+    return touched
+
+
+def touched_requests(requests: list[PendingRequest]) -> dict[int, set[str]]:
+    """For each pending list b, the requests that may change between b-1 and b."""
+    touched: dict[int, set[str]] = defaultdict(set)
+    for r in requests:
+        for start, end in r.presence.runs:
+            touched[start].add(r.id)
+            touched[end + 1].add(r.id)
     return touched

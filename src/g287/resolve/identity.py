@@ -187,9 +187,7 @@ def attach_undated(
             still.append((o, reason))
             continue
         (chosen,) = near
-        target = ident_listings[
-            max(groups[chosen], key=lambda m: ident_listings[m].presence.last)
-        ]
+        target = ident_listings[max(groups[chosen], key=lambda m: ident_listings[m].presence.last)]
         target.obs.append(o)
         target.presence = Presence.union([target.presence, o.presence])
         decisions.append(

@@ -39,6 +39,14 @@ class History:
     agency_by_name: dict[tuple[str, str], str]  # (state, canonical) -> agency id
     decisions: list[Decision] = field(default_factory=list)
 
+    @property
+    def by_id(self) -> dict[str, Agreement]:
+        cached: dict[str, Agreement] | None = getattr(self, "_by_id", None)
+        if cached is None or len(cached) != len(self.agreements):
+            cached = {a.id: a for a in self.agreements}
+            self._by_id = cached
+        return cached
+
 
 def build_history(
     ident: Identities, curated: Curated, newest: int, seq_dates: dict[int, date]

@@ -53,18 +53,34 @@ def _core(canon: str) -> frozenset[str]:
     return frozenset(w for w in canon.split() if w not in _NOISE)
 
 
-def match_agency(state: str, canon: str, history: History) -> str | None:
+def match_agency(
+    state: str,
+    canon: str,
+    history: History,
+    by_state: dict[str, list[tuple[str, str, frozenset[str]]]] | None = None,
+) -> str | None:
     exact = history.agency_by_name.get((state, canon))
     if exact:
         return exact
     first = canon.split()[0] if canon else ""
     core = _core(canon)
     found = set()
-    for (st, name), agency_id in history.agency_by_name.items():
-        if st != state or not name:
+    names = (
+        (by_state or {}).get(state)
+        if by_state is not None
+        else [
+            (name, agency_id, _core(name))
+            for (st, name), agency_id in history.agency_by_name.items()
+            if st == state
+        ]
+    )
+    for name, agency_id, name_core in names or []:
+        if not name:
             continue
-        close = fuzz.ratio(canon, name) >= SIMILARITY and name.split()[0] == first
-        if close or (core and _core(name) == core):
+        if core and name_core == core:
+            found.add(agency_id)
+            continue
+        if name.split()[0] == first and fuzz.ratio(canon, name) >= SIMILARITY:
             found.add(agency_id)
     return found.pop() if len(found) == 1 else None
 
@@ -89,8 +105,11 @@ def resolve_pending(
     for a in history.agreements:
         by_agency[a.agency_id].append(a)
     requests: dict[str, PendingRequest] = {}
+    by_state: dict[str, list[tuple[str, str, frozenset[str]]]] = defaultdict(list)
+    for (st, name), known_id in history.agency_by_name.items():
+        by_state[st].append((name, known_id, _core(name)))
     for (state, canon, model), obs in sorted(grouped.items()):
-        agency_id = match_agency(state, canon, history)
+        agency_id = match_agency(state, canon, history, by_state)
         if agency_id is None:
             agency_id = f"{state}-{slug(canon)}"
             if agency_id not in history.agencies:

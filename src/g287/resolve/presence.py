@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+
+_BIG = 1 << 62
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,11 @@ class Presence:
     def __contains__(self, seq: object) -> bool:
         if not isinstance(seq, int):
             return False
-        return any(a <= seq <= b for a, b in self.runs)
+        runs = self.runs
+        if len(runs) == 1:
+            return runs[0][0] <= seq <= runs[0][1]
+        i = bisect_right(runs, (seq, _BIG)) - 1
+        return i >= 0 and runs[i][0] <= seq <= runs[i][1]
 
     def overlaps(self, other: Presence) -> bool:
         """True if both were listed on at least one same publication."""

@@ -121,18 +121,12 @@ def insert_publication(
             for i, issue in enumerate(row.issues, start=1)
         ],
     )
-    bulk_insert(
-        conn,
-        publication_rows,
-        [
-            {
-                "publication_id": pid,
-                "row_number": r.row_number,
-                "hidden": r.hidden,
-                "content_id": r.content_id,
-            }
-            for r in rows
-        ],
+    # The bulk of every import: plain values the drivers adapt themselves (str, int, bool).
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(
+        "INSERT INTO publication_rows (publication_id, row_number, hidden, content_id) "
+        f"VALUES ({marker}, {marker}, {marker}, {marker})",
+        [(pid, r.row_number, r.hidden, r.content_id) for r in rows],
     )
     bulk_insert(
         conn,
