@@ -5,20 +5,28 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test install install-test lint typecheck pytest bench clean
+.PHONY: demo test install install-test browser lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[all]'
 
 install-test: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[all,test]'
+
+# The browser tests drive Debian's Chromium (Playwright's own download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -qq chromium chromium-driver >/dev/null || \
+	    { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }; \
+	  else echo "install Debian's chromium package for the browser tests" >&2; exit 1; fi; }
 
 demo: install
-	$(BIN)/g287 demo
+	$(BIN)/g287 demo --serve
 
 lint:
 	$(BIN)/ruff check src tests benchmarks
@@ -30,7 +38,7 @@ typecheck:
 pytest:
 	$(BIN)/pytest
 
-test: install-test lint typecheck pytest
+test: install-test browser lint typecheck pytest
 
 bench: install-test
 	$(BIN)/python benchmarks/bench_import.py

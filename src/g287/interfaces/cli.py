@@ -406,10 +406,11 @@ def config_cmd(app: App, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--serve", is_flag=True, help="Then serve the web site on http://127.0.0.1:8287/.")
 @json_option
 @pass_app
 @handle_errors
-def demo(app: App, as_json: bool) -> None:
+def demo(app: App, serve: bool, as_json: bool) -> None:
     """Import the bundled real ICE workbooks (May-July 2025) and print the summary."""
     from g287.query.summary import summary
     from g287.sample import sheets_dir
@@ -424,6 +425,9 @@ def demo(app: App, as_json: bool) -> None:
     from g287.query.summary import render_summary
 
     click.echo(render_summary(report, app.settings))
+    if serve:
+        ctx = click.get_current_context()
+        ctx.invoke(cli.commands["serve"])
 
 
 # Commands over the resolved history register themselves on ``cli``.
@@ -432,6 +436,7 @@ from g287.interfaces import (  # noqa: E402,F401
     cli_history,
     cli_places,
     cli_simulate,
+    cli_web,
 )
 
 if __name__ == "__main__":  # pragma: no cover

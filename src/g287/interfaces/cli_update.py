@@ -1,0 +1,199 @@
+"""CLI commands that fetch from ICE: ``update`` (once, or ``--watch``) and ``import-page``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from g287.acquire.archive import format_utc, parse_utc
+from g287.acquire.fetch import (
+    DEFAULT_PAGE,
+    FetchPolicy,
+    UpdateReport,
+    parse_interval,
+    update,
+    watch,
+)
+from g287.acquire.page import PageImport, capture_time, import_page
+from g287.errors import G287Error, InvalidQuery
+from g287.interfaces import output
+from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+
+MIN_INTERVAL = 60.0  # seconds: never ask ICE more often than once a minute
+
+
+def _show(report: UpdateReport, as_json: bool) -> None:
+    if as_json:
+        output.emit_json(report.as_dict())
+        return
+    for line in report.lines():
+        click.echo(line)
+
+
+@cli.command("update")
+@click.option(
+    "--url",
+    "page_url",
+    default=DEFAULT_PAGE,
+    show_default=True,
+    metavar="URL",
+    help="The 287(g) page whose workbook links are followed.",
+)
+@click.option(
+    "--watch", "keep_watching", is_flag=True, help="Repeat every --interval until Ctrl-C."
+)
+@click.option(
+    "--interval",
+    default="1h",
+    show_default=True,
+    help="Time between runs with --watch: 90s, 30m, 1h, 1h30m (at least 1m).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for ICE's server at each step.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=4,
+    show_default=True,
+    help="Retries on timeouts, 429 and 5xx, with exponential backoff.",
+)
+@json_option
+@pass_app
+@handle_errors
+def update_cmd(
+    app: App,
+    page_url: str,
+    keep_watching: bool,
+    interval: str,
+    timeout: float,
+    retries: int,
+    as_json: bool,
+) -> None:
+    """Fetch ICE's 287(g) page, download the workbooks that changed, import them, report.
+
+    Workbook links are read from the page. Conditional requests skip unchanged
+    files; new bytes are archived and imported, even a page served in place of a
+    workbook (kept as rejected evidence). One line per workbook, then what changed.
+    Exits 1 if a workbook failed or was rejected, 3 if another update is running.
+    """
+    policy = FetchPolicy(timeout=timeout, retries=retries)
+    importer = app.importer
+    if not keep_watching:
+        report = update(importer, base_url=page_url, policy=policy)
+        _show(report, as_json)
+        if not report.ok:
+            sys.exit(1)
+        return
+    seconds = parse_interval(interval)
+    if seconds < MIN_INTERVAL:
+        raise InvalidQuery(f"--interval {interval} is shorter than a minute")
+
+    def on_report(report: UpdateReport) -> None:
+        if as_json:
+            click.echo(json.dumps(report.as_dict(), default=str, ensure_ascii=False))
+        else:
+            for line in report.lines():
+                click.echo(line)
+
+    def on_error(exc: G287Error) -> None:
+        output.error(f"{format_utc(datetime.now(UTC))} {exc}")
+
+    try:
+        watch(
+            lambda: update(importer, base_url=page_url, policy=policy),
+            seconds,
+            on_report=on_report,
+            on_error=on_error,
+        )
+    except KeyboardInterrupt:
+        output.error("stopped")
+
+
+def _page_source(path: Path, url: str | None, captured_at: str | None) -> tuple[str, datetime]:
+    stamp = capture_time(path.name)
+    if url is None:
+        url = (
+            f"https://web.archive.org/web/{stamp:%Y%m%d%H%M%S}/{DEFAULT_PAGE}"
+            if stamp
+            else DEFAULT_PAGE
+        )
+    if captured_at is not None:
+        try:
+            return url, parse_utc(captured_at)
+        except ValueError:
+            raise InvalidQuery(f"--captured-at {captured_at!r} is not ISO 8601") from None
+    when = capture_time(url) or stamp
+    if when is None:
+        raise InvalidQuery(
+            f"{path}: give --captured-at (no 14-digit capture time in the URL or file name)"
+        )
+    return url, when
+
+
+@cli.command("import-page")
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--url",
+    help="Where the copy was captured (default: the Wayback URL a 14-digit file name implies).",
+)
+@click.option(
+    "--captured-at",
+    help="Capture time, ISO 8601 UTC (default: the 14-digit timestamp in the URL or file name).",
+)
+@click.option("--fetch", is_flag=True, help="Also download the workbooks a 2025+ page links.")
+@json_option
+@pass_app
+@handle_errors
+def import_page_cmd(
+    app: App,
+    paths: tuple[Path, ...],
+    url: str | None,
+    captured_at: str | None,
+    fetch: bool,
+    as_json: bool,
+) -> None:
+    """Import archived copies of ICE's 287(g) page (e.g. saved from the Wayback Machine).
+
+    Each page is archived; a pre-2025 page's roster table is imported as a
+    participating list dated by the capture (participatingAgencies<MMDDYYYY>.xlsx);
+    a 2025+ page's workbook links are listed (and fetched with --fetch).
+    Exits 1 if a roster or a fetched workbook was rejected.
+    """
+    importer = app.importer
+    reports: list[PageImport] = []
+    for path in paths:
+        page_url, when = _page_source(path, url, captured_at)
+        try:
+            html = path.read_bytes()
+        except OSError as exc:
+            raise InvalidQuery(f"{path}: cannot read: {exc.strerror}") from None
+        reports.append(
+            import_page(importer, html, url=page_url, captured_at=when, fetch=fetch, resolve=False)
+        )
+    results = [r for p in reports for r in p.results] + [
+        f.result for p in reports for f in p.files if f.result is not None
+    ]
+    if any(r.outcome in ("accepted", "duplicate") for r in results):
+        importer.resolve()
+    if as_json:
+        output.emit_json([p.as_dict() for p in reports])
+    else:
+        for report in reports:
+            for line in report.lines():
+                click.echo(line)
+    if not all(p.ok for p in reports):
+        sys.exit(1)

@@ -1,0 +1,115 @@
+"""The FastAPI application: API routes under /api, pages at /, assets under /static."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import func, select
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from g287 import __version__
+from g287.config import Settings
+from g287.errors import G287Error
+from g287.interfaces.web.http import DataVersion, HttpLayer
+from g287.interfaces.web.settings import WebSettings
+from g287.store.database import Database
+from g287.store.schema import raw_files, sightings
+
+STATIC = Path(__file__).parent / "static"
+STATUS = {"not_found": 404, "invalid_query": 400, "forbidden": 403, "config": 500, "store": 503}
+
+
+def error_body(status: int, code: str, message: str) -> dict[str, Any]:
+    """The one JSON error shape: {"error": {"status", "code", "message"}}."""
+    return {"error": {"status": status, "code": code, "message": message}}
+
+
+def _unique_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(
+    settings: Settings | None = None, web: WebSettings | None = None, *, migrate: bool = True
+) -> Any:
+    """Build the app (wrapped in the HTTP layer) for one database."""
+    settings = settings or Settings.from_env()
+    web = web or WebSettings.from_env()
+    web.check()
+    db = Database(settings.database_url)
+    if migrate:
+        db.migrate()
+    app = FastAPI(
+        title="g287 API",
+        version=__version__,
+        summary="ICE's 287(g) agreements, reconstructed through time, with their sources.",
+        description=(
+            "Read-only JSON API of g287: agreements as of any date, agencies, lists ICE "
+            "published (with their raw files), changes, lookups by place, state policy, "
+            "coverage and MOA search. Every response carries an ETag; errors share one "
+            'shape: {"error": {"status", "code", "message"}}.'
+        ),
+        generate_unique_id_function=_unique_id,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.db = db
+    app.state.settings = settings
+    app.state.web = web
+
+    @app.exception_handler(G287Error)
+    async def g287_error(request: Request, exc: G287Error) -> Response:
+        status = STATUS.get(exc.slug, 400)
+        return _error(request, status, exc.slug, exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed", 403: "forbidden"}.get(
+            exc.status_code, "http_error"
+        )
+        return _error(request, exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path"))
+        return _error(
+            request,
+            422,
+            "invalid_parameter",
+            f"{where}: {first.get('msg', 'invalid')}" if where else "invalid request",
+        )
+
+    from g287.interfaces.web import api, pages  # routes register on import
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def read_version() -> tuple[str, Any]:
+        with db.connect() as conn:
+            files, newest = conn.execute(
+                select(func.count(), func.max(raw_files.c.first_seen))
+            ).one()
+            seen = conn.execute(select(func.count()).select_from(sightings)).scalar_one()
+        return f"{files}:{seen}:{newest}", newest
+
+    version = DataVersion(read_version)
+    app.state.data_version = version
+    return HttpLayer(app, version=version, cors_origins=web.cors_origins)
+
+
+def _error(request: Request, status: int, code: str, message: str) -> Response:
+    if request.url.path.startswith("/api") or "application/json" in request.headers.get(
+        "accept", ""
+    ):
+        return JSONResponse(error_body(status, code, message), status_code=status)
+    from g287.interfaces.web.pages import error_page
+
+    return error_page(request, status, message)

@@ -1,0 +1,45 @@
+"""Web settings, from the environment (``G287_*``), checked before the server starts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from g287.errors import ConfigError
+
+DEFAULT_TOKEN = "change-me"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    mode: str = "development"  # development | production
+    admin_token: str = DEFAULT_TOKEN  # needed for every write (update, corrections)
+    site_url: str = ""  # public base URL, for feeds and canonical links
+    cors_origins: tuple[str, ...] = ("*",)  # read-only API: any origin may GET
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> WebSettings:
+        env = dict(os.environ if env is None else env)
+        origins = tuple(
+            o.strip() for o in env.get("G287_CORS_ORIGINS", "*").split(",") if o.strip()
+        )
+        settings = cls(
+            mode=env.get("G287_MODE", "development"),
+            admin_token=env.get("G287_ADMIN_TOKEN", DEFAULT_TOKEN),
+            site_url=env.get("G287_SITE_URL", "").rstrip("/"),
+            cors_origins=origins or ("*",),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse unsafe production settings (a default or short admin token)."""
+        if self.mode not in ("development", "production"):
+            raise ConfigError(f"G287_MODE must be development or production, not {self.mode!r}")
+        if self.mode == "production" and (
+            self.admin_token == DEFAULT_TOKEN or len(self.admin_token) < 16
+        ):
+            raise ConfigError(
+                "refusing to start in production with the default or a short G287_ADMIN_TOKEN "
+                "(set one of at least 16 characters)"
+            )
