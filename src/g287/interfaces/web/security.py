@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+
 from fastapi import Request
 
 from g287.errors import G287Error
