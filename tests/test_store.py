@@ -10,8 +10,11 @@ from g287.store.schema import metadata
 def test_migrations_match_schema(db_url):
     db = Database(db_url)
     db.migrate()
+    from g287.store.moa import include_object
+
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(context, metadata)
     db.dispose()
     assert diff == []
 

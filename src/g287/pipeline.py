@@ -361,6 +361,9 @@ class Importer:
             self._contents = None  # ids of a rolled-back batch must not stay cached
             raise
         self.resolve()
+        from g287.moa.library import replay_moas  # MOAs link to lists: after them
+
+        replay_moas(self)
         return results
 
 

@@ -416,6 +416,19 @@ def demo(app: App, serve: bool, as_json: bool) -> None:
     from g287.sample import sheets_dir
 
     results = app.importer.import_paths([sheets_dir()])
+    from datetime import UTC, datetime
+
+    from g287.moa.library import import_moa
+    from g287.sample import moa_dir
+
+    for pdf in sorted(moa_dir().glob("*.pdf")):
+        import_moa(
+            app.importer,
+            pdf.read_bytes(),
+            name=pdf.name,
+            source=str(pdf),
+            seen_at=datetime(2025, 7, 8, tzinfo=UTC),
+        )
     with app.db.connect() as conn:
         report = summary(conn)
     if as_json:
@@ -434,8 +447,10 @@ def demo(app: App, serve: bool, as_json: bool) -> None:
 from g287.interfaces import (  # noqa: E402,F401
     cli_feeds,
     cli_history,
+    cli_moa,
     cli_places,
     cli_simulate,
+    cli_update,
     cli_web,
 )
 

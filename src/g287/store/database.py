@@ -81,11 +81,13 @@ class Database:
         self.generation += 1
         try:
             with self.engine.begin() as conn:
+                if self.is_sqlite:
+                    conn.execute(text("DROP TABLE IF EXISTS moa_fts"))
                 metadata.drop_all(conn)
                 names = set(inspect(conn).get_table_names())
                 for name in sorted(names):
-                    if name.startswith("g287_") or name == "alembic_version":
-                        conn.execute(text(f'DROP TABLE "{name}"'))
+                    if name == "moa_fts" or name.startswith("g287_") or name == "alembic_version":
+                        conn.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot reset database {self.safe_url}: {_first_line(exc)}") from None
 

@@ -144,6 +144,38 @@ publication_issues = Table(
     Column("note", Text, nullable=False),
 )
 
+moa_documents = Table(
+    "moa_documents",
+    metadata,
+    Column("sha256", String(64), ForeignKey("raw_files.sha256"), primary_key=True),
+    Column("file_name", Text, nullable=False),
+    Column("page_count", Integer, nullable=False),
+    Column("has_text", Boolean, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("model", String(4)),
+    Column("agency", Text),
+    Column("state", String(2)),
+    Column("signing_dates", Text, nullable=False),  # JSON list of ISO dates
+    Column("signatories", Text, nullable=False),  # JSON list
+    Column("is_addendum", Boolean, nullable=False),
+    Column("problems", Text, nullable=False),  # JSON list
+)
+"""One MOA or addendum PDF (by its bytes), its text and the facts read from it. Full-text
+search runs on an FTS5 table (SQLite) or a tsvector column (PostgreSQL) kept beside it."""
+
+moa_urls = Table(
+    "moa_urls",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("file_key", Text, nullable=False),
+    Column("sha256", String(64), ForeignKey("moa_documents.sha256")),
+    Column("status", String(16), nullable=False),  # fetched | local | dead | error
+    Column("http_status", Integer),
+    Column("checked_at", DateTime(timezone=True)),
+    Column("error", Text),
+    Index("ix_moa_urls_file_key", "file_key"),
+)
+
 content_runs = Table(
     "content_runs",
     metadata,
@@ -340,6 +372,8 @@ TABLES = (
     publication_rows,
     publication_issues,
     content_runs,
+    moa_documents,
+    moa_urls,
 )
 DERIVED = (
     agencies,

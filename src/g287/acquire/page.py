@@ -1,0 +1,839 @@
+"""ICE's 287(g) page: its workbook links, its pre-2025 roster table, and archived copies.
+
+Since 2025 the page links two workbooks (participating and pending agencies);
+the links have moved (``/doclib/about/offices/ero/287g/...xlsx`` in 2025,
+``/file-download/download/public/<id>`` from April 2026), so they are found by
+*reading the page*, never by guessing a path: :func:`find_workbook_links`.
+
+Before 2025 the page carried the roster itself, as an HTML table whose layout
+changed across eras (``research/ddp-ice-287g-method.md`` §2.1):
+
+- 2008-09: ``STATE`` as 2-letter codes with footnote marks (``AZ*``, ``NC†``),
+  ``AGENCY`` or ``MOA NAME``, ``TYPE`` meaning the *support type* (``TFO``, ``JEO``
+  or both), ``OFFICIAL APPROVAL`` dates, no MOA column;
+- 2010-17 fact sheets: full upper-case state names (``DELAWARE**``), ``LAW
+  ENFORCEMENT AGENCY``, ``SUPPORT TYPE``, ``DATE(S) SIGNED``, MOA links;
+- 2017-24: ``STATE, LAW ENFORCEMENT AGENCY, SUPPORT TYPE, SIGNED, MOA`` with
+  modern model names and ``<br>`` inside cells (the 2024-12-10 capture had every
+  "alt" replaced by "aria-label", reversed here).
+
+:func:`parse_roster` reads any of them into :class:`RosterRow` s, and
+:func:`roster_workbook` writes those rows as an in-memory participating workbook,
+so :func:`import_page` loads an archived page through the normal importer and a
+2012 list becomes a publication like any other.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from g287.acquire.archive import Sighting, format_utc, parse_utc
+from g287.acquire.dating import eastern_date
+from g287.acquire.naming import Kind, parse_file_name
+from g287.errors import ConfigError, InputError
+from g287.read.cells import RawCell, normalize_model, parse_date_text
+from g287.read.publication import HEADER_LABEL, HEADERS
+
+if TYPE_CHECKING:
+    import httpx
+
+    from g287.acquire.fetch import FetchPolicy, FileReport
+    from g287.pipeline import Importer, ImportResult
+
+__all__ = [
+    "PageImport",
+    "Roster",
+    "RosterRow",
+    "WorkbookLink",
+    "capture_time",
+    "decode_html",
+    "find_workbook_links",
+    "import_page",
+    "original_url",
+    "parse_roster",
+    "roster_file_name",
+    "roster_workbook",
+]
+
+# --- HTML -------------------------------------------------------------------
+
+_BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
+_SKIP = {"script", "style", "noscript", "template"}
+
+
+@dataclass
+class _Cell:
+    parts: list[str] = field(default_factory=list)
+    hrefs: list[str] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)  # <sup> text: footnote marks
+    rowspan: int = 1
+    colspan: int = 1
+
+    def lines(self) -> list[str]:
+        text = "".join(self.parts)
+        return [s for s in (" ".join(line.split()) for line in text.split("\n")) if s]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines())
+
+
+@dataclass
+class _Table:
+    preceding: str
+    caption: list[str] = field(default_factory=list)
+    rows: list[list[_Cell]] = field(default_factory=list)
+    row: list[_Cell] | None = None
+    cell: _Cell | None = None
+
+    def close_cell(self) -> None:
+        if self.cell is not None and self.row is not None:
+            self.row.append(self.cell)
+        self.cell = None
+
+    def close_row(self) -> None:
+        self.close_cell()
+        if self.row:
+            self.rows.append(self.row)
+        self.row = None
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+class _PageParser(HTMLParser):
+    """A forgiving single pass over the page: anchors, tables (nested, unclosed cells)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors: list[tuple[str, list[str]]] = []
+        self.tables: list[_Table] = []
+        self.base_href: str | None = None
+        self._open: list[_Table] = []
+        self._anchor: list[str] | None = None
+        self._skip = 0
+        self._sup = 0
+        self._in_caption = False
+        self._recent: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        top = self._open[-1] if self._open else None
+        if tag in _SKIP:
+            self._skip += 1
+        elif tag == "base" and attr.get("href") and self.base_href is None:
+            self.base_href = attr["href"]
+        elif tag == "a":
+            href = (attr.get("href") or "").strip()
+            self._anchor = []
+            self.anchors.append((href, self._anchor))
+            if top is not None and top.cell is not None and href:
+                top.cell.hrefs.append(href)
+        elif tag == "table":
+            self._open.append(_Table(preceding=" ".join("".join(self._recent).split())[-400:]))
+        elif top is None:
+            pass
+        elif tag == "tr":
+            top.close_row()
+            top.row = []
+        elif tag in ("td", "th"):
+            top.close_cell()
+            if top.row is None:
+                top.row = []
+            top.cell = _Cell(rowspan=_span(attr.get("rowspan")), colspan=_span(attr.get("colspan")))
+        elif tag == "caption":
+            self._in_caption = True
+        if tag == "sup":
+            self._sup += 1
+        elif tag == "br" or tag in _BLOCKS:
+            self._text("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in ("br", "base"):
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        top = self._open[-1] if self._open else None
+        if tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag == "a":
+            self._anchor = None
+        elif tag == "sup":
+            self._sup = max(0, self._sup - 1)
+        elif tag == "caption":
+            self._in_caption = False
+        elif top is None:
+            return
+        elif tag in ("td", "th"):
+            top.close_cell()
+        elif tag == "tr":
+            top.close_row()
+        elif tag == "table":
+            top.close_row()
+            self.tables.append(self._open.pop())
+        if tag in _BLOCKS:
+            self._text("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._anchor is not None:
+            self._anchor.append(data)
+        top = self._open[-1] if self._open else None
+        if top is not None and self._in_caption:
+            top.caption.append(data)
+        if top is not None and top.cell is not None and self._sup:
+            top.cell.marks.append(data.strip())
+            return
+        self._text(data)
+
+    def _text(self, data: str) -> None:
+        top = self._open[-1] if self._open else None
+        if top is not None and top.cell is not None:
+            top.cell.parts.append(data)
+        self._recent.append(data)
+        if len(self._recent) > 200:
+            del self._recent[:100]
+
+    def close(self) -> None:
+        super().close()
+        while self._open:
+            table = self._open.pop()
+            table.close_row()
+            self.tables.append(table)
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
+
+
+def decode_html(html: bytes | str) -> str:
+    """Page bytes as text: UTF-8, else the declared charset, else Windows-1252 (old ICE pages)."""
+    if isinstance(html, str):
+        return html
+    try:
+        return html.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(html[:4096])
+    for encoding in (declared.group(1).decode("ascii") if declared else None, "cp1252"):
+        if encoding:
+            try:
+                return html.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return html.decode("utf-8", errors="replace")
+
+
+def _parse(html: bytes | str) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(decode_html(html))
+    parser.close()
+    return parser
+
+
+# --- workbook links ----------------------------------------------------------
+
+_WORKBOOK_HREF = re.compile(r"\.(xlsx|xlsm|xls)$", re.IGNORECASE)
+_DOWNLOAD_HREF = re.compile(r"/file-download/download/public/", re.IGNORECASE)
+_LINK_TEXT = re.compile(r"(participating|pending)\s+agenc|view\s+287\s*\(\s*g\s*\)", re.IGNORECASE)
+_NOT_A_WORKBOOK = re.compile(r"\.(pdf|html?|aspx?|php|docx?|csv|zip|jpe?g|png)$", re.IGNORECASE)
+_WAYBACK = re.compile(
+    r"^https?://web\.archive\.org/web/(\d{1,14})([a-z]{2}_)?/+(.+)$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class WorkbookLink:
+    """A link on the page to a participating or pending workbook."""
+
+    url: str
+    text: str
+    kind: Kind
+
+    def as_dict(self) -> dict[str, str]:
+        return {"url": self.url, "text": self.text, "kind": self.kind}
+
+
+def original_url(url: str) -> str:
+    """The address a Wayback Machine URL archives (``https://web.archive.org/web/<ts>/<url>``)."""
+    match = _WAYBACK.match(url)
+    if not match:
+        return url
+    inner = match.group(3)
+    if not re.match(r"^[a-z][a-z0-9+.-]*:", inner, re.IGNORECASE):
+        inner = "https://" + inner.lstrip("/")
+    return re.sub(r"^(https?):/+", r"\1://", inner, flags=re.IGNORECASE)
+
+
+def wayback_raw_url(url: str) -> str:
+    """The Wayback URL that returns the archived bytes unchanged (the ``id_`` form)."""
+    match = _WAYBACK.match(url)
+    if not match:
+        return url
+    return f"https://web.archive.org/web/{match.group(1)}id_/{match.group(3)}"
+
+
+def capture_time(url: str) -> datetime | None:
+    """The capture time a Wayback URL (or a name holding a 14-digit timestamp) carries, UTC."""
+    match = _WAYBACK.match(url) or re.search(r"(?<!\d)(\d{14})(?!\d)", url)
+    if not match or len(match.group(1)) != 14:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def join_url(base: str, href: str) -> str:
+    """``urljoin``, except that a relative link on a Wayback page stays inside its capture.
+
+    (``urljoin`` would fold the ``https://`` inside the Wayback path to ``https:/``.)
+    """
+    match = _WAYBACK.match(base)
+    if match and not re.match(r"^([a-z][a-z0-9+.-]*:|//|/web/)", href, re.IGNORECASE):
+        inner = urljoin(original_url(base), href)
+        return f"https://web.archive.org/web/{match.group(1)}{match.group(2) or ''}/{inner}"
+    return urljoin(base, href)
+
+
+def _path_name(url: str) -> str:
+    return unquote(PurePosixPath(urlsplit(original_url(url)).path).name)
+
+
+def _link_kind(text: str, url: str) -> Kind:
+    lowered = text.lower()
+    if "pending" in lowered:
+        return "pending"
+    if "participating" in lowered:
+        return "participating"
+    return parse_file_name(_path_name(url)).kind
+
+
+def find_workbook_links(html: bytes | str, base_url: str) -> list[WorkbookLink]:
+    """The participating and pending workbook links on an ICE 287(g) page, in page order.
+
+    A link counts when its address ends ``.xlsx``/``.xls``, is a Drupal
+    ``/file-download/download/public/...`` path, or its text names participating
+    or pending agencies (and its address is not a PDF, page or anchor). Relative
+    addresses are resolved against the page's ``<base href>`` or ``base_url``.
+    """
+    parsed = _parse(html)
+    base = join_url(base_url, parsed.base_href) if parsed.base_href else base_url
+    page = urlsplit(base)._replace(fragment="").geturl()
+    found: dict[str, WorkbookLink] = {}
+    for href, parts in parsed.anchors:
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+            continue
+        url = join_url(base, href.replace("aria-label", "alt"))
+        url = urlsplit(url)._replace(fragment="").geturl()
+        if not url.startswith(("http://", "https://")) or url == page:
+            continue
+        text = " ".join("".join(parts).split())
+        path = urlsplit(original_url(url)).path
+        by_href = bool(_WORKBOOK_HREF.search(path) or _DOWNLOAD_HREF.search(path))
+        by_text = bool(_LINK_TEXT.search(text)) and not _NOT_A_WORKBOOK.search(path)
+        if not (by_href or by_text):
+            continue
+        link = WorkbookLink(url, text, _link_kind(text, url))
+        known = found.get(url)
+        if known is None or (known.kind == "unknown" and link.kind != "unknown"):
+            found[url] = link
+    return list(found.values())
+
+
+# --- roster tables -----------------------------------------------------------
+
+_LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+_FOOTNOTE = re.compile(r"\s*([*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d\))$")
+_DATE_TOKEN = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_AS_OF = re.compile(r"as of\s+(\d{1,2}[/-]\d{1,2}[/-]\d{2,4})", re.IGNORECASE)
+_SPLIT_MODELS = re.compile(r"\s*(?:/|,|&|\band\b|\n)\s*", re.IGNORECASE)
+SIGNED_AS_PRINTED = "SIGNED AS PRINTED"
+_ROSTER_COLUMNS = ("state", "agency", "support", "signed", "moa")
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One row of a roster table, as printed (footnote marks split off)."""
+
+    state: str
+    agency: str
+    support: str
+    signed: str  # as printed; several dates joined with "; "
+    signed_date: date | None  # the (latest) date it gives, None when unreadable
+    signed_plain: bool = True  # printed as exactly one date, nothing else
+    moa_text: str = ""
+    moa_url: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    footnotes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "agency": self.agency,
+            "support": self.support,
+            "signed": self.signed,
+            "signed_date": self.signed_date.isoformat() if self.signed_date else None,
+            "moa_text": self.moa_text,
+            "moa_url": self.moa_url,
+            "extra": dict(self.extra),
+            "footnotes": list(self.footnotes),
+        }
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The roster rows of one page, from every table that has roster columns."""
+
+    rows: tuple[RosterRow, ...]
+    headers: tuple[str, ...]  # as printed, of the first roster table
+    columns: tuple[str, ...]  # canonical: state, agency, support, signed, moa (those present)
+    extras: tuple[str, ...]  # headers g287 does not know, kept as extra columns
+    tables: int
+    as_of: date | None  # the caption's "as of" date, when there is one
+    caption: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": len(self.rows),
+            "tables": self.tables,
+            "headers": list(self.headers),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "caption": self.caption,
+        }
+
+
+def _strip_marks(text: str) -> tuple[str, list[str]]:
+    marks: list[str] = []
+    while True:
+        match = _FOOTNOTE.search(text)
+        if not match or match.start() == 0:
+            return text.strip(), marks
+        marks.insert(0, match.group(1))
+        text = text[: match.start()]
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"\s+", " ", _strip_marks(text)[0].upper().rstrip(":")).strip()
+
+
+def _grid(rows: list[list[_Cell]]) -> list[list[tuple[_Cell, bool] | None]]:
+    """Expand rowspan/colspan: each slot holds (cell, is_origin) or None.
+
+    A rowspan repeats its value down (a state cell spanning its agencies); a
+    colspan keeps the value in its first column only.
+    """
+    out: list[list[tuple[_Cell, bool] | None]] = []
+    carry: dict[int, tuple[_Cell, int]] = {}  # column -> (cell, rows still to fill)
+    for cells in rows:
+        line: list[tuple[_Cell, bool] | None] = []
+        queue = list(cells)
+        col = 0
+        while queue or any(c >= col for c in carry):
+            if col in carry:
+                cell, left = carry[col]
+                line.append((cell, False))
+                if left <= 1:
+                    del carry[col]
+                else:
+                    carry[col] = (cell, left - 1)
+                col += 1
+                continue
+            if not queue:
+                line.append(None)
+                col += 1
+                continue
+            cell = queue.pop(0)
+            for k in range(cell.colspan):
+                line.append((cell, True) if k == 0 else None)
+                if cell.rowspan > 1:
+                    carry[col + k] = (cell, cell.rowspan - 1)
+            col += cell.colspan
+        out.append(line)
+    return out
+
+
+def _map_header(texts: list[str]) -> dict[str, int] | None:
+    keys = [_header_key(t) for t in texts]
+    columns: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        canon = _LOOKUP.get(key)
+        if canon and canon not in columns:
+            columns[canon] = i
+    if "type" in columns and "support" not in columns:  # pre-2025: TYPE is the support type
+        columns["support"] = columns.pop("type")
+    if "agency" in columns and "signed" in columns:
+        # a roster table has no TYPE, COUNTY or ADDENDUM; any such column is kept as extra
+        return {k: i for k, i in columns.items() if k in _ROSTER_COLUMNS}
+    return None
+
+
+def _support_text(lines: list[str]) -> str:
+    text = " ".join(lines)
+    parts = [p for p in _SPLIT_MODELS.split("\n".join(lines)) if p]
+    if len(parts) > 1:
+        codes = {normalize_model(RawCell(p))[0] for p in parts}
+        if codes == {"JEM", "TFM"}:
+            legacy = all(p.upper() in ("JEO", "TFO") for p in parts)
+            return "JEO/TFO" if legacy else "Jail & Task Force"
+    return text
+
+
+def _signed(lines: list[str]) -> tuple[str, date | None, bool]:
+    """(as printed, latest date found, printed as exactly one plain date)."""
+    printed = "; ".join(lines)
+    single, note = parse_date_text(printed) if len(lines) == 1 else (None, None)
+    if single is not None and note is None:
+        return printed, single, True
+    found = [parse_date_text(t)[0] for t in _DATE_TOKEN.findall(printed)]
+    dates = [d for d in found if d is not None]
+    return printed, (max(dates) if dates else None), False
+
+
+def _clean_href(href: str, base: str) -> str:
+    url = join_url(base, href.strip().replace("aria-label", "alt"))
+    url = original_url(url)
+    return re.sub(r"^http://", "https://", url, flags=re.IGNORECASE)
+
+
+def _table_rows(
+    table: _Table, base: str
+) -> tuple[list[RosterRow], list[str], dict[str, int], list[str]] | None:
+    grid = _grid(table.rows)
+    for h in range(min(3, len(grid))):
+        header_cells = [slot[0].text if slot else "" for slot in grid[h]]
+        columns = _map_header(header_cells)
+        if columns is not None:
+            break
+    else:
+        return None
+    known = set(columns.values())
+    extras = {_header_key(t): i for i, t in enumerate(header_cells) if t.strip() and i not in known}
+    rows: list[RosterRow] = []
+    for line in grid[h + 1 :]:
+        origins = [slot for slot in line if slot is not None and slot[1]]
+        if len(origins) == 1 and origins[0][0].colspan > 1:
+            continue  # a section heading spanning the table
+        texts = [slot[0].text if slot else "" for slot in line]
+        if _map_header(texts) is not None:
+            continue  # the header repeated
+        row = _roster_row(line, columns, extras, base)
+        if row is not None:
+            rows.append(row)
+    return rows, header_cells, columns, list(extras)
+
+
+def _roster_row(
+    line: list[tuple[_Cell, bool] | None],
+    columns: dict[str, int],
+    extras: dict[str, int],
+    base: str,
+) -> RosterRow | None:
+    def at(i: int | None) -> _Cell | None:
+        slot = line[i] if i is not None and i < len(line) else None
+        return slot[0] if slot is not None else None
+
+    marks: list[str] = []
+
+    def lines(name: str) -> list[str]:
+        c = at(columns.get(name))
+        if c is None:
+            return []
+        out = []
+        for line_text in c.lines():
+            value, found = _strip_marks(line_text.replace("aria-label", "alt"))
+            marks.extend(found)
+            out.append(value)
+        marks.extend(m for m in c.marks if m)
+        return [x for x in out if x]
+
+    agency = " ".join(lines("agency"))
+    if not agency:
+        return None
+    state = " ".join(lines("state"))
+    printed, signed_date, plain = _signed(lines("signed"))
+    support = _support_text(lines("support"))
+    moa_cell = at(columns.get("moa"))
+    hrefs = moa_cell.hrefs if moa_cell else []
+    if moa_cell is None:  # no MOA column: a PDF linked anywhere in the row
+        hrefs = [
+            h
+            for slot in line
+            if slot is not None
+            for h in slot[0].hrefs
+            if ".pdf" in h.lower().replace("aria-label", "alt")
+        ]
+    moa_url = _clean_href(hrefs[0], base) if hrefs else None
+    moa_text = moa_cell.text if moa_cell else ("Link" if moa_url else "")
+    extra = tuple((name, c.text if (c := at(i)) else "") for name, i in extras.items())
+    return RosterRow(
+        state=state,
+        agency=agency,
+        support=support,
+        signed=printed,
+        signed_date=signed_date,
+        signed_plain=plain,
+        moa_text=moa_text,
+        moa_url=moa_url,
+        extra=extra,
+        footnotes=tuple(dict.fromkeys(marks)),
+    )
+
+
+def parse_roster(html: bytes | str, base_url: str) -> Roster | None:
+    """The roster rows of an archived ICE page, or None when it has no roster table.
+
+    A roster table has an agency column (LAW ENFORCEMENT AGENCY, AGENCY, MOA NAME)
+    and a signing-date column (SIGNED, DATE(S) SIGNED, OFFICIAL APPROVAL) in one of
+    its first three rows. Every such table on the page is read (some eras split the
+    list in two). Pages before April 2008 describe the program in prose: None.
+    """
+    parsed = _parse(html)
+    base = join_url(base_url, parsed.base_href) if parsed.base_href else base_url
+    rows: list[RosterRow] = []
+    headers: list[str] | None = None
+    columns: list[str] = []
+    extras: list[str] = []
+    caption: str | None = None
+    tables = 0
+    for table in parsed.tables:
+        found = _table_rows(table, base)
+        if found is None:
+            continue
+        table_rows, header_cells, mapped, table_extras = found
+        tables += 1
+        rows.extend(table_rows)
+        if headers is None:
+            headers = [t for t in header_cells if t]
+            caption = " ".join("".join(table.caption).split()) or None
+            if caption is None:
+                match = re.search(r"[^.]*\bas of\b[^.]*$", table.preceding, re.IGNORECASE)
+                caption = match.group(0).strip() if match else None
+        for name in sorted(mapped, key=lambda k: list(HEADERS).index(k)):
+            if name not in columns:
+                columns.append(name)
+        extras.extend(e for e in table_extras if e not in extras)
+    if headers is None:
+        return None
+    if "moa" not in columns and any(r.moa_url for r in rows):
+        columns.append("moa")
+    if "state" not in columns:
+        columns.insert(0, "state")
+    as_of = None
+    if caption and (m := _AS_OF.search(caption)):
+        as_of = parse_date_text(m.group(1))[0]
+    return Roster(
+        rows=tuple(rows),
+        headers=tuple(headers),
+        columns=tuple(c for c in HEADERS if c in columns),
+        extras=tuple(extras),
+        tables=tables,
+        as_of=as_of,
+        caption=caption,
+    )
+
+
+# --- roster -> workbook --------------------------------------------------------
+
+
+def roster_file_name(captured_at: datetime) -> str:
+    """``participatingAgencies<MMDDYYYY>.xlsx`` from the capture's Eastern date."""
+    return f"participatingAgencies{eastern_date(captured_at):%m%d%Y}.xlsx"
+
+
+def roster_workbook(roster: Roster, *, captured: date) -> bytes:
+    """The roster as a participating workbook (participating header names, MOA hyperlinks).
+
+    Only the columns the page printed are written (no TYPE or COUNTY before 2025),
+    so the reader reports them missing rather than blank on every row. SIGNED is a
+    date cell when the page printed a date; a cell listing several dates (or words
+    beside a date) keeps the latest as SIGNED and the printed text in an extra
+    column. The bytes depend only on the rows and the capture date, so the same
+    table captured twice on one day is one publication.
+    """
+    try:
+        import xlsxwriter  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - xlsxwriter ships with g287
+        raise ConfigError(
+            "importing roster pages needs xlsxwriter: pip install xlsxwriter"
+        ) from None
+    printed_column = any(r.signed_date is not None and not r.signed_plain for r in roster.rows)
+    headers = [HEADER_LABEL[c] for c in roster.columns] + list(roster.extras)
+    if printed_column:
+        headers.append(SIGNED_AS_PRINTED)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    book.set_properties(
+        {
+            "title": "ICE 287(g) roster table",
+            "subject": f"the roster table of ICE's 287(g) page captured on {captured.isoformat()}",
+            "author": "g287",
+            "created": datetime(captured.year, captured.month, captured.day),
+        }
+    )
+    sheet = book.add_worksheet("roster")
+    day = book.add_format({"num_format": "mm/dd/yyyy"})
+    for c, header in enumerate(headers):
+        sheet.write_string(0, c, header)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # xlsxwriter warns (and skips) over-long URLs
+        for r, row in enumerate(roster.rows, start=1):
+            values = {"state": row.state, "agency": row.agency, "support": row.support}
+            for c, name in enumerate(roster.columns):
+                if name == "signed":
+                    if row.signed_date is not None:
+                        sheet.write_datetime(
+                            r, c, datetime.combine(row.signed_date, datetime.min.time()), day
+                        )
+                    elif row.signed:
+                        sheet.write_string(r, c, row.signed)
+                elif name == "moa":
+                    if row.moa_url and len(row.moa_url) <= 2000:
+                        sheet.write_url(r, c, row.moa_url, string=row.moa_text or "Link")
+                    elif row.moa_text:
+                        sheet.write_string(r, c, row.moa_text)
+                elif values.get(name):
+                    sheet.write_string(r, c, values[name])
+            extra = dict(row.extra)
+            for k, name in enumerate(roster.extras, start=len(roster.columns)):
+                if extra.get(name):
+                    sheet.write_string(r, k, extra[name])
+            if printed_column and row.signed_date is not None and not row.signed_plain:
+                sheet.write_string(r, len(headers) - 1, row.signed)
+    book.close()
+    return buffer.getvalue()
+
+
+# --- archived pages ------------------------------------------------------------
+
+
+@dataclass
+class PageImport:
+    """What importing one archived page did."""
+
+    url: str
+    captured_at: datetime
+    sha256: str
+    links: list[WorkbookLink]
+    roster: Roster | None
+    results: list[ImportResult] = field(default_factory=list)  # the roster workbook
+    files: list[FileReport] = field(default_factory=list)  # workbooks fetched from its links
+
+    @property
+    def ok(self) -> bool:
+        return all(r.outcome != "rejected" for r in self.results) and all(f.ok for f in self.files)
+
+    def lines(self) -> list[str]:
+        out = [f"page {self.url} ({format_utc(self.captured_at)}), sha256 {self.sha256[:12]}"]
+        if self.roster is not None:
+            as_of = f", as of {self.roster.as_of}" if self.roster.as_of else ""
+            out.append(
+                f"  roster: {len(self.roster.rows)} row(s) in {self.roster.tables} table(s)"
+                f"{as_of}; columns {', '.join(self.roster.headers)}"
+            )
+        for r in self.results:
+            what = r.reason if r.outcome == "rejected" else f"{r.publication_id}, {r.rows} rows"
+            out.append(f"  {r.name}: {r.outcome} ({what})")
+        for link in self.links:
+            out.append(f"  link ({link.kind}): {link.url}")
+        out.extend("  " + f.line() for f in self.files)
+        if self.roster is None and not self.links:
+            out.append("  no roster table and no workbook link on this page")
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "captured_at": format_utc(self.captured_at),
+            "sha256": self.sha256,
+            "links": [link.as_dict() for link in self.links],
+            "roster": self.roster.as_dict() if self.roster else None,
+            "results": [r.as_dict() for r in self.results],
+            "files": [f.as_dict() for f in self.files],
+        }
+
+
+def _page_name(url: str) -> str:
+    name = _path_name(url) or "page"
+    return name if name.lower().endswith((".htm", ".html")) else name + ".html"
+
+
+def import_page(
+    importer: Importer,
+    html: bytes,
+    *,
+    url: str,
+    captured_at: datetime,
+    fetch: bool = False,
+    client: httpx.Client | None = None,
+    policy: FetchPolicy | None = None,
+    resolve: bool = True,
+) -> PageImport:
+    """Archive an archived copy of ICE's page (role ``page``) and load what it holds.
+
+    A pre-2025 page's roster table is converted to a participating workbook named
+    from the capture date and imported like any list (source ``<url>#g287-roster-
+    <page sha>``); a 2025+ page's workbook links are reported and, with ``fetch``,
+    downloaded (Wayback links in their raw ``id_`` form) and imported. Importing the
+    same page again changes nothing.
+    """
+    if not html:
+        raise InputError("the page is empty (0 bytes)", source=url)
+    captured_at = parse_utc(format_utc(captured_at))
+    sha = importer.archive.put(html)
+    importer.archive.record(
+        Sighting(sha, _page_name(url), url, format_utc(captured_at), len(html), role="page")
+    )
+    report = PageImport(url, captured_at, sha, find_workbook_links(html, url), None)
+    report.roster = parse_roster(html, url)
+    if report.roster is not None and report.roster.rows:
+        report.results.append(_import_roster(importer, report.roster, url, sha, captured_at))
+    if fetch and report.links:
+        from g287.acquire.fetch import download_links
+
+        report.files = download_links(
+            importer, report.links, seen_at=captured_at, client=client, policy=policy
+        )
+    if resolve and any(
+        r.outcome in ("accepted", "duplicate")
+        for r in report.results + [f.result for f in report.files if f.result]
+    ):
+        importer.resolve()
+    return report
+
+
+def _import_roster(
+    importer: Importer, roster: Roster, url: str, page_sha: str, captured_at: datetime
+) -> ImportResult:
+    source = f"{url}#g287-roster-{page_sha[:16]}"
+    name = roster_file_name(captured_at)
+    # a page converted before is replayed from the archive, so a newer xlsxwriter
+    # (other bytes for the same rows) never makes a second publication of one page
+    for s in importer.archive.sightings():
+        if s.source == source and s.role == "list" and importer.archive.has(s.sha256):
+            return importer.import_bytes(
+                importer.archive.read(s.sha256), name=s.name, source=source, seen_at=captured_at
+            )
+    data = roster_workbook(roster, captured=eastern_date(captured_at))
+    return importer.import_bytes(data, name=name, source=source, seen_at=captured_at)

@@ -1,0 +1,134 @@
+"""CLI commands for MOA documents: fetch, import, search, pending, check."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from g287.interfaces import output
+from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+
+
+@cli.group("moa")
+def moa_group() -> None:
+    """MOA and addendum PDFs: archive, full-text search, pending links, checks."""
+
+
+@moa_group.command("fetch")
+@click.option("--refetch", is_flag=True, help="Check every link again, not only new ones.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many downloads.")
+@json_option
+@pass_app
+@handle_errors
+def moa_fetch(app: App, refetch: bool, limit: int | None, as_json: bool) -> None:
+    """Download every MOA the lists link (archived by sha256; dead links recorded)."""
+    from g287.moa.library import fetch_moas
+
+    results = fetch_moas(app.importer, refetch=refetch, limit=limit)
+    _report(results, as_json)
+
+
+@moa_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@json_option
+@pass_app
+@handle_errors
+def moa_import(app: App, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Import MOA PDFs from disk; each is tied to the list URLs with its file name."""
+    from g287.moa.library import import_moa
+
+    files = [f for p in paths for f in (sorted(p.rglob("*.pdf")) if p.is_dir() else [p])]
+    now = datetime.now(UTC)
+    results = [
+        import_moa(app.importer, f.read_bytes(), name=f.name, source=str(f.resolve()), seen_at=now)
+        for f in files
+    ]
+    _report(results, as_json)
+
+
+def _report(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
+    if as_json:
+        output.emit_json([r.__dict__ for r in results])
+    else:
+        for r in results:
+            if r.outcome == "rejected":
+                output.error(f"{r.name}: {r.reason}")
+        ok = sum(1 for r in results if r.outcome != "rejected")
+        click.echo(f"{len(results)} document(s): {ok} held, {len(results) - ok} rejected or dead")
+    if any(r.outcome == "rejected" for r in results):
+        sys.exit(1)
+
+
+@moa_group.command("search")
+@click.argument("query")
+@click.option("--any-words", is_flag=True, help="All the words anywhere, not the phrase.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@json_option
+@pass_app
+@handle_errors
+def moa_search(app: App, query: str, any_words: bool, limit: int, as_json: bool) -> None:
+    """Full-text search across every MOA: documents with highlighted snippets and agreements."""
+    from g287.moa.library import search_moas
+
+    with app.db.connect() as conn:
+        hits = search_moas(conn, query, phrase=not any_words, limit=limit)
+    if as_json:
+        output.emit_json(hits)
+        return
+    for hit in hits:
+        click.echo(f"{hit['file_name']}: {', '.join(hit['agreements']) or '(no agreement linked)'}")
+        click.echo(f"    {hit['snippet']}")
+    click.echo(f"{len(hits)} document(s)")
+
+
+@moa_group.command("pending")
+@json_option
+@pass_app
+@handle_errors
+def moa_pending(app: App, as_json: bool) -> None:
+    """Active agreements whose MOA is still 'link pending', with how long."""
+    from g287.moa.library import pending_moas
+
+    with app.db.connect() as conn:
+        rows = pending_moas(conn)
+    if as_json:
+        output.emit_json(rows)
+    else:
+        output.table(
+            rows,
+            [
+                ("agreement_id", "agreement"),
+                ("signed", "signed"),
+                ("first_listed", "first listed"),
+                ("days_pending", "days pending"),
+            ],
+        )
+
+
+@moa_group.command("check")
+@json_option
+@pass_app
+@handle_errors
+def moa_check(app: App, as_json: bool) -> None:
+    """Where a linked PDF disagrees with the sheet: another agency's PDF, model, date."""
+    from g287.moa.library import check_moas
+
+    with app.db.connect() as conn:
+        rows = check_moas(conn)
+    if as_json:
+        output.emit_json(rows)
+    else:
+        output.table(
+            rows,
+            [
+                ("agreement_id", "agreement"),
+                ("file_name", "PDF"),
+                ("kind", "kind"),
+                ("sheet", "sheet"),
+                ("pdf", "PDF says"),
+                ("note", "note"),
+            ],
+        )

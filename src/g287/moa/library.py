@@ -1,0 +1,480 @@
+"""The MOA library: archive every MOA and addendum PDF the lists link, read it, search it.
+
+A document is its bytes (sha256), archived like the workbooks (sightings of role
+``moa``). The URLs ICE links are tied to documents either by fetching them, or, for
+PDFs given locally, by file name (the URL's last path part). Every fetch outcome,
+dead links included, is appended to ``<archive>/moa_fetches.jsonl`` so a rebuild
+reproduces the link table exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import Connection, func, or_, select
+
+from g287 import __version__
+from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex
+from g287.errors import InputError
+from g287.moa.compare import compare_with_sheet
+from g287.moa.facts import moa_facts
+from g287.moa.text import pdf_text
+from g287.pipeline import Importer
+from g287.read.links import file_key
+from g287.store import moa as store
+from g287.store import publications as pubs
+from g287.store.schema import (
+    agreements,
+    content_agreements,
+    moa_documents,
+    moa_urls,
+    publication_rows,
+    publications,
+    row_contents,
+)
+
+USER_AGENT = f"g287/{__version__} (+https://github.com/g287/g287; MOA archive)"
+TIMEOUT = 30.0
+RETRIES = 3
+MAX_PDF_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class MoaResult:
+    name: str
+    sha256: str
+    outcome: str  # accepted | unchanged | rejected
+    urls: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+def linked_urls(conn: Connection) -> dict[str, set[str]]:
+    """Every MOA/addendum URL on any list -> the agreements whose rows link it."""
+    out: dict[str, set[str]] = defaultdict(set)
+    q = (
+        select(
+            row_contents.c.moa_url, row_contents.c.addendum_url, content_agreements.c.agreement_id
+        )
+        .join(
+            content_agreements, content_agreements.c.content_id == row_contents.c.id, isouter=True
+        )
+        .where(or_(row_contents.c.moa_url.is_not(None), row_contents.c.addendum_url.is_not(None)))
+    )
+    for moa, addendum, agreement_id in conn.execute(q):
+        for url in (moa, addendum):
+            if url:
+                if agreement_id:
+                    out[url].add(agreement_id)
+                else:
+                    out.setdefault(url, set())
+    return out
+
+
+def import_moa(
+    importer: Importer,
+    data: bytes,
+    *,
+    name: str,
+    source: str,
+    seen_at: datetime,
+    url: str | None = None,
+    http_status: int | None = None,
+    archive: bool = True,
+) -> MoaResult:
+    """Archive one PDF, read its text and facts, and tie it to the URLs that link it."""
+    sha = sha256_hex(data)
+    seen_at = parse_utc(format_utc(seen_at))
+    if archive:
+        importer.archive.put(data, sha)
+        importer.archive.record(Sighting(sha, name, source, format_utc(seen_at), len(data), "moa"))
+    reason = None
+    values: dict[str, Any] | None = None
+    with importer.db.connect() as conn:
+        known = pubs.get_raw_file(conn, sha)
+    if known is None:
+        try:
+            text = pdf_text(data, source=name)
+            facts = moa_facts(text)
+            values = {
+                "sha256": sha,
+                "file_name": name,
+                "page_count": text.page_count,
+                "has_text": text.has_text,
+                "text": text.text,
+                "model": facts.model,
+                "agency": facts.agency,
+                "state": facts.state,
+                "signing_dates": json.dumps([d.isoformat() for d in facts.signing_dates]),
+                "signatories": json.dumps(
+                    [
+                        {
+                            "side": s.side,
+                            "name": s.name,
+                            "title": s.title,
+                            "organization": s.organization,
+                            "date": s.date.isoformat() if s.date else None,
+                        }
+                        for s in facts.signatories
+                    ]
+                ),
+                "is_addendum": facts.is_addendum,
+                "problems": json.dumps(list(text.problems)),
+            }
+        except InputError as exc:
+            reason = exc.message
+    with importer.db.begin() as conn:
+        if known is None:
+            pubs.insert_raw_file(
+                conn,
+                {
+                    "sha256": sha,
+                    "size": len(data),
+                    "role": "moa",
+                    "kind": "moa",
+                    "status": "rejected" if reason else "accepted",
+                    "error_kind": "not_a_pdf" if reason else None,
+                    "reason": reason,
+                    "first_name": name,
+                    "first_source": source,
+                    "first_seen": seen_at,
+                    "ice_date": None,
+                    "ice_part": None,
+                    "ice_suffix": None,
+                },
+            )
+            if values is not None:
+                store.insert_document(conn, values)
+        pubs.add_sighting(conn, sha, name, source, seen_at)
+        accepted = store.has_document(conn, sha)
+        targets = (
+            [url] if url else [u for u in linked_urls(conn) if file_key(u) == file_key("/" + name)]
+        )
+        for target in targets:
+            store.upsert_url(
+                conn,
+                target,
+                file_key(target),
+                sha256=sha if accepted else None,
+                status=("fetched" if url else "local") if accepted else "error",
+                http_status=http_status,
+                checked_at=seen_at,
+                error=None if accepted else reason,
+            )
+    outcome = (
+        "rejected"
+        if reason or (known is not None and known["status"] == "rejected")
+        else ("unchanged" if known is not None else "accepted")
+    )
+    return MoaResult(name, sha, outcome, tuple(targets), reason)
+
+
+def _log_fetch(importer: Importer, record: dict[str, Any]) -> None:
+    path = importer.archive.root / "moa_fetches.jsonl"
+    importer.archive.root.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def fetch_moas(
+    importer: Importer,
+    *,
+    client: httpx.Client | None = None,
+    refetch: bool = False,
+    limit: int | None = None,
+    now: datetime | None = None,
+) -> list[MoaResult]:
+    """Download every linked MOA not yet held (politely), archive and read it; log dead links."""
+    with importer.db.connect() as conn:
+        urls = sorted(linked_urls(conn))
+        held = {r.url: r for r in conn.execute(select(moa_urls))}
+    todo = [u for u in urls if refetch or u not in held or held[u].status in ("error",)]
+    if limit is not None:
+        todo = todo[:limit]
+    own = client is None
+    http = client or httpx.Client(
+        timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+    )
+    results = []
+    try:
+        for url in todo:
+            moment = now or datetime.now(UTC)
+            status, data, error = _get(http, url)
+            if data is not None and status == 200:
+                name = url.rsplit("/", 1)[-1] or "moa.pdf"
+                result = import_moa(
+                    importer,
+                    data,
+                    name=name,
+                    source=url,
+                    seen_at=moment,
+                    url=url,
+                    http_status=status,
+                )
+                _log_fetch(
+                    importer,
+                    {
+                        "url": url,
+                        "http_status": status,
+                        "sha256": result.sha256,
+                        "at": format_utc(moment),
+                        "error": result.reason,
+                    },
+                )
+                results.append(result)
+                continue
+            with importer.db.begin() as conn:
+                store.upsert_url(
+                    conn,
+                    url,
+                    file_key(url),
+                    sha256=None,
+                    status="dead" if status in (404, 410) else "error",
+                    http_status=status,
+                    checked_at=moment,
+                    error=error,
+                )
+            _log_fetch(
+                importer,
+                {
+                    "url": url,
+                    "http_status": status,
+                    "sha256": None,
+                    "at": format_utc(moment),
+                    "error": error,
+                },
+            )
+            results.append(MoaResult(url.rsplit("/", 1)[-1], "", "rejected", (url,), error))
+    finally:
+        if own:
+            http.close()
+    return results
+
+
+def _get(http: httpx.Client, url: str) -> tuple[int | None, bytes | None, str | None]:
+    error = None
+    for attempt in range(RETRIES):
+        try:
+            response = http.get(url)
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        else:
+            if response.status_code == 200:
+                if len(response.content) > MAX_PDF_BYTES:
+                    return 200, None, "larger than the 50 MB limit"
+                return 200, response.content, None
+            if response.status_code not in (429, 500, 502, 503, 504):
+                return response.status_code, None, f"HTTP {response.status_code}"
+            error = f"HTTP {response.status_code}"
+        time.sleep(min(2**attempt, 8) * 0.25)
+    return None, None, error
+
+
+def replay_fetch_log(importer: Importer) -> None:
+    """Rebuild: restore the dead and failed links recorded in the fetch log."""
+    path = importer.archive.root / "moa_fetches.jsonl"
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as handle, importer.db.begin() as conn:
+        for line in handle:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if rec.get("sha256"):
+                continue  # fetched documents come back through their sightings
+            status = rec.get("http_status")
+            store.upsert_url(
+                conn,
+                rec["url"],
+                file_key(rec["url"]),
+                sha256=None,
+                status="dead" if status in (404, 410) else "error",
+                http_status=status,
+                checked_at=parse_utc(rec["at"]),
+                error=rec.get("error"),
+            )
+
+
+def search_moas(
+    conn: Connection, query: str, *, phrase: bool = True, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Documents containing ``query``, each with a highlighted snippet and the agreements
+    that link it."""
+    hits = store.search(conn, query, phrase=phrase, limit=limit)
+    if not hits:
+        return []
+    links = linked_urls(conn)
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for url, sha in conn.execute(select(moa_urls.c.url, moa_urls.c.sha256)):
+        if sha:
+            by_doc[sha].append(url)
+    names = dict(conn.execute(select(moa_documents.c.sha256, moa_documents.c.file_name)).all())
+    out = []
+    for hit in hits:
+        urls = sorted(by_doc.get(hit["sha256"], []))
+        agreement_ids = sorted({a for u in urls for a in links.get(u, set())})
+        out.append(
+            {
+                "sha256": hit["sha256"],
+                "file_name": names.get(hit["sha256"]),
+                "snippet": hit["snippet"],
+                "urls": urls,
+                "agreements": agreement_ids,
+            }
+        )
+    return out
+
+
+def pending_moas(conn: Connection, *, today: date | None = None) -> list[dict[str, Any]]:
+    """Active agreements whose newest row still says 'link pending', longest-waiting first."""
+    today = today or date.today()
+    newest = conn.execute(
+        select(publications.c.id, publications.c.published_date)
+        .where(publications.c.kind == "participating")
+        .order_by(publications.c.seq.desc())
+        .limit(1)
+    ).first()
+    if newest is None:
+        return []
+    q = (
+        select(
+            agreements.c.id,
+            agreements.c.name,
+            agreements.c.state,
+            agreements.c.model,
+            agreements.c.signed,
+            agreements.c.first_listed,
+        )
+        .where(agreements.c.status == "active")
+        .where(
+            agreements.c.id.in_(
+                select(content_agreements.c.agreement_id)
+                .join(
+                    publication_rows,
+                    publication_rows.c.content_id == content_agreements.c.content_id,
+                )
+                .join(row_contents, row_contents.c.id == content_agreements.c.content_id)
+                .where(publication_rows.c.publication_id == newest.id)
+                .where(row_contents.c.moa_status == "pending")
+            )
+        )
+    )
+    out = []
+    for r in conn.execute(q):
+        out.append(
+            {
+                "agreement_id": r.id,
+                "name": r.name,
+                "state": r.state,
+                "model": r.model,
+                "signed": r.signed.isoformat(),
+                "first_listed": r.first_listed.isoformat(),
+                "days_pending": (newest.published_date - r.first_listed).days,
+                "days_since_signed": (newest.published_date - r.signed).days,
+                "as_of": newest.published_date.isoformat(),
+            }
+        )
+    return sorted(out, key=lambda x: (-x["days_pending"], x["agreement_id"]))
+
+
+def check_moas(conn: Connection) -> list[dict[str, Any]]:
+    """Where a linked PDF disagrees with the sheet (another agency's PDF, a different date)."""
+    docs = {d["sha256"]: d for d in store.documents(conn)}
+    doc_of = {u: s for u, s in conn.execute(select(moa_urls.c.url, moa_urls.c.sha256)) if s}
+    out = []
+    for url, agreement_ids in sorted(linked_urls(conn).items()):
+        sha = doc_of.get(url)
+        if not sha or sha not in docs:
+            continue
+        d = docs[sha]
+        if d["is_addendum"]:
+            continue
+        facts = _facts_from_row(d)
+        for agreement_id in sorted(agreement_ids):
+            a = conn.execute(select(agreements).where(agreements.c.id == agreement_id)).first()
+            if a is None:
+                continue
+            for problem in compare_with_sheet(
+                facts, agency=a.name, state=a.state, model=a.model, signed=a.signed
+            ):
+                out.append(
+                    {
+                        "agreement_id": agreement_id,
+                        "url": url,
+                        "file_name": d["file_name"],
+                        "kind": problem.kind,
+                        "sheet": str(problem.sheet),
+                        "pdf": str(problem.pdf),
+                        "note": problem.note,
+                    }
+                )
+    return out
+
+
+def _facts_from_row(d: dict[str, Any]) -> Any:
+    from g287.moa.facts import MoaFacts
+    from g287.moa.signatures import Signatory
+    from g287.moa.text import Snippet
+
+    sigs = tuple(
+        Signatory(
+            s["side"],
+            s["name"],
+            s["title"],
+            s["organization"],
+            date.fromisoformat(s["date"]) if s["date"] else None,
+            Snippet(0, ""),
+        )
+        for s in d["signatories"]
+    )
+    return MoaFacts(
+        d["model"],
+        d["agency"],
+        d["state"],
+        sigs,
+        tuple(date.fromisoformat(x) for x in d["signing_dates"]),
+        d["is_addendum"],
+    )
+
+
+def moa_summary(conn: Connection) -> dict[str, Any]:
+    statuses: dict[str, int] = dict(
+        conn.execute(select(moa_urls.c.status, func.count()).group_by(moa_urls.c.status)).all()
+    )
+    return {
+        "documents": conn.execute(select(func.count()).select_from(moa_documents)).scalar_one(),
+        "linked_urls": len(linked_urls(conn)),
+        "urls_by_status": statuses,
+    }
+
+
+def replay_moas(importer: Importer) -> list[MoaResult]:
+    """Rebuild: re-read every archived MOA sighting, then restore logged dead links."""
+    results = []
+    for s in importer.archive.sightings():
+        if s.role != "moa":
+            continue
+        url = s.source if s.source.startswith(("http://", "https://")) else None
+        results.append(
+            import_moa(
+                importer,
+                importer.archive.read(s.sha256),
+                name=s.name,
+                source=s.source,
+                seen_at=s.seen_datetime,
+                url=url,
+                http_status=200 if url else None,
+                archive=False,
+            )
+        )
+    replay_fetch_log(importer)
+    return results
