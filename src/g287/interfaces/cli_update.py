@@ -66,6 +66,13 @@ def _show(report: UpdateReport, as_json: bool) -> None:
     show_default=True,
     help="Retries on timeouts, 429 and 5xx, with exponential backoff.",
 )
+@click.option("--moas", is_flag=True, help="Then download MOA PDFs linked for the first time.")
+@click.option(
+    "--deliver/--no-deliver",
+    default=True,
+    show_default=True,
+    help="Then send new change events to the configured webhooks.",
+)
 @json_option
 @pass_app
 @handle_errors
@@ -76,6 +83,8 @@ def update_cmd(
     interval: str,
     timeout: float,
     retries: int,
+    moas: bool,
+    deliver: bool,
     as_json: bool,
 ) -> None:
     """Fetch ICE's 287(g) page, download the workbooks that changed, import them, report.
@@ -87,8 +96,14 @@ def update_cmd(
     """
     policy = FetchPolicy(timeout=timeout, retries=retries)
     importer = app.importer
-    if not keep_watching:
+
+    def run() -> UpdateReport:
         report = update(importer, base_url=page_url, policy=policy)
+        _after(app, moas=moas, deliver=deliver)
+        return report
+
+    if not keep_watching:
+        report = run()
         _show(report, as_json)
         if not report.ok:
             sys.exit(1)
@@ -109,13 +124,31 @@ def update_cmd(
 
     try:
         watch(
-            lambda: update(importer, base_url=page_url, policy=policy),
+            run,
             seconds,
             on_report=on_report,
             on_error=on_error,
         )
     except KeyboardInterrupt:
         output.error("stopped")
+
+
+def _after(app: App, *, moas: bool, deliver: bool) -> None:
+    """After an update: new MOA PDFs (optional) and webhook deliveries (never twice)."""
+    if moas:
+        from g287.moa.library import fetch_moas
+
+        fetch_moas(app.importer)
+    if deliver:
+        from g287.interfaces.webhooks import Webhooks
+        from g287.query.history import list_events
+
+        hooks = Webhooks(app.settings.data_dir)
+        if hooks.subscriptions():
+            with app.db.connect() as conn:
+                events = list_events(conn, limit=None)
+            for sub_id, event_id, reason in hooks.deliver(events).failed:
+                output.error(f"webhook {sub_id}: {event_id}: {reason}")
 
 
 def _page_source(path: Path, url: str | None, captured_at: str | None) -> tuple[str, datetime]:
