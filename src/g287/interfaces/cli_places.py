@@ -92,11 +92,30 @@ def lookup_cmd(
 
 @cli.command("coverage")
 @click.option("--as-of", "as_of", help="As it stood on this date (YYYY-MM-DD).")
+@click.option("--series", is_flag=True, help="Coverage on every list's date: change over time.")
 @json_option
 @pass_app
 @handle_errors
-def coverage_cmd(app: App, as_of: str | None, as_json: bool) -> None:
+def coverage_cmd(app: App, as_of: str | None, series: bool, as_json: bool) -> None:
     """Counties with an agreement by model, and people living under Task Force coverage."""
+    if series:
+        with app.db.connect() as conn:
+            rows = p.coverage_series(conn)
+        if as_json:
+            output.emit_json(rows)
+        else:
+            output.table(
+                rows,
+                [
+                    ("date", "date"),
+                    ("publication", "list"),
+                    ("counties_any_model", "counties"),
+                    ("counties_by_model", "by model"),
+                    ("population_tfm", "people under TFM"),
+                    ("population_tfm_share", "share"),
+                ],
+            )
+        return
     with app.db.connect() as conn:
         result = p.coverage(conn, as_of=parse_day(as_of))
     if as_json:

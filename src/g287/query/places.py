@@ -335,3 +335,32 @@ def agency_place(conn: Connection, agency_id: str) -> dict[str, Any] | None:
         )
     ]
     return out
+
+
+def coverage_series(conn: Connection) -> list[dict[str, Any]]:
+    """Coverage on each participating list's date: how it changed over time."""
+    from g287.store.schema import publications
+
+    rows = []
+    dates = conn.execute(
+        select(publications.c.published_date, publications.c.label)
+        .where(publications.c.kind == "participating")
+        .order_by(publications.c.seq)
+    ).all()
+    seen: set[date] = set()
+    for day, label in dates:
+        if day in seen:
+            continue
+        seen.add(day)
+        c = coverage(conn, as_of=day)
+        rows.append(
+            {
+                "date": day.isoformat(),
+                "publication": c["publication"]["label"] if c["publication"] else label,
+                "counties_any_model": c["counties_any_model"],
+                "counties_by_model": c["counties_by_model"],
+                "population_tfm": c["population_tfm"],
+                "population_tfm_share": c["population_tfm_share"],
+            }
+        )
+    return rows
