@@ -33,6 +33,7 @@ from g287.read.publication import ParsedList, Row, read_list
 from g287.resolve.build import Resolution, rebuild_history
 from g287.store import publications as store
 from g287.store.database import Database
+from g287.store.history import DerivedCache
 
 Outcome = Literal["accepted", "duplicate", "unchanged", "rejected"]
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -70,6 +71,8 @@ class Importer:
         self.archive = archive
         self._contents: set[str] | None = None  # row content ids stored (a cache)
         self._contents_generation = -1
+        self._derived = DerivedCache()
+        self._derived_generation = -1
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Importer:
@@ -99,8 +102,15 @@ class Importer:
 
     def resolve(self) -> Resolution:
         """Re-derive agencies, agreements, pending requests and events (one transaction)."""
-        with self.db.begin() as conn:
-            return rebuild_history(conn)
+        if self._derived_generation != self.db.generation:
+            self._derived = DerivedCache()
+            self._derived_generation = self.db.generation
+        try:
+            with self.db.begin() as conn:
+                return rebuild_history(conn, cache=self._derived)
+        except BaseException:
+            self._derived = DerivedCache()  # the transaction rolled back: forget what we wrote
+            raise
 
     def import_file(self, item: FileToImport) -> ImportResult:
         try:

@@ -59,7 +59,9 @@ def _apply_fixes(
         content["signed"],
         content["agency"] or "",
     )
-    applied = []
+    applied: list[Fix] = []
+    if not fixes:
+        return state, model, signed, name, applied
     for fx in fixes:
         if fx.matches(content["state"], content["agency"], content["model"], content["signed"]):
             used.add(fx.line)
@@ -76,10 +78,10 @@ def _apply_fixes(
 
 
 def observations(
-    conn: Connection, curated: Curated
+    conn: Connection, curated: Curated, known: dict[str, Any] | None = None
 ) -> tuple[dict[str, list[Obs]], list[Decision], set[tuple[str, str]]]:
     listed = store.load_listed(conn)
-    contents = store.load_contents(conn, sorted({cid for _kind, cid in listed}))
+    contents = store.load_contents(conn, sorted({cid for _kind, cid in listed}), known)
     identity_alias = {
         (a.state, a.alias_key): a.canonical_key
         for a in curated.aliases
@@ -140,14 +142,16 @@ def observations(
     return out, decisions, aliased
 
 
-def resolve(conn: Connection, curated: Curated | None = None) -> Resolution:
+def resolve(
+    conn: Connection, curated: Curated | None = None, known: dict[str, Any] | None = None
+) -> Resolution:
     curated = curated or default_curated()
     pubs = store.load_publications(conn)
     part = pubs.get("participating", [])
     pend = pubs.get("pending", [])
     part_dates = {p.seq: p.published_date for p in part}
     pend_dates = {p.seq: p.published_date for p in pend}
-    obs, fix_decisions, aliased = observations(conn, curated)
+    obs, fix_decisions, aliased = observations(conn, curated, known)
     newest = part[-1].seq if part else 0
     ident = resolve_identities(obs["participating"], curated, newest, part_dates, aliased)
     history = build_history(ident, curated, newest, part_dates)
@@ -342,8 +346,11 @@ def rows_for_store(res: Resolution) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def rebuild_history(conn: Connection, curated: Curated | None = None) -> Resolution:
-    """Resolve and replace every derived table, in the caller's transaction."""
-    res = resolve(conn, curated)
-    store.replace_derived(conn, rows_for_store(res))
+def rebuild_history(
+    conn: Connection, curated: Curated | None = None, cache: store.DerivedCache | None = None
+) -> Resolution:
+    """Resolve and write every derived table, in the caller's transaction (only what changed
+    when ``cache`` holds what this process wrote last and no one wrote since)."""
+    res = resolve(conn, curated, cache.contents if cache is not None else None)
+    store.write_derived(conn, rows_for_store(res), cache)
     return res

@@ -187,12 +187,8 @@ def pending_changes(
     """Changes between pending lists ``a`` < ``b`` (optionally only some requests)."""
     out = []
     if only is not None:
-        by_id = {r.id: r for r in requests} if len(only) > 50 else None
-        requests = (
-            [by_id[i] for i in sorted(only) if i in by_id]
-            if by_id is not None
-            else [r for r in requests if r.id in only]
-        )
+        by_id = _request_index(requests)
+        requests = [by_id[i] for i in sorted(only) if i in by_id]
     for r in requests:
         was, now = a in r.presence, b in r.presence
         if now and not was:
@@ -218,6 +214,19 @@ def touched_by_list(agreements: list[Agreement]) -> dict[int, set[str]]:
                 touched[start].add(ag.id)
                 touched[end + 1].add(ag.id)
     return touched
+
+
+_INDEX: dict[int, tuple[list[PendingRequest], dict[str, PendingRequest]]] = {}
+
+
+def _request_index(requests: list[PendingRequest]) -> dict[str, PendingRequest]:
+    """Requests by id, built once per request list (resolution calls this per list pair)."""
+    cached = _INDEX.get(id(requests))
+    if cached is None or cached[0] is not requests:
+        _INDEX.clear()
+        cached = (requests, {r.id: r for r in requests})
+        _INDEX[id(requests)] = cached
+    return cached[1]
 
 
 def touched_requests(requests: list[PendingRequest]) -> dict[int, set[str]]:

@@ -171,16 +171,21 @@ def attach_undated(
     around it (on the lists just before or after, or the same ones)."""
     by_name: dict[tuple[str, str | None, str], list[int]] = defaultdict(list)
     group_of = {m: g for g, members in enumerate(groups) for m in members}
+    group_presence: dict[int, Presence] = {}
     for i, listing in enumerate(ident_listings):
         by_name[(listing.state, listing.model, listing.canon)].append(i)
     still: list[tuple[Obs, str]] = []
     decisions = []
+    if not unresolved:
+        return [], []
     for o, reason in unresolved:
         candidates = by_name.get((o.state, o.model, o.canon), [])
         near = set()
         for i in candidates:
-            g = groups[group_of[i]]
-            presence = Presence.union(ident_listings[m].presence for m in g)
+            gi = group_of[i]
+            if gi not in group_presence:
+                group_presence[gi] = Presence.union(ident_listings[m].presence for m in groups[gi])
+            presence = group_presence[gi]
             if presence.first - 1 <= o.presence.last and o.presence.first <= presence.last + 1:
                 near.add(group_of[i])
         if o.signed is not None or len(near) != 1:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Table, and_, bindparam, delete, select, update
 
 from g287.store.bulk import bulk_insert
 from g287.store.schema import (
     DERIVED,
     content_runs,
+    derived_state,
     publication_rows,
     publications,
     row_contents,
@@ -86,12 +88,27 @@ def rebuild_runs(conn: Connection, kind: str) -> None:
     bulk_insert(conn, content_runs, runs)
 
 
-def load_contents(conn: Connection, ids: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+def load_contents(
+    conn: Connection, ids: Sequence[str], known: dict[str, Mapping[str, Any]] | None = None
+) -> dict[str, Mapping[str, Any]]:
+    """Row contents by id. ``known`` (contents never change) saves reading them again:
+    only the missing ones are read, and added to it."""
     out: dict[str, Mapping[str, Any]] = {}
+    missing = [i for i in ids if known is None or i not in known]
+    if known is not None and len(missing) < len(ids) // 2:
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            for row in conn.execute(
+                select(row_contents).where(row_contents.c.id.in_(chunk))
+            ).mappings():
+                known[row["id"]] = dict(row)
+        return {i: known[i] for i in ids if i in known}
     wanted = set(ids)
     for row in conn.execute(select(row_contents)).mappings():
         if row["id"] in wanted:
             out[row["id"]] = dict(row)
+    if known is not None:
+        known.update(out)
     return out
 
 
@@ -101,3 +118,89 @@ def replace_derived(conn: Connection, tables: Mapping[str, list[dict[str, Any]]]
         conn.execute(delete(table))
     for table in DERIVED:
         bulk_insert(conn, table, tables.get(table.name, []))
+
+
+@dataclass
+class DerivedCache:
+    """What this process last wrote to the derived tables (rows by primary key)."""
+
+    token: str | None = None
+    rows: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]] = field(default_factory=dict)
+    contents: dict[str, Any] = field(default_factory=dict)  # row contents read (immutable)
+
+
+def write_derived(
+    conn: Connection, tables: Mapping[str, list[dict[str, Any]]], cache: DerivedCache | None
+) -> None:
+    """Write the derived tables: only what changed when ``cache`` still describes the
+    database (no one else wrote since), else everything. Updates ``cache``."""
+    current = conn.execute(
+        select(derived_state.c.value).where(derived_state.c.key == "token")
+    ).scalar()
+    keyed = {t.name: _keyed(t, tables.get(t.name, [])) for t in DERIVED}
+    if cache is None or cache.token is None or cache.token != current or not cache.rows:
+        replace_derived(conn, tables)
+    else:
+        _write_differences(conn, cache.rows, keyed)
+    token = uuid.uuid4().hex
+    if current is None:
+        conn.execute(derived_state.insert().values(key="token", value=token))
+    else:
+        conn.execute(
+            update(derived_state).where(derived_state.c.key == "token").values(value=token)
+        )
+    if cache is not None:
+        cache.token = token
+        cache.rows = keyed
+
+
+def _keyed(table: Table, rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    pk = [c.name for c in table.primary_key.columns]
+    names = [c.name for c in table.columns]
+    return {tuple(r.get(k) for k in pk): tuple(r.get(n) for n in names) for r in rows}
+
+
+def _write_differences(
+    conn: Connection,
+    old: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]],
+    new: dict[str, dict[tuple[Any, ...], tuple[Any, ...]]],
+) -> None:
+    for table in DERIVED:  # insertions and updates: parents first
+        before, after = old.get(table.name, {}), new[table.name]
+        names = [c.name for c in table.columns]
+        added = [dict(zip(names, after[k], strict=True)) for k in after.keys() - before.keys()]
+        bulk_insert(conn, table, added)
+        changed = [k for k in after.keys() & before.keys() if after[k] != before[k]]
+        if changed:
+            pk = list(table.primary_key.columns)
+            pk_names = {c.name for c in pk}
+            values: dict[str, Any] = {n: bindparam(f"v_{n}") for n in names if n not in pk_names}
+            conn.execute(
+                update(table)
+                .where(and_(*[c == bindparam(f"k_{c.name}") for c in pk]))
+                .values(**values),
+                [
+                    {
+                        **{f"k_{c.name}": k[i] for i, c in enumerate(pk)},
+                        **{
+                            f"v_{n}": v
+                            for n, v in zip(names, after[k], strict=True)
+                            if n not in pk_names
+                        },
+                    }
+                    for k in changed
+                ],
+            )
+    for table in reversed(
+        DERIVED
+    ):  # then deletions, children first: nothing refers to them any more
+        gone = old.get(table.name, {}).keys() - new[table.name].keys()
+        if gone:
+            pk = list(table.primary_key.columns)
+            conn.execute(
+                delete(table).where(and_(*[c == bindparam(f"k_{c.name}") for c in pk])),
+                [
+                    {f"k_{c.name}": key[i] for i, c in enumerate(pk)}
+                    for key in sorted(gone, key=repr)
+                ],
+            )

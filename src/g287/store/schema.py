@@ -362,6 +362,15 @@ timeline = Table(
     Column("agreements", Integer, nullable=False),
 )
 
+derived_state = Table(
+    "derived_state",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+"""A token rewritten with every resolution: a process that wrote the derived tables and
+still sees its own token may write only the differences next time."""
+
 # Tables in the order a full dump (or a delete) should visit them.
 TABLES = (
     raw_files,
