@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from g287 import __version__
@@ -102,7 +103,7 @@ def atom_feed(
             f"    <summary>{escape(entry_summary(e))}</summary>",
         ]
         if site_url:
-            href = f"{site_url.rstrip('/')}/agreements/{e['subject_id']}"
+            href = f"{site_url.rstrip('/')}/agreements/{quote(e['subject_id'], safe='')}"
             out.append(f'    <link rel="alternate" href={quoteattr(href)}/>')
         out.append("  </entry>")
     out.append("</feed>")
@@ -152,6 +153,6 @@ def json_feed(
             },
         }
         if site_url:
-            item["url"] = f"{site_url.rstrip('/')}/agreements/{e['subject_id']}"
+            item["url"] = f"{site_url.rstrip('/')}/agreements/{quote(e['subject_id'], safe='')}"
         feed["items"].append(item)
     return feed

@@ -1,0 +1,360 @@
+"""Server-rendered pages over the 46 real lists: content, figures, languages, escaping, CSP."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from g287.config import Settings
+from g287.interfaces.web import pages, pages_svg
+from g287.interfaces.web.i18n import catalogue, choose
+from g287.interfaces.web.pages_about import doc_html
+from g287.pipeline import Importer
+from g287.query import history as h
+from g287.resolve.identity import TYPO_DISTANCE
+from tests.browser_support import Client, app_for
+from tests.workbooks import build
+
+MIAMI_SPRINGS = "FL-miami-springs-police-department#TFM#2025-04-02"
+PAGES = {
+    "/": "ICE&#39;s 287(g) agreements with state and local police",
+    "/?date=2025-06-01&layer=policy": "part 05292025am",
+    "/states": "287(g) agreements by state",
+    "/states/FL": "Hillsborough County Sheriff&#39;s Office",
+    "/states/CA": "SB 54",
+    "/counties/12057": "Hillsborough County Sheriff&#39;s Office",
+    "/cities/FL/Tampa": "Tampa Police Department",
+    "/lookup": "Use my location",
+    "/lookup?lat=27.95&lon=-82.46": "Hillsborough County",
+    "/search?q=tampa": "Tampa Police Department",
+    "/agencies/FL-okaloosa-county-sheriff-office": "Okaloosa County Department of Corrections",
+    "/agreements/" + MIAMI_SPRINGS.replace("#", "%23"): "City of Miami Springs Police Department",
+    "/changes": "What changed on ICE",
+    "/changes?state=FL&model=TFM&kind=renamed": "Agency renamed",
+    "/problems": "malformed_date",
+    "/problems/malformed_date": "05/082025",
+    "/lists": "participatingAgencies05162025am.xlsx",
+    "/methodology": "TYPO_DISTANCE",
+    "/models": "Warrant Service Officer",
+    "/models/TFM": "arrest without a warrant",
+    "/models/wso": "I-205",
+}
+
+
+@pytest.fixture(scope="module")
+def client(shared_history: Importer) -> Iterator[Client]:
+    with app_for(shared_history) as app:
+        yield Client(app)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_type_renders(client: Client, path: str):
+    r = client.get(path)
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers["content-type"].startswith("text/html")
+    assert PAGES[path] in r.text
+    found = tags(r.text)
+    html = [a for t, a in found if t == "html"]
+    assert html == [{"lang": "en"}]
+    assert any(t == "main" for t, _ in found) and any(t == "nav" for t, _ in found)
+    assert any(t == "a" and a.get("class") == "skip" for t, a in found)
+
+
+@pytest.mark.parametrize("path", ["/", "/states/TX", "/cities/FL/Tampa", "/lookup", "/methodology"])
+def test_pages_obey_the_content_security_policy(client: Client, path: str):
+    """No inline script runs, no style attribute: all JS and CSS come from /static."""
+    r = client.get(path)
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    for tag, attrs in tags(r.text):
+        assert "style" not in attrs, (tag, attrs)
+        assert not any(k.startswith("on") for k in attrs), (tag, attrs)
+        if tag == "script":
+            assert attrs.get("src", "").startswith("/static/") or attrs.get("type") == (
+                "application/json"
+            ), attrs
+        if tag == "a" and attrs.get("href"):
+            assert not attrs["href"].lower().startswith(("javascript:", "data:"))
+
+
+def test_home_figures_on_a_date_equal_the_library(client: Client, shared_history: Importer):
+    with shared_history.db.connect() as conn:
+        expected = h.list_agreements(conn, as_of=date(2025, 6, 1))
+        by_model = {
+            m: h.list_agreements(conn, as_of=date(2025, 6, 1), model=m)["count"]
+            for m in ("TFM", "JEM", "WSO")
+        }
+    assert expected["count"] == 635
+    data = client.get("/data/map/2025-06-01.json").json()
+    assert data["figures"]["agreements"] == expected["count"]
+    assert data["figures"]["by_model"] == by_model
+    assert data["publication"]["label"] == "part 05292025am"
+    page = client.get("/?date=2025-06-01").text
+    assert '<dd id="fig-agreements">635</dd>' in page
+    assert f'<dd id="fig-TFM">{by_model["TFM"]}</dd>' in page
+
+
+def test_map_colours_counties_by_their_strongest_county_wide_model(client: Client):
+    data = client.get("/data/map/2025-07-07.json").json()
+    rows = {c[0]: c for c in data["counties"]}
+    hillsborough = rows["12057"]  # the sheriff holds TFM and WSO: TFM is the stronger
+    assert hillsborough[1:4] == ["Hillsborough County", "FL", "TFM"]
+    assert data["states"]["FL"] == "TFM"  # state agencies: their own layer
+    assert data["policy"]["CA"] == "prohibits"
+    page = client.get("/").text
+    assert '<path id="c12057" class="w-TFM"' in page
+    assert 'id="sFL" class="st po-mandates sa-TFM"' in page
+    earlier = client.get("/data/map/2025-05-16.json").json()
+    assert len(earlier["counties"]) < len(data["counties"])
+
+
+def test_map_csv_download(client: Client):
+    r = client.get("/data/map/2025-06-01.csv")
+    assert r.status_code == 200
+    assert r.headers["content-disposition"] == 'attachment; filename="g287-counties-2025-06-01.csv"'
+    lines = r.text.splitlines()
+    assert lines[0].startswith("county_fips,county,state,county_wide_model")
+    assert any(line.startswith("12057,Hillsborough County,FL,TFM,") for line in lines)
+
+
+def test_map_svg_is_light_and_complete():
+    counties = pages_svg.counties()
+    assert len(counties) == 3144  # every county of the Albers file, tiny cities included
+    assert len(pages_svg.states()) == 51
+    d = "".join(s.d for s in counties.values())
+    assert re.fullmatch(r"[Mlz0-9. -]+", d)
+    assert len(d) < 350_000
+    assert pages_svg.state_view_box("FL") is not None
+
+
+def test_chart_and_table_alternatives(client: Client, shared_history: Importer):
+    page = client.get("/").text
+    assert page.count('class="line l-') == 4  # all, TFM, JEM, WSO
+    with shared_history.db.connect() as conn:
+        lists = h.timeline_series(conn)["lists"]
+    assert len(lists) == 20
+    assert page.count('<tr><th scope="row"><a href="/api/publications/') == len(lists)
+    assert 'id="county-table"' in page and 'id="state-table"' in page
+
+
+def test_spanish_by_parameter_and_header(client: Client):
+    es = client.get("/?lang=es").text
+    assert '<html lang="es">' in es
+    assert "Acuerdos vigentes" in es and "Saltar al contenido" in es
+    assert 'href="/states?lang=es"' in es  # the choice follows the reader
+    assert "?lang=en" in es  # the switch link
+    header = client.get("/states/FL", headers={"accept-language": "es-MX,es;q=0.9"}).text
+    assert '<html lang="es">' in header and "Acuerdos vigentes" in header
+    english = client.get("/states/FL?lang=en", headers={"accept-language": "es"}).text
+    assert '<html lang="en">' in english
+    model = client.get("/models/TFM?lang=es").text
+    assert "arrestar sin orden" in model
+    assert "7 de julio de 2025" in client.get("/?lang=es").text
+
+
+def test_language_choice_matches_the_cache_key():
+    """The HTTP layer caches per (query, Accept-Language starts with es): so must we choose."""
+    assert choose("", "es-ES") == "es"
+    assert choose("", "en-US,es;q=0.9") == "en"
+    assert choose("lang=en", "es") == "en"
+    assert choose("lang=es&x=1", "") == "es"
+    assert choose("lang=fr", "") == "en"
+
+
+def test_every_message_has_a_spanish_translation():
+    es = catalogue("es")
+    missing = sorted(m for m in pages.messages() if m not in es)
+    assert not missing, missing
+    for key, value in es.items():
+        forms = value if isinstance(value, list) else [value]
+        for form in forms:
+            assert set(re.findall(r"{\w+}", form)) == set(re.findall(r"{\w+}", key)), key
+
+
+def test_lookup_redirects_to_the_place_page(client: Client):
+    r = client.get("/lookup?city=Tampa&state=FL&lang=es", follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/cities/FL/Tampa?lang=es"
+    r = client.get("/lookup?county=Hillsborough&state=FL", follow_redirects=False)
+    assert r.headers["location"] == "/counties/12057"
+    page = client.get("/cities/FL/Tampa").text
+    for name in ("Tampa Police Department", "Hillsborough County Sheriff&#39;s Office"):
+        assert name in page
+    missing = client.get("/lookup?city=Xanadu&state=FL")
+    assert missing.status_code == 404
+    assert "no city &#39;Xanadu&#39; in FL" in missing.text
+    assert 'id="city"' in missing.text  # the form again, with the message
+
+
+def test_agreement_page_shows_its_rows_with_raw_links(client: Client):
+    page = client.get("/agreements/" + MIAMI_SPRINGS.replace("#", "%23")).text
+    assert "Agency renamed" in page
+    assert re.search(r'href="/api/publications/pb_[0-9a-f]+/raw">part 05162025am</a>', page)
+    assert "20 rows on ICE&#39;s lists" in page
+    redated = client.get("/agreements/FL-florida-department-of-agriculture%23TFM%232025-06-12").text
+    assert "first printed as June 12, 2025, now June 11, 2025" in redated
+
+
+def test_unencoded_agreement_link_lands_on_the_agency(client: Client):
+    """Feeds link /agreements/ID with a raw '#': the browser sends only the agency part."""
+    r = client.get("/agreements/FL-miami-springs-police-department", follow_redirects=False)
+    assert r.status_code == 307
+    assert r.headers["location"] == "/agencies/FL-miami-springs-police-department"
+    page = client.get("/agencies/FL-miami-springs-police-department").text
+    assert 'id="TFM#2025-04-02"' in page
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/agencies/FL-no-such-agency", 404),
+        ("/agreements/FL-no-such%23TFM%232025-01-01", 404),
+        ("/counties/99999", 404),
+        ("/states/ZZ", 400),
+        ("/?date=2025-13-01", 400),
+        ("/models/XYZ", 404),
+        ("/problems/nope", 404),
+        ("/data/map/2024-01-01.json", 404),
+    ],
+)
+def test_errors_are_html_pages(client: Client, path: str, status: int):
+    r = client.get(path)
+    assert r.status_code == status
+    if path.endswith(".json"):
+        return
+    assert r.headers["content-type"].startswith("text/html")
+    assert '<main id="main"' in r.text
+
+
+def test_search_finds_agencies_counties_and_cities(client: Client):
+    found = client.get("/data/search.json?q=hillsborough").json()
+    labels = [x["label"] for x in found]
+    assert "Hillsborough County Sheriff's Office (FL)" in labels
+    assert "Hillsborough County, FL" in labels
+    urls = {x["label"]: x["url"] for x in found}
+    assert urls["Hillsborough County, FL"] == "/counties/12057"
+    narrowed = client.get("/data/search.json?q=Washington%20County,%20OR").json()
+    assert narrowed and all(", OR" in x["label"] or "(OR)" in x["label"] for x in narrowed)
+    assert client.get("/data/search.json?q=t").json() == []
+
+
+def test_methodology_is_generated_from_the_code(client: Client):
+    page = client.get("/methodology").text
+    assert f"<code>g287.resolve.identity.TYPO_DISTANCE</code></th><td>{TYPO_DISTANCE}</td>" in page
+    assert page.count('class="pass"') >= 9 and 'class="fail"' not in page
+    assert "optimal-string-alignment distance" in page  # the identity module's own words
+
+
+def test_docstrings_are_escaped_before_markup():
+    html = str(doc_html("A <b>bold</b> ``code`` and **strong**.\n\n* one\n* two"))
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "<code>code</code>" in html and "<strong>strong</strong>" in html
+    assert "<ul><li>one</li><li>two</li></ul>" in html
+
+
+# --- ICE's text is escaped everywhere -------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '<img src=x onerror="alert(2)">'
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Importer]:
+    """Two lists; the second adds an agency named like a script, with a hostile MOA link."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    normal = [
+        "FLORIDA",
+        "Tampa Police Department",
+        "Municipality",
+        "Hillsborough",
+        "Task Force Model",
+    ]
+    first = build(
+        tmp / "sheets" / "participatingAgencies07012025am.xlsx",
+        [[*normal, date(2025, 2, 28), "link pending"]],
+    )
+    second = build(
+        tmp / "sheets" / "participatingAgencies07022025am.xlsx",
+        [
+            [*normal, date(2025, 2, 28), "link pending"],
+            ["FLORIDA", SCRIPT, "County", IMG, "Task Force Model", date(2025, 6, 2), "link"],
+        ],
+        links={(1, "MOA"): "javascript:alert(3)"},
+    )
+    imp = Importer.from_settings(
+        Settings.from_env({}, data_dir=tmp / "data", database_url=f"sqlite:///{tmp / 'h.sqlite'}")
+    )
+    results = imp.import_paths([first, second])
+    assert [r.outcome for r in results] == ["accepted", "accepted"]
+    yield imp
+    imp.db.dispose()
+
+
+def hostile_agency(imp: Importer) -> str:
+    with imp.db.connect() as conn:
+        (row,) = [a for a in h.list_agreements(conn)["data"] if a["name"] == SCRIPT]
+    return str(row["agency_id"])
+
+
+def test_ice_text_is_escaped_on_every_page(hostile: Importer):
+    with app_for(hostile) as app:
+        check_escaped(Client(app), hostile)
+
+
+def check_escaped(client: Client, hostile: Importer) -> None:
+    agency = hostile_agency(hostile)
+    paths = [
+        "/",
+        "/states/FL",
+        "/search?q=script",
+        "/changes",
+        f"/agencies/{agency}",
+        f"/agreements/{agency}%23TFM%232025-06-02",
+    ]
+    for path in paths:
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.text[:300])
+        assert SCRIPT not in r.text and "<img src=x" not in r.text, path
+        assert "javascript:alert" not in r.text, path
+        for tag, attrs in tags(r.text):
+            assert not any(k.startswith("on") for k in attrs), (path, tag, attrs)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"/agencies/{agency}").text
+    suggestions = client.get("/data/search.json?q=script")
+    assert json.loads(suggestions.text)[0]["label"] == f"{SCRIPT} (FL)"  # JSON; JS uses .value
+
+
+def test_static_assets_are_small_and_hand_written():
+    static = Path(pages.__file__).parent / "static"
+    sizes = {p.name: p.stat().st_size for p in static.iterdir()}
+    assert set(sizes) >= {"site.css", "site.js", "home.js"}
+    assert sum(sizes.values()) < 60_000
+    for name in ("site.js", "home.js"):
+        text = (static / name).read_text()
+        assert not re.search(r"\.(inner|outer)HTML\s*=|insertAdjacentHTML|document\.write", text)
+
+
+def test_warm_builds_the_caches_without_a_request():
+    pages.warm()
+    assert pages_svg.counties.cache_info().currsize == 1
