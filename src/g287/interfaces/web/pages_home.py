@@ -20,9 +20,9 @@ from g287.interfaces.feeds import TITLES as EVENT_TITLES
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.i18n import messages_for_client
 from g287.interfaces.web.pages_common import Page, parse_day, render, state_name
-from g287.interfaces.web.pages_data import county_layers
 from g287.interfaces.web.pages_svg import county_paths, state_paths, timeline_chart
 from g287.query import history as h
+from g287.query.layers import county_layers
 from g287.query.policy import state_policies
 from g287.read.states import STATES
 
