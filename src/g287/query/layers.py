@@ -1,9 +1,9 @@
-"""Page data the library does not answer yet: the map's layers on a date, and the rows of
-ICE's lists behind one agreement.
+"""The map's layers on a date, and the rows of ICE's lists behind one agreement.
 
-Both are small read-only queries over the resolved tables; they belong in
-``g287.query.places`` (``county_layers``) and ``g287.query.history``
-(``agreement_sources``) and live here only until they move there.
+``county_layers`` gives each county its strongest *county-wide* model (a sheriff's or a
+state agency's agreement), which part-county bodies cover it, and the state-agency models,
+with figures equal to ``list_agreements`` on the same date; ``agreement_sources`` gives
+the placed rows (list, date, file, sha256, Excel row, raw cells) behind an agreement.
 """
 
 from __future__ import annotations
