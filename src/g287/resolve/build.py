@@ -95,7 +95,16 @@ def observations(
         c = contents[cid]
         if c["state"] is None:
             continue  # no state at all: kept as an unresolved row below
-        state, model, signed, name, applied = _apply_fixes(c, curated.fixes, used)
+        if curated.fixes:
+            state, model, signed, name, applied = _apply_fixes(c, curated.fixes, used)
+        else:
+            state, model, signed, name, applied = (
+                c["state"],
+                c["model"],
+                c["signed"],
+                c["agency"] or "",
+                [],
+            )
         for fx in applied:
             decisions.append(
                 Decision(

@@ -44,6 +44,7 @@ AGREEMENT_KINDS = (
 )
 PENDING_KINDS = ("pending_added", "pending_returned", "pending_converted", "pending_dropped")
 CHANGE_KINDS = AGREEMENT_KINDS + PENDING_KINDS
+_RANK = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,10 @@ class Change:
             "after": self.after,
             "related_id": self.related_id,
         }
+
+
+def _order(c: Change) -> tuple[int, str, str, str]:
+    return (_RANK[c.kind], c.state, c.name, c.subject_id)
 
 
 def _moa_state(o: Obs) -> str:
@@ -178,7 +183,7 @@ def agreement_changes(
             old, new = snapshot(obs, a), snapshot(obs, b)
             if old is not None and new is not None and old.content_id != new.content_id:
                 out.extend(_field_changes(ag, old, new))
-    return sorted(out, key=lambda c: (CHANGE_KINDS.index(c.kind), c.state, c.name, c.subject_id))
+    return sorted(out, key=_order)
 
 
 def pending_changes(
@@ -199,7 +204,7 @@ def pending_changes(
             out.append(
                 Change(kind, r.id, r.agency_id, r.state, r.model, r.name, related_id=r.agreement_id)
             )
-    return sorted(out, key=lambda c: (CHANGE_KINDS.index(c.kind), c.state, c.name, c.subject_id))
+    return sorted(out, key=_order)
 
 
 def touched_by_list(agreements: list[Agreement]) -> dict[int, set[str]]:
