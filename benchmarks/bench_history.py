@@ -54,14 +54,18 @@ def child(args: list[str]) -> None:
             imp.import_file(item)
         imp.resolve()
         out["file"] = str(items[-1].path)
+        out["seen_at"] = items[-1].seen_at.isoformat()
     elif task in ("add-warm", "add-cold"):
+        from datetime import datetime
+
         from g287.acquire.sources import FileToImport
 
         path = Path(args[2])
+        seen_at = datetime.fromisoformat(args[3])  # when the simulated scraper first saw it
         if task == "add-warm":
             imp.resolve()  # a service that already holds the history in memory
         start = time.perf_counter() if task == "add-warm" else START
-        result = imp.import_file(FileToImport(path, path.name, str(path), _now()))
+        result = imp.import_file(FileToImport(path, path.name, str(path), seen_at))
         imp.resolve()
         out["seconds"] = time.perf_counter() - start
         out["outcome"] = result.outcome
@@ -152,12 +156,13 @@ def main() -> None:
         imported = run("import", db, str(big / "sheets"))
         rebuilt = run("rebuild", db)
         prep = str(Path(tmp) / "prep")
-        newest = run("prepare", prep, str(big / "sheets"))["file"]
+        prepared = run("prepare", prep, str(big / "sheets"))
+        newest, seen = prepared["file"], prepared["seen_at"]
         import shutil
 
         shutil.copytree(prep, str(Path(tmp) / "prep2"))
-        added = run("add-warm", prep, newest)
-        cold = run("add-cold", str(Path(tmp) / "prep2"), newest)
+        added = run("add-warm", prep, newest, seen)
+        cold = run("add-cold", str(Path(tmp) / "prep2"), newest, seen)
         print("| measurement | seconds | peak RSS MB |")
         print("|---|---|---|")
         print(

@@ -214,6 +214,7 @@ def naming_tokens(canon: str) -> set[str]:
     return {w for w in canon.split() if len(w) >= 4 and w not in GENERIC_WORDS}
 
 
+@lru_cache(maxsize=65536)
 def core_key(canon: str) -> str:
     """Aggressive key: the name without words that only say what kind of body it is."""
     return "".join(w for w in canon.split() if w not in _KIND_WORDS)
