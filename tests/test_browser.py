@@ -225,9 +225,23 @@ def test_search_box_suggests_and_opens(page: Any, site: str):
     no_errors(page)
 
 
-def test_download_link(page: Any, site: str):
-    # TODO(lead): switch to /api/downloads/agreements.csv once the downloads land; until
-    # then this checks the page's own CSV link (the county table behind the map).
+def test_download_agreements(page: Any, site: str):
+    page.goto(site + "/", wait_until="load")
+    with page.expect_download() as info:
+        page.locator('a[href="/api/downloads/agreements.csv"]').click()
+    download = info.value
+    assert re.fullmatch(r"g287-agreements-.*\.csv", download.suggested_filename)
+    lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
+    comments = [line for line in lines if line.startswith("#")]
+    assert any("cite: g287 contributors" in line for line in comments)
+    body = [line for line in lines if not line.startswith("#")]
+    assert body[0].startswith("id,")
+    assert any(line.startswith("FL-hillsborough-county-sheriff") for line in body[1:])
+    no_errors(page)
+
+
+def test_map_table_download_link(page: Any, site: str):
+    # the page's own CSV link: the county table behind the map, for the chosen day
     page.goto(site + "/?date=2025-06-01", wait_until="load")
     with page.expect_download() as info:
         page.locator("#csv-link").click()

@@ -364,3 +364,39 @@ def coverage_series(conn: Connection) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def agency_jurisdictions(conn: Connection) -> list[dict[str, Any]]:
+    """Every agency's jurisdiction: state, level, place point, counties (FIPS), and why
+    nothing was found when nothing was (for maps and GeoJSON)."""
+    counties_of: dict[str, list[str]] = defaultdict(list)
+    for agency_id, code in conn.execute(
+        select(agency_counties.c.agency_id, agency_counties.c.county_fips).order_by(
+            agency_counties.c.agency_id, agency_counties.c.county_fips
+        )
+    ):
+        counties_of[agency_id].append(code)
+    q = (
+        select(
+            agencies.c.id,
+            agencies.c.state,
+            agency_places.c.level,
+            agency_places.c.place_lat,
+            agency_places.c.place_lng,
+            agency_places.c.unmatched_reason,
+        )
+        .select_from(agencies.outerjoin(agency_places, agency_places.c.agency_id == agencies.c.id))
+        .order_by(agencies.c.id)
+    )
+    return [
+        {
+            "agency_id": r.id,
+            "state": r.state,
+            "level": r.level,
+            "place_lat": r.place_lat,
+            "place_lng": r.place_lng,
+            "unmatched_reason": r.unmatched_reason,
+            "counties": counties_of.get(r.id, []),
+        }
+        for r in conn.execute(q)
+    ]

@@ -306,3 +306,47 @@ def counts(conn: Connection) -> dict[str, int]:
         )
         + n(publication_issues),
     }
+
+
+def publication_summary(conn: Connection, ref: str) -> dict[str, Any]:
+    """One publication with the counts :func:`list_publications` gives each (rows by model,
+    TYPE and MOA status, states, signing dates, issues by severity) and its issues by kind."""
+    pub = resolve_publication(conn, ref)
+    pid = pub["id"]
+    by_model: dict[str, int] = {}
+    by_type: dict[str, int] = {}
+    moa: dict[str, int] = {}
+    for model, typ, status, n in conn.execute(
+        select(row_contents.c.model, row_contents.c.type, row_contents.c.moa_status, func.count())
+        .select_from(PLACED)
+        .where(placed_rows.c.publication_id == pid)
+        .group_by(row_contents.c.model, row_contents.c.type, row_contents.c.moa_status)
+    ):
+        by_model[model or "unknown"] = by_model.get(model or "unknown", 0) + n
+        by_type[typ or "blank"] = by_type.get(typ or "blank", 0) + n
+        if status is not None:
+            moa[status] = moa.get(status, 0) + n
+    n_states, lo, hi = conn.execute(
+        select(
+            func.count(func.distinct(row_contents.c.state)),
+            func.min(row_contents.c.signed),
+            func.max(row_contents.c.signed),
+        )
+        .select_from(PLACED)
+        .where(placed_rows.c.publication_id == pid)
+    ).one()
+    kinds = issue_summary(conn, publication=pid)
+    severities = dict.fromkeys(("error", "warning", "info"), 0)
+    for k in kinds:
+        severities[k["severity"]] = severities.get(k["severity"], 0) + k["count"]
+    pub.update(
+        by_model=dict(sorted(by_model.items())),
+        by_type=dict(sorted(by_type.items())),
+        states=int(n_states or 0),
+        moa=dict(sorted(moa.items())),
+        signed_min=lo.isoformat() if lo else None,
+        signed_max=hi.isoformat() if hi else None,
+        issues=severities,
+        issue_kinds=kinds,
+    )
+    return pub

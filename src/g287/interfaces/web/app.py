@@ -73,7 +73,10 @@ def create_app(
         code = {404: "not_found", 405: "method_not_allowed", 403: "forbidden"}.get(
             exc.status_code, "http_error"
         )
-        return _error(request, exc.status_code, code, str(exc.detail))
+        response = _error(request, exc.status_code, code, str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value  # e.g. Allow on a 405
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

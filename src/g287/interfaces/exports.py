@@ -1,0 +1,281 @@
+"""Citable files of the history: datasets as CSV, XLSX, Parquet, GeoJSON, JSON, Stata, SPSS.
+
+Datasets (:data:`DATASETS`): ``agreements`` (optionally as of a date), ``agencies``,
+``publications``, ``rows`` (every row of every list, with the file and Excel row it came
+from and the agreement it was resolved to) and ``changes`` (the event feed).
+
+Every file says what it holds: the dataset, its as-of date (the newest list it reflects),
+the g287 version and a citation line -- in a ``#`` header comment (CSV), an ``about``
+sheet (XLSX), the schema metadata (Parquet), top-level members (JSON, GeoJSON), the file
+label and variable labels (Stata; SPSS also gets the citation as a document note).
+
+From Python (the CLI and the web downloads use the same two calls)::
+
+    from g287.interfaces.exports import build_dataset, write_dataset
+    with db.connect() as conn:
+        ds = build_dataset(conn, "agreements", as_of=date(2025, 6, 1))
+        write_dataset(ds, "csv", Path("agreements.csv"))
+
+Parquet, Stata and SPSS need the ``exports`` extra (pyarrow, pandas, pyreadstat). The
+writers are in :mod:`g287.interfaces.exports_formats`, the columns in
+:mod:`g287.interfaces.exports_spec`, the geometry in :mod:`g287.interfaces.exports_geo`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Connection
+
+from g287 import __version__
+from g287.errors import InvalidQuery, NotFound
+from g287.interfaces.exports_geo import Jurisdiction, jurisdiction_shape
+from g287.interfaces.exports_spec import COLUMNS, DESCRIPTIONS, TITLES, Column
+from g287.query import catalog
+from g287.query import history as h
+from g287.query import publications as p
+from g287.query.places import agency_jurisdictions
+from g287.query.provenance import placed_rows
+from g287.read.cells import MODEL_NAMES
+
+PROJECT_URL = "https://github.com/g287/g287"
+
+FormatName = Literal["csv", "json", "geojson", "xlsx", "parquet", "dta", "sav"]
+DatasetName = Literal["agreements", "agencies", "publications", "rows", "changes"]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str
+    media_type: str
+    title: str
+
+
+FORMATS: dict[str, Format] = {
+    "csv": Format("csv", ".csv", "text/csv; charset=utf-8", "CSV (UTF-8, # header lines)"),
+    "xlsx": Format(
+        "xlsx",
+        ".xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel workbook (data and about sheets)",
+    ),
+    "parquet": Format("parquet", ".parquet", "application/vnd.apache.parquet", "Apache Parquet"),
+    "geojson": Format("geojson", ".geojson", "application/geo+json", "GeoJSON (RFC 7946)"),
+    "json": Format("json", ".json", "application/json", "JSON"),
+    "dta": Format("dta", ".dta", "application/x-stata-dta", "Stata 14+ (.dta, version 118)"),
+    "sav": Format("sav", ".sav", "application/x-spss-sav", "SPSS (.sav)"),
+}
+GEO_DATASETS = ("agreements", "agencies")
+
+
+@dataclass
+class Dataset:
+    """One dataset, ready to write once: its columns, its rows (an iterator), and what it
+    reflects (``as_of``: the date of the newest list it was built from)."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: Iterable[dict[str, Any]]
+    as_of: str | None
+    publication: str | None
+    asked_as_of: str | None = None
+    version: str = __version__
+    shapes: Callable[[dict[str, Any]], Any] | None = field(default=None, repr=False)
+
+    @property
+    def citation(self) -> str:
+        return citation(self.as_of, self.publication, dataset=self.name, version=self.version)
+
+    @property
+    def label(self) -> str:
+        """At most 80 characters (the Stata and SPSS file label)."""
+        short = f"g287 {self.version} {self.name} as of {self.as_of or '-'}"
+        text = f"{short}; cite g287 ({PROJECT_URL})"
+        return text if len(text) <= 80 else short[:80]
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "dataset": self.name,
+            "title": self.title,
+            "description": self.description,
+            "as_of": self.as_of,
+            "asked_as_of": self.asked_as_of,
+            "publication": self.publication,
+            "g287_version": self.version,
+            "citation": self.citation,
+        }
+
+    def file_name(self, fmt: str) -> str:
+        day = self.asked_as_of or self.as_of or "empty"
+        return f"g287-{self.name}-{day}{FORMATS[fmt].suffix}"
+
+
+def citation(
+    as_of: str | None,
+    publication: str | None,
+    *,
+    dataset: str | None = None,
+    version: str = __version__,
+) -> str:
+    """How to cite g287's data as of a list."""
+    on = f"data as of {as_of}" if as_of else "no list imported"
+    via = f" (newest ICE list used: {publication})" if publication else ""
+    which = f"dataset '{dataset}', " if dataset else ""
+    return (
+        f"g287 contributors, g287: ICE 287(g) agreements reconstructed from ICE's published "
+        f"lists, {which}g287 {version}, {on}{via}. {PROJECT_URL}"
+    )
+
+
+# --- building datasets --------------------------------------------------------------
+
+
+def newest_list(conn: Connection) -> tuple[str | None, str | None]:
+    """(date, label) of the newest participating list, or (None, None) before any."""
+    try:
+        pub = p.resolve_publication(conn, "latest")
+    except NotFound:
+        return None, None
+    return str(pub["published_date"]), str(pub["label"])
+
+
+def _jurisdictions(conn: Connection) -> dict[str, Jurisdiction]:
+    """Every agency's jurisdiction (level, place point, counties)."""
+    return {
+        r["agency_id"]: Jurisdiction(
+            state=r["state"],
+            level=r["level"],
+            place_lat=r["place_lat"],
+            place_lng=r["place_lng"],
+            counties=tuple(r["counties"]),
+            unmatched_reason=r["unmatched_reason"],
+        )
+        for r in agency_jurisdictions(conn)
+    }
+
+
+def build_dataset(
+    conn: Connection, name: str, *, as_of: date | None = None, geometry: bool = False
+) -> Dataset:
+    """A dataset over the stored history. ``as_of`` (agreements only) keeps the agreements
+    on the newest list published by then; ``geometry`` attaches each agreement's or
+    agency's jurisdiction for GeoJSON."""
+    if name not in COLUMNS:
+        raise InvalidQuery(f"dataset must be one of {', '.join(COLUMNS)}")
+    if as_of is not None and name != "agreements":
+        raise InvalidQuery("as_of applies to the agreements dataset only")
+    if geometry and name not in GEO_DATASETS:
+        raise InvalidQuery(f"GeoJSON is available for {' and '.join(GEO_DATASETS)} only")
+    newest_day, newest_label = newest_list(conn)
+    rows: Iterable[dict[str, Any]]
+    asked = as_of.isoformat() if as_of else None
+    if name == "agreements":
+        found = catalog.search_agreements(conn, as_of=as_of)
+        if found["publication"]:
+            newest_day = str(found["publication"]["published_date"])
+            newest_label = str(found["publication"]["label"])
+        labels = {x["id"]: x["label"] for x in p.list_publications(conn)}
+        places = _jurisdictions(conn)
+        rows = [_agreement_row(r, labels, places) for r in found["data"]]
+    elif name == "agencies":
+        places = _jurisdictions(conn)
+        rows = [_agency_row(r, places) for r in catalog.list_agencies(conn)["data"]]
+    elif name == "publications":
+        rows = [_publication_row(r) for r in p.list_publications(conn)]
+    elif name == "changes":
+        rows = h.list_events(conn)
+    else:
+        rows = placed_rows(conn)
+    shapes = None
+    if geometry:
+        places = _jurisdictions(conn)
+        key = "agency_id" if name == "agreements" else "id"
+        cache: dict[str, Any] = {}
+
+        def shapes(row: dict[str, Any]) -> Any:
+            agency = row[key]
+            if agency not in cache:
+                j = places.get(agency, Jurisdiction(state=row["state"], level=None))
+                cache[agency] = jurisdiction_shape(j)
+            return cache[agency]
+
+    return Dataset(
+        name=name,
+        title=TITLES[name],
+        description=DESCRIPTIONS[name],
+        columns=COLUMNS[name],
+        rows=rows,
+        as_of=newest_day,
+        publication=newest_label,
+        asked_as_of=asked,
+        shapes=shapes,
+    )
+
+
+def _agreement_row(
+    r: dict[str, Any], labels: dict[str, str], places: dict[str, Jurisdiction]
+) -> dict[str, Any]:
+    j = places.get(r["agency_id"])
+    return {
+        **r,
+        "county_fips": ";".join(j.counties) if j else None,
+        "first_publication": labels.get(r["first_publication_id"]),
+        "last_publication": labels.get(r["last_publication_id"]),
+    }
+
+
+def _agency_row(r: dict[str, Any], places: dict[str, Jurisdiction]) -> dict[str, Any]:
+    j = places.get(r["id"])
+    return {
+        **r,
+        "spellings": "; ".join(r["spellings"]),
+        "county_fips": ";".join(j.counties) if j else None,
+    }
+
+
+def _publication_row(r: dict[str, Any]) -> dict[str, Any]:
+    out = dict(r)
+    for model in MODEL_NAMES:
+        out[f"rows_{model.lower()}"] = r["by_model"].get(model, 0)
+    for severity in ("error", "warning", "info"):
+        out[f"issues_{severity}"] = r["issues"].get(severity, 0)
+    out["moa_linked"] = r["moa"].get("linked", 0)
+    out["moa_pending"] = r["moa"].get("pending", 0)
+    return out
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def write_dataset(ds: Dataset, fmt: str, path: Path) -> Path:
+    """Write ``ds`` to ``path`` in ``fmt`` (a key of :data:`FORMATS`); returns ``path``."""
+    from g287.interfaces import exports_formats as f
+
+    writers: dict[str, Callable[[Dataset, Path], None]] = {
+        "csv": f.write_csv,
+        "json": f.write_json,
+        "geojson": f.write_geojson,
+        "xlsx": f.write_xlsx,
+        "parquet": f.write_parquet,
+        "dta": f.write_dta,
+        "sav": f.write_sav,
+    }
+    if fmt not in writers:
+        raise InvalidQuery(f"format must be one of {', '.join(writers)}")
+    if fmt == "geojson" and ds.shapes is None:
+        raise InvalidQuery("build the dataset with geometry=True for GeoJSON")
+    writers[fmt](ds, path)
+    return path
+
+
+def export(conn: Connection, name: str, fmt: str, path: Path, *, as_of: date | None = None) -> Path:
+    """Build one dataset and write it: the single call behind ``g287 export``."""
+    ds = build_dataset(conn, name, as_of=as_of, geometry=fmt == "geojson")
+    return write_dataset(ds, fmt, path)

@@ -1,0 +1,224 @@
+"""Pages of the resolved history with a total count: agreements (with the jurisdiction
+level of their agency), agencies, and the change feed.
+
+These are the lists behind the JSON API and the downloads. :func:`search_agreements`
+answers exactly what :func:`g287.query.history.list_agreements` answers, plus a
+``level`` filter and each agreement's ``level`` and place.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, or_, select
+
+from g287.enrich.jurisdiction import LEVELS
+from g287.errors import InvalidQuery
+from g287.query.history import SORTS, STATUSES, publication_as_of
+from g287.query.publications import _jsonable
+from g287.read.cells import MODEL_NAMES
+from g287.store.schema import (
+    agencies,
+    agency_places,
+    agreements,
+    content_agreements,
+    events,
+    publication_rows,
+    publications,
+)
+
+AGENCY_SORTS = {
+    "id": agencies.c.id,
+    "name": agencies.c.name,
+    "state": agencies.c.state,
+    "agreements": agencies.c.agreements,
+    "first_listed": agencies.c.first_listed,
+    "last_listed": agencies.c.last_listed,
+}
+
+
+def _check(*, model: str | None = None, level: str | None = None) -> None:
+    if model is not None and model.upper() not in MODEL_NAMES:
+        raise InvalidQuery(f"model must be one of {', '.join(MODEL_NAMES)}")
+    if level is not None and level not in LEVELS:
+        raise InvalidQuery(f"level must be one of {', '.join(LEVELS)}")
+
+
+def _page(
+    conn: Connection, q: Select[Any], order: list[Any], limit: int | None, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    total = int(conn.execute(select(func.count()).select_from(q.subquery())).scalar_one())
+    q = q.order_by(*order)
+    if limit:
+        q = q.limit(limit)
+    if offset:
+        q = q.offset(offset)
+    return total, [_jsonable(r) for r in conn.execute(q).mappings()]
+
+
+def on_list(publication_id: str) -> Select[Any]:
+    """The ids of the agreements printed on one list."""
+    return (
+        select(content_agreements.c.agreement_id)
+        .join(publication_rows, publication_rows.c.content_id == content_agreements.c.content_id)
+        .where(publication_rows.c.publication_id == publication_id)
+    )
+
+
+def search_agreements(
+    conn: Connection,
+    *,
+    state: str | None = None,
+    model: str | None = None,
+    level: str | None = None,
+    status: str | None = None,
+    text: str | None = None,
+    as_of: date | None = None,
+    sort: str = "id",
+    limit: int | None = None,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Agreements, filtered, one page: ``{as_of, publication, count, data}``.
+
+    With ``as_of``, exactly the agreements on the newest participating list published
+    by then (each marked ``status_as_of: active``). ``level`` is the jurisdiction level
+    of the agency (state, county, municipal, ...).
+    """
+    if status is not None and status not in STATUSES:
+        raise InvalidQuery(f"status must be one of {', '.join(STATUSES)}")
+    _check(model=model, level=level)
+    if sort.lstrip("-") not in SORTS:
+        raise InvalidQuery(f"sort must be one of {', '.join(SORTS)} (prefix - to reverse)")
+    q = select(
+        agreements, agency_places.c.level, agency_places.c.place_name, agency_places.c.place_id
+    ).select_from(
+        agreements.outerjoin(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
+    )
+    publication = None
+    if as_of is not None:
+        if status is not None and status != "active":
+            raise InvalidQuery("with as_of, every agreement listed is active on that date")
+        publication = publication_as_of(conn, as_of)
+        q = q.where(agreements.c.id.in_(on_list(publication["id"])))
+    elif status:
+        q = q.where(agreements.c.status == status)
+    if state:
+        q = q.where(agreements.c.state == state.upper())
+    if model:
+        q = q.where(agreements.c.model == model.upper())
+    if level:
+        q = q.where(agency_places.c.level == level)
+    if text:
+        needle = f"%{text.lower()}%"
+        q = q.where(or_(func.lower(agreements.c.name).like(needle), agreements.c.id.like(needle)))
+    column = SORTS[sort.lstrip("-")]
+    total, rows = _page(
+        conn, q, [column.desc() if sort.startswith("-") else column, agreements.c.id], limit, offset
+    )
+    if publication is not None:
+        for r in rows:
+            r["status_as_of"] = "active"
+    return {
+        "as_of": as_of.isoformat() if as_of else None,
+        "publication": (
+            {k: publication[k] for k in ("id", "label", "published_date")} if publication else None
+        ),
+        "count": total,
+        "data": rows,
+    }
+
+
+def list_agencies(
+    conn: Connection,
+    *,
+    state: str | None = None,
+    level: str | None = None,
+    text: str | None = None,
+    sort: str = "id",
+    limit: int | None = None,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Agencies, filtered, one page, with their jurisdiction level and place:
+    ``{count, data}``. ``text`` matches the name, any spelling ICE used, or the id."""
+    _check(level=level)
+    if sort.lstrip("-") not in AGENCY_SORTS:
+        raise InvalidQuery(f"sort must be one of {', '.join(AGENCY_SORTS)} (prefix - to reverse)")
+    q = select(
+        agencies,
+        agency_places.c.level,
+        agency_places.c.place_id,
+        agency_places.c.place_name,
+        agency_places.c.unmatched_reason,
+    ).select_from(agencies.outerjoin(agency_places, agency_places.c.agency_id == agencies.c.id))
+    if state:
+        q = q.where(agencies.c.state == state.upper())
+    if level:
+        q = q.where(agency_places.c.level == level)
+    if text:
+        needle = f"%{text.lower()}%"
+        q = q.where(
+            or_(
+                func.lower(agencies.c.name).like(needle),
+                func.lower(agencies.c.spellings).like(needle),
+                func.lower(agencies.c.id).like(needle),
+            )
+        )
+    column = AGENCY_SORTS[sort.lstrip("-")]
+    total, rows = _page(
+        conn, q, [column.desc() if sort.startswith("-") else column, agencies.c.id], limit, offset
+    )
+    for r in rows:
+        r["spellings"] = json.loads(r["spellings"])
+    return {"count": total, "data": rows}
+
+
+def events_page(
+    conn: Connection,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    kind: str | None = None,
+    state: str | None = None,
+    model: str | None = None,
+    list_kind: str | None = None,
+    subject_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """The change feed (as :func:`g287.query.history.list_events`, newest first), one page
+    with its total: ``{count, data}``."""
+    q = select(events, publications.c.label.label("publication")).join(
+        publications, publications.c.id == events.c.publication_id
+    )
+    if since:
+        q = q.where(events.c.published_date >= since)
+    if until:
+        q = q.where(events.c.published_date <= until)
+    if kind:
+        q = q.where(events.c.kind == kind)
+    if state:
+        q = q.where(events.c.state == state.upper())
+    if model:
+        q = q.where(events.c.model == model.upper())
+    if list_kind:
+        q = q.where(events.c.list_kind == list_kind)
+    if subject_id:
+        q = q.where(events.c.subject_id == subject_id)
+    order = [
+        events.c.published_date.desc(),
+        publications.c.seq.desc(),
+        events.c.kind,
+        events.c.state,
+        events.c.name,
+        events.c.id,
+    ]
+    total, rows = _page(conn, q, order, limit, offset)
+    return {"count": total, "data": rows}
+
+
+def has_agency(conn: Connection, agency_id: str) -> bool:
+    """Whether an agency has exactly this id."""
+    found = conn.execute(select(agencies.c.id).where(agencies.c.id == agency_id)).first()
+    return found is not None
