@@ -81,6 +81,8 @@ def test_pagination_totals_and_pages(api: ApiClient):
     assert len(seen) == len(set(seen)) == 778
     beyond = ok(api, "/api/agreements?limit=10&offset=5000")
     assert beyond["count"] == 778 and beyond["data"] == []
+    nothing = ok(api, "/api/agreements?state=VT&text=police")
+    assert nothing["count"] == 0 and nothing["data"] == []
     active = ok(api, "/api/agreements?status=active&limit=1")
     assert active["count"] == ok(api, "/api/status")["active"] == 776
 

@@ -8,11 +8,25 @@ answers exactly what :func:`g287.query.history.list_agreements` answers, plus a
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Integer,
+    Select,
+    String,
+    Table,
+    bindparam,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 
 from g287.enrich.jurisdiction import LEVELS
 from g287.errors import InvalidQuery
@@ -44,6 +58,17 @@ def _check(*, model: str | None = None, level: str | None = None) -> None:
         raise InvalidQuery(f"model must be one of {', '.join(MODEL_NAMES)}")
     if level is not None and level not in LEVELS:
         raise InvalidQuery(f"level must be one of {', '.join(LEVELS)}")
+
+
+def _columns(table: Table) -> list[Any]:
+    """A table's columns, its dates read as the ISO text the JSON answers carry: SQLite
+    stores them so and the database driver's round trip through ``date`` is skipped
+    (PostgreSQL still returns dates, which :func:`_jsonable` writes the same way)."""
+    return [
+        type_coerce(c, String).label(c.name) if isinstance(c.type, Date) else c
+        for c in table.columns
+        if isinstance(c, Column)
+    ]
 
 
 def _page(
@@ -91,43 +116,94 @@ def search_agreements(
     _check(model=model, level=level)
     if sort.lstrip("-") not in SORTS:
         raise InvalidQuery(f"sort must be one of {', '.join(SORTS)} (prefix - to reverse)")
-    q = select(
-        agreements, agency_places.c.level, agency_places.c.place_name, agency_places.c.place_id
-    ).select_from(
-        agreements.outerjoin(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
-    )
     publication = None
+    params: dict[str, Any] = {}
     if as_of is not None:
         if status is not None and status != "active":
             raise InvalidQuery("with as_of, every agreement listed is active on that date")
         publication = publication_as_of(conn, as_of)
-        q = q.where(agreements.c.id.in_(on_list(publication["id"])))
+        params["publication_id"] = publication["id"]
     elif status:
-        q = q.where(agreements.c.status == status)
+        params["status"] = status
     if state:
-        q = q.where(agreements.c.state == state.upper())
+        params["state"] = state.upper()
     if model:
-        q = q.where(agreements.c.model == model.upper())
+        params["model"] = model.upper()
     if level:
-        q = q.where(agency_places.c.level == level)
+        params["level"] = level
     if text:
-        needle = f"%{text.lower()}%"
-        q = q.where(or_(func.lower(agreements.c.name).like(needle), agreements.c.id.like(needle)))
-    column = SORTS[sort.lstrip("-")]
-    total, rows = _page(
-        conn, q, [column.desc() if sort.startswith("-") else column, agreements.c.id], limit, offset
-    )
-    if publication is not None:
-        for r in rows:
+        params["text"] = f"%{text.lower()}%"
+    if limit:
+        params["limit"] = limit
+    if offset:
+        params["offset"] = offset
+    q = _agreements_query(tuple(sorted(params)), sort)
+    rows = [_jsonable(r) for r in conn.execute(q, params).mappings()]
+    if rows:
+        total = rows[0]["_total"]
+    elif not offset:
+        total = 0
+    else:  # a page past the end: no row carries the total
+        params = {k: v for k, v in params.items() if k not in ("limit", "offset")}
+        counted = select(func.count()).select_from(
+            _agreements_query(tuple(sorted(params)), sort).subquery()
+        )
+        total = conn.execute(counted, params).scalar_one()
+    for r in rows:
+        del r["_total"]
+        if publication is not None:
             r["status_as_of"] = "active"
     return {
         "as_of": as_of.isoformat() if as_of else None,
         "publication": (
             {k: publication[k] for k in ("id", "label", "published_date")} if publication else None
         ),
-        "count": total,
+        "count": int(total),
         "data": rows,
     }
+
+
+@functools.lru_cache(maxsize=512)
+def _agreements_query(filters: tuple[str, ...], sort: str) -> Select[Any]:
+    """The agreements statement for one set of filters (values bound at execution), with
+    each row carrying the total count; built once per shape, so a request only binds."""
+    q = select(
+        *_columns(agreements),
+        agency_places.c.level,
+        agency_places.c.place_name,
+        agency_places.c.place_id,
+        func.count().over().label("_total"),
+    ).select_from(
+        agreements.outerjoin(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
+    )
+    if "publication_id" in filters:
+        listed = (
+            select(content_agreements.c.agreement_id)
+            .join(
+                publication_rows,
+                publication_rows.c.content_id == content_agreements.c.content_id,
+            )
+            .where(publication_rows.c.publication_id == bindparam("publication_id"))
+        )
+        q = q.where(agreements.c.id.in_(listed))
+    for name, column in (
+        ("status", agreements.c.status),
+        ("state", agreements.c.state),
+        ("model", agreements.c.model),
+        ("level", agency_places.c.level),
+    ):
+        if name in filters:
+            q = q.where(column == bindparam(name))
+    if "text" in filters:
+        needle = bindparam("text")
+        q = q.where(or_(func.lower(agreements.c.name).like(needle), agreements.c.id.like(needle)))
+    column = SORTS[sort.lstrip("-")]
+    q = q.order_by(column.desc() if sort.startswith("-") else column, agreements.c.id)
+    if "limit" in filters:
+        q = q.limit(bindparam("limit", type_=Integer))
+    if "offset" in filters:
+        q = q.offset(bindparam("offset", type_=Integer))
+    return q
 
 
 def list_agencies(
@@ -146,7 +222,7 @@ def list_agencies(
     if sort.lstrip("-") not in AGENCY_SORTS:
         raise InvalidQuery(f"sort must be one of {', '.join(AGENCY_SORTS)} (prefix - to reverse)")
     q = select(
-        agencies,
+        *_columns(agencies),
         agency_places.c.level,
         agency_places.c.place_id,
         agency_places.c.place_name,
@@ -189,7 +265,7 @@ def events_page(
 ) -> dict[str, Any]:
     """The change feed (as :func:`g287.query.history.list_events`, newest first), one page
     with its total: ``{count, data}``."""
-    q = select(events, publications.c.label.label("publication")).join(
+    q = select(*_columns(events), publications.c.label.label("publication")).join(
         publications, publications.c.id == events.c.publication_id
     )
     if since:

@@ -9,12 +9,13 @@ covers its city (reported for a city lookup, and listed separately for a county)
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, or_, select
 
 from g287.enrich.geo import counties as all_counties
 from g287.enrich.geo import county as county_info
@@ -129,6 +130,37 @@ def _active_on(conn: Connection, as_of: date | None) -> tuple[Any, dict[str, Any
     return on_list, pub
 
 
+@functools.cache
+def _lookup_query(as_of: bool) -> Select[Any]:
+    """The agreements of one state that cover one county (values bound at execution):
+    those active now, or (``as_of``) those printed on one list; built once."""
+    if as_of:
+        listed = (
+            select(content_agreements.c.agreement_id)
+            .join(
+                publication_rows,
+                publication_rows.c.content_id == content_agreements.c.content_id,
+            )
+            .where(publication_rows.c.publication_id == bindparam("publication_id"))
+        )
+        current = agreements.c.id.in_(listed)
+    else:
+        current = agreements.c.status == "active"
+    in_county = select(agency_counties.c.agency_id).where(
+        agency_counties.c.county_fips == bindparam("county_fips")
+    )
+    return (
+        select(
+            agreements, agency_places.c.level, agency_places.c.place_id, agency_places.c.place_name
+        )
+        .join(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
+        .where(current)
+        .where(agreements.c.state == bindparam("state"))
+        .where(or_(agency_places.c.level == "state", agreements.c.agency_id.in_(in_county)))
+        .order_by(agreements.c.agency_id, agreements.c.model, agreements.c.signed)
+    )
+
+
 def lookup(
     conn: Connection,
     *,
@@ -143,23 +175,16 @@ def lookup(
     """Every agreement covering a place, grouped by how it covers it, with powers and links."""
     target = _target(county=county, state=state, fips=fips, city=city, lat=lat, lon=lon)
     st, code = target["state"], target["county_fips"]
-    active, pub = _active_on(conn, as_of)
-    in_county = select(agency_counties.c.agency_id).where(agency_counties.c.county_fips == code)
-    q = (
-        select(
-            agreements, agency_places.c.level, agency_places.c.place_id, agency_places.c.place_name
-        )
-        .join(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
-        .where(agreements.c.id.in_(active))
-        .where(agreements.c.state == st)
-        .where(or_(agency_places.c.level == "state", agreements.c.agency_id.in_(in_county)))
-        .order_by(agreements.c.agency_id, agreements.c.model, agreements.c.signed)
-    )
+    pub = publication_as_of(conn, as_of) if as_of is not None else None
+    params = {"state": st, "county_fips": code}
+    if pub is not None:
+        params["publication_id"] = pub["id"]
+    q = _lookup_query(pub is not None)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     city_id = target["city"]["id"] if target["city"] else None
     info = county_info(code)
     city_county = bool(info and info.is_independent_city)  # the county is itself a city
-    for row in conn.execute(q).mappings():
+    for row in conn.execute(q, params).mappings():
         item = _jsonable(row)
         item["powers"] = powers_summary(row["model"])
         level = row["level"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, union_all
@@ -29,10 +30,11 @@ KINDS = ("participating", "pending")
 
 
 def _jsonable(row: Any) -> dict[str, Any]:
-    out = {}
-    for key, value in dict(row).items():
-        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
-    return out
+    """A row as a dict, its dates and times as ISO text."""
+    return {
+        key: value.isoformat() if isinstance(value, date) else value  # datetime is a date
+        for key, value in row.items()
+    }
 
 
 def resolve_publication(conn: Connection, ref: str) -> dict[str, Any]:

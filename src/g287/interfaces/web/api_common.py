@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import AsyncIterator
 from datetime import date
@@ -108,10 +109,12 @@ LimitQ = Annotated[int, Query(ge=1, le=1000, description="Page size (at most 100
 OffsetQ = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.")]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def agreement_url(agreement_id: str) -> str:
     return "/api/agreements/" + quote(agreement_id, safe="")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def agency_url(agency_id: str) -> str:
     return "/api/agencies/" + quote(agency_id, safe="")
 
