@@ -267,3 +267,47 @@ def test_files_are_built_once_per_data_version(api: ApiClient, shared_history: I
     (built,) = [p for p in folder.iterdir() if p.is_dir()]
     assert (built / "publications-all.xlsx").read_bytes() == first
     assert download(api, "publications", "xlsx") == first
+
+
+def test_export_command_writes_each_format(shared_history: Importer, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from g287.interfaces.cli import cli
+
+    env = {
+        "G287_DATA_DIR": str(shared_history.archive.root.parent),
+        "G287_DATABASE_URL": shared_history.db.url,
+    }
+    runner = CliRunner()
+    done = runner.invoke(
+        cli,
+        ["export", "agreements", "--as-of", "2025-06-01", "-o", str(tmp_path), "--json"],
+        env=env,
+    )
+    assert done.exit_code == 0, done.output
+    path = Path(json.loads(done.stdout)["path"])
+    assert path.name == f"g287-agreements-{AS_OF_DAY}.csv"
+    _comments, rows = read_csv(path.read_bytes())
+    assert len(rows) == 635
+    parquet = runner.invoke(
+        cli,
+        ["export", "changes", "--format", "parquet", "-o", str(tmp_path / "c.parquet")],
+        env=env,
+    )
+    assert parquet.exit_code == 0, parquet.output
+    assert pq.read_table(tmp_path / "c.parquet").num_rows == sizes_from_db(shared_history)
+    refused = runner.invoke(
+        cli,
+        ["export", "agreements", "--as-of", "2024-01-01", "-o", str(tmp_path / "x.csv")],
+        env=env,
+    )
+    assert refused.exit_code != 0 and "2024-01-01" in refused.output
+    assert not (tmp_path / "x.csv").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def sizes_from_db(importer: Importer) -> int:
+    from g287.query.catalog import events_page
+
+    with importer.db.connect() as conn:
+        return int(events_page(conn, limit=1)["count"])

@@ -195,7 +195,7 @@ def _agreements_query(filters: tuple[str, ...], sort: str) -> Select[Any]:
         if name in filters:
             q = q.where(column == bindparam(name))
     if "text" in filters:
-        needle = bindparam("text")
+        needle = bindparam("text", type_=String)
         q = q.where(or_(func.lower(agreements.c.name).like(needle), agreements.c.id.like(needle)))
     column = SORTS[sort.lstrip("-")]
     q = q.order_by(column.desc() if sort.startswith("-") else column, agreements.c.id)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, or_, select
 
 from g287.enrich.geo import counties as all_counties
 from g287.enrich.geo import county as county_info
@@ -134,6 +134,7 @@ def _active_on(conn: Connection, as_of: date | None) -> tuple[Any, dict[str, Any
 def _lookup_query(as_of: bool) -> Select[Any]:
     """The agreements of one state that cover one county (values bound at execution):
     those active now, or (``as_of``) those printed on one list; built once."""
+    current: ColumnElement[bool]
     if as_of:
         listed = (
             select(content_agreements.c.agreement_id)
