@@ -98,3 +98,38 @@ def test_unreachable_database_is_one_line(tmp_path):
         "Error: cannot migrate database postgresql+psycopg://nobody@127.0.0.1:1/none"
     )
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_serve_on_a_fresh_install_loads_the_sample_first(settings, monkeypatch):
+    import uvicorn
+    from sqlalchemy import func, select
+
+    from g287.store.database import Database
+    from g287.store.schema import publications
+
+    served: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: served.append(kw))
+    env = {
+        "G287_DATA_DIR": str(settings.data_dir),
+        "G287_DATABASE_URL": settings.database_url,
+        "G287_MODE": "development",
+    }
+
+    def held() -> int:
+        db = Database(settings.database_url)
+        try:
+            with db.connect() as conn:
+                return conn.execute(select(func.count()).select_from(publications)).scalar_one()
+        finally:
+            db.dispose()
+
+    empty = invoke(env, "serve", "--empty", "--port", "8999")
+    assert empty.exit_code == 0, empty.output
+    assert held() == 0 and "sample" not in empty.output
+    fresh = invoke(env, "serve", "--port", "8999")
+    assert fresh.exit_code == 0, fresh.output
+    assert "loading the bundled sample" in fresh.output
+    assert held() == 46
+    again = invoke(env, "serve", "--port", "8999")
+    assert "sample" not in again.output and held() == 46
+    assert [kw["port"] for kw in served] == [8999, 8999, 8999]

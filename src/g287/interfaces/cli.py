@@ -405,22 +405,14 @@ def config_cmd(app: App, as_json: bool) -> None:
 # --- demo --------------------------------------------------------------------
 
 
-@cli.command()
-@click.option("--serve", is_flag=True, help="Then serve the web site on http://127.0.0.1:8287/.")
-@json_option
-@pass_app
-@handle_errors
-def demo(app: App, serve: bool, as_json: bool) -> None:
-    """Import the bundled real ICE workbooks (May-July 2025) and print the summary."""
-    from g287.query.summary import summary
-    from g287.sample import sheets_dir
-
-    results = app.importer.import_paths([sheets_dir()])
+def load_sample(app: App) -> list[ImportResult]:
+    """Import the bundled real ICE workbooks and MOA PDFs (again: nothing changes)."""
     from datetime import UTC, datetime
 
     from g287.moa.library import import_moa
-    from g287.sample import moa_dir
+    from g287.sample import moa_dir, sheets_dir
 
+    results = app.importer.import_paths([sheets_dir()])
     for pdf in sorted(moa_dir().glob("*.pdf")):
         import_moa(
             app.importer,
@@ -429,6 +421,19 @@ def demo(app: App, serve: bool, as_json: bool) -> None:
             source=str(pdf),
             seen_at=datetime(2025, 7, 8, tzinfo=UTC),
         )
+    return results
+
+
+@cli.command()
+@click.option("--serve", is_flag=True, help="Then serve the web site on http://127.0.0.1:8287/.")
+@json_option
+@pass_app
+@handle_errors
+def demo(app: App, serve: bool, as_json: bool) -> None:
+    """Import the bundled real ICE workbooks (May-July 2025) and print the summary."""
+    from g287.query.summary import summary
+
+    results = load_sample(app)
     with app.db.connect() as conn:
         report = summary(conn)
     if as_json:

@@ -17,21 +17,38 @@ from g287.interfaces.cli import App, cli, handle_errors, pass_app
     show_default=True,
     help="Worker processes (use several with PostgreSQL in production).",
 )
+@click.option(
+    "--empty",
+    is_flag=True,
+    help="Serve an empty database as it is (by default, outside production mode, an "
+    "empty database first gets the bundled sample lists).",
+)
 @pass_app
 @handle_errors
-def serve_cmd(app: App, host: str, port: int, workers: int) -> None:
-    """Serve the web site and the JSON API (G287_MODE=production needs G287_ADMIN_TOKEN)."""
+def serve_cmd(app: App, host: str, port: int, workers: int, empty: bool) -> None:
+    """Serve the web site and the JSON API (G287_MODE=production needs G287_ADMIN_TOKEN).
+
+    On a fresh install (no list imported yet, not in production mode) it first imports
+    the bundled real sample lists, so the site has something to show."""
     import os
 
     import uvicorn
+    from sqlalchemy import func, select
 
+    from g287.interfaces.cli import load_sample
     from g287.interfaces.web.settings import WebSettings
+    from g287.store.schema import publications
 
-    WebSettings.from_env()  # refuse unsafe production settings before binding
+    web = WebSettings.from_env()  # refuse unsafe production settings before binding
     settings = app.settings
     os.environ["G287_DATABASE_URL"] = settings.database_url
     os.environ["G287_DATA_DIR"] = str(settings.data_dir)
     app.importer.db.migrate()
+    with app.db.connect() as conn:
+        held = conn.execute(select(func.count()).select_from(publications)).scalar_one()
+    if not held and not empty and web.mode != "production":
+        click.echo("no list imported yet: loading the bundled sample (May-July 2025) first")
+        load_sample(app)
     click.echo(f"g287 on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C to stop")
     uvicorn.run(
         "g287.interfaces.web.asgi:application",
