@@ -31,7 +31,7 @@ from sqlalchemy import (
 from g287.enrich.jurisdiction import LEVELS
 from g287.errors import InvalidQuery
 from g287.query.history import SORTS, STATUSES, publication_as_of
-from g287.query.publications import _jsonable
+from g287.query.publications import records as _records
 from g287.read.cells import MODEL_NAMES
 from g287.store.schema import (
     agencies,
@@ -80,7 +80,7 @@ def _page(
         q = q.limit(limit)
     if offset:
         q = q.offset(offset)
-    return total, [_jsonable(r) for r in conn.execute(q).mappings()]
+    return total, _records(conn.execute(q))
 
 
 def on_list(publication_id: str) -> Select[Any]:
@@ -137,21 +137,16 @@ def search_agreements(
         params["limit"] = limit
     if offset:
         params["offset"] = offset
-    q = _agreements_query(tuple(sorted(params)), sort)
-    rows = [_jsonable(r) for r in conn.execute(q, params).mappings()]
-    if rows:
-        total = rows[0]["_total"]
-    elif not offset:
-        total = 0
-    else:  # a page past the end: no row carries the total
-        params = {k: v for k, v in params.items() if k not in ("limit", "offset")}
-        counted = select(func.count()).select_from(
-            _agreements_query(tuple(sorted(params)), sort).subquery()
-        )
-        total = conn.execute(counted, params).scalar_one()
-    for r in rows:
-        del r["_total"]
-        if publication is not None:
+    shape = tuple(sorted(params))
+    page, counted = _agreements_query(shape, sort)
+    rows = _records(conn.execute(page, params))
+    if rows and not offset and (not limit or len(rows) < limit):
+        total = len(rows)  # the whole result fits on this page
+    else:
+        counting = {k: v for k, v in params.items() if k not in ("limit", "offset")}
+        total = conn.execute(counted, counting).scalar_one()
+    if publication is not None:
+        for r in rows:
             r["status_as_of"] = "active"
     return {
         "as_of": as_of.isoformat() if as_of else None,
@@ -164,18 +159,11 @@ def search_agreements(
 
 
 @functools.lru_cache(maxsize=512)
-def _agreements_query(filters: tuple[str, ...], sort: str) -> Select[Any]:
-    """The agreements statement for one set of filters (values bound at execution), with
-    each row carrying the total count; built once per shape, so a request only binds."""
-    q = select(
-        *_columns(agreements),
-        agency_places.c.level,
-        agency_places.c.place_name,
-        agency_places.c.place_id,
-        func.count().over().label("_total"),
-    ).select_from(
-        agreements.outerjoin(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
-    )
+def _agreements_query(filters: tuple[str, ...], sort: str) -> tuple[Select[Any], Select[Any]]:
+    """The statements for one set of filters (values bound at execution): one page of
+    agreements, and their total count (which joins the places only to filter by level,
+    so it is answered from an index). Built once per shape, so a request only binds."""
+    conditions: list[Any] = []
     if "publication_id" in filters:
         listed = (
             select(content_agreements.c.agreement_id)
@@ -185,7 +173,7 @@ def _agreements_query(filters: tuple[str, ...], sort: str) -> Select[Any]:
             )
             .where(publication_rows.c.publication_id == bindparam("publication_id"))
         )
-        q = q.where(agreements.c.id.in_(listed))
+        conditions.append(agreements.c.id.in_(listed))
     for name, column in (
         ("status", agreements.c.status),
         ("state", agreements.c.state),
@@ -193,17 +181,33 @@ def _agreements_query(filters: tuple[str, ...], sort: str) -> Select[Any]:
         ("level", agency_places.c.level),
     ):
         if name in filters:
-            q = q.where(column == bindparam(name))
+            conditions.append(column == bindparam(name))
     if "text" in filters:
         needle = bindparam("text", type_=String)
-        q = q.where(or_(func.lower(agreements.c.name).like(needle), agreements.c.id.like(needle)))
+        conditions.append(
+            or_(func.lower(agreements.c.name).like(needle), agreements.c.id.like(needle))
+        )
+    joined = agreements.outerjoin(
+        agency_places, agency_places.c.agency_id == agreements.c.agency_id
+    )
+    page = (
+        select(
+            *_columns(agreements),
+            agency_places.c.level,
+            agency_places.c.place_name,
+            agency_places.c.place_id,
+        )
+        .select_from(joined)
+        .where(*conditions)
+    )
     column = SORTS[sort.lstrip("-")]
-    q = q.order_by(column.desc() if sort.startswith("-") else column, agreements.c.id)
+    page = page.order_by(column.desc() if sort.startswith("-") else column, agreements.c.id)
     if "limit" in filters:
-        q = q.limit(bindparam("limit", type_=Integer))
+        page = page.limit(bindparam("limit", type_=Integer))
     if "offset" in filters:
-        q = q.offset(bindparam("offset", type_=Integer))
-    return q
+        page = page.offset(bindparam("offset", type_=Integer))
+    counted = select(func.count()).select_from(joined if "level" in filters else agreements)
+    return page, counted.where(*conditions)
 
 
 def list_agencies(

@@ -23,7 +23,7 @@ from g287.enrich.geo import county_at, match_city, match_county
 from g287.enrich.powers import summary as powers_summary
 from g287.errors import InvalidQuery, NotFound
 from g287.query.history import publication_as_of
-from g287.query.publications import _jsonable
+from g287.query.publications import records
 from g287.read.states import STATES
 from g287.store.schema import (
     agencies,
@@ -185,16 +185,15 @@ def lookup(
     city_id = target["city"]["id"] if target["city"] else None
     info = county_info(code)
     city_county = bool(info and info.is_independent_city)  # the county is itself a city
-    for row in conn.execute(q, params).mappings():
-        item = _jsonable(row)
-        item["powers"] = powers_summary(row["model"])
-        level = row["level"]
+    for item in records(conn.execute(q, params)):
+        item["powers"] = powers_summary(item["model"])
+        level = item["level"]
         if level == "state":
             group = "state"
         elif level in WHOLE_COUNTY_LEVELS:
             group = "county"
         elif level == "municipal":
-            own = (city_id and row["place_id"] == city_id) or city_county
+            own = (city_id and item["place_id"] == city_id) or city_county
             group = "city" if own else "other_cities_in_county"
         else:
             group = "part_of_county"

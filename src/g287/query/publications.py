@@ -37,6 +37,18 @@ def _jsonable(row: Any) -> dict[str, Any]:
     }
 
 
+def records(result: Any) -> list[dict[str, Any]]:
+    """A result's rows as dicts, dates and times as ISO text (a plain zip: several times
+    faster than row mappings for the wide pages of the API)."""
+    keys = list(result.keys())
+    rows = [dict(zip(keys, row, strict=True)) for row in result]
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, date):  # datetime is a date
+                row[key] = value.isoformat()
+    return rows
+
+
 def resolve_publication(conn: Connection, ref: str) -> dict[str, Any]:
     """Find one publication by id, sha256 prefix, label, ICE stamp, file name, or 'latest'."""
     ref = ref.strip()

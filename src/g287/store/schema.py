@@ -237,7 +237,7 @@ agreements = Table(
     Column("moa_url", Text),
     Column("addendum_url", Text),
     Column("pending_id", String(240)),
-    Index("ix_agreements_state_model_status", "state", "model", "status"),
+    Index("ix_agreements_state_model_status_id", "state", "model", "status", "id"),
     Index("ix_agreements_agency_id", "agency_id"),
 )
 
