@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, select, union
 
 from g287.enrich.geo import counties as all_counties
 from g287.enrich.geo import county as county_info
@@ -147,17 +147,25 @@ def _lookup_query(as_of: bool) -> Select[Any]:
         current = agreements.c.id.in_(listed)
     else:
         current = agreements.c.status == "active"
-    in_county = select(agency_counties.c.agency_id).where(
-        agency_counties.c.county_fips == bindparam("county_fips")
-    )
+    # the agencies that may cover the county (its own, and every state-level agency),
+    # then their agreements: read through the agency index, not every agreement of a state
+    ids = union(
+        select(agency_counties.c.agency_id).where(
+            agency_counties.c.county_fips == bindparam("county_fips")
+        ),
+        select(agency_places.c.agency_id).where(agency_places.c.level == "state"),
+    ).subquery("ids")
     return (
         select(
             agreements, agency_places.c.level, agency_places.c.place_id, agency_places.c.place_name
         )
-        .join(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
+        .select_from(
+            ids.join(agreements, agreements.c.agency_id == ids.c.agency_id).join(
+                agency_places, agency_places.c.agency_id == agreements.c.agency_id
+            )
+        )
         .where(current)
         .where(agreements.c.state == bindparam("state"))
-        .where(or_(agency_places.c.level == "state", agreements.c.agency_id.in_(in_county)))
         .order_by(agreements.c.agency_id, agreements.c.model, agreements.c.signed)
     )
 
