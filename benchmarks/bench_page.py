@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -70,10 +71,12 @@ def main() -> None:
         for _ in range(opts.runs):
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
-            got: dict[str, int] = {}
-            page.on("response", lambda r, got=got: got.__setitem__(r.url, len(r.body())))
+            responses: list[Any] = []
+            page.on("response", lambda r, keep=responses: keep.append(r))
             page.goto(base + opts.path, wait_until="load")
             timing = page.evaluate(TIMING)
+            page.wait_for_load_state("networkidle")  # count what scripts fetch after load
+            got = {r.url: len(r.body()) for r in responses}
             context.close()
             loads.append(timing["load"])
             if timing["fcp"] is not None:
