@@ -40,8 +40,14 @@ pytest:
 
 test: install-test browser lint typecheck pytest
 
-bench: install-test
+# Figures and full commands (with the 500-list history and Datasette) in docs/benchmarks.md.
+bench: install-test browser
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_lookup.py --n 1000
+	$(BIN)/python benchmarks/bench_history.py
+	command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_page.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
