@@ -30,9 +30,6 @@ from g287.enrich.policy import (
 )
 from g287.errors import InputError, InvalidQuery
 
-COUNTIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
-COUNTIES_CSV = COUNTIES / "county_population_v2025.csv"
-
 
 def rec(
     id: str = "xx-test",
@@ -527,15 +524,12 @@ def test_state_scoped_mandates() -> None:
 
 
 def census_counties(*states: str) -> list[Jurisdiction]:
-    with COUNTIES_CSV.open(encoding="utf-8", newline="") as handle:
-        return [
-            Jurisdiction(row["fips"], row["usps"], row["county_name"])
-            for row in csv.DictReader(handle)
-            if row["usps"] in states
-        ]
+    """The counties g287 ships (Census county list, in the package)."""
+    from g287.enrich.geo import counties
+
+    return [Jurisdiction(c.fips, c.state, c.name) for c in counties() if c.state in states]
 
 
-@pytest.mark.skipif(not COUNTIES_CSV.exists(), reason="shared county list not available")
 def test_real_mandates_over_census_counties() -> None:
     places = census_counties("FL", "TX")
     assert len(places) == 67 + 254
