@@ -9,7 +9,7 @@ import click
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 from g287.interfaces.cli_history import MODELS, parse_day
-from g287.interfaces.feeds import atom_feed, json_feed
+from g287.interfaces.feeds import atom_feed, feed_title, json_feed
 from g287.interfaces.webhooks import Webhooks
 from g287.query import history as h
 from g287.resolve.changes import CHANGE_KINDS
@@ -38,9 +38,7 @@ def feed_cmd(
     """The change feed as Atom or JSON Feed, newest first (write it to a file or serve it)."""
     with app.db.connect() as conn:
         events = h.list_events(conn, since=parse_day(since), state=state, model=model, limit=limit)
-    title = "g287: changes to ICE's 287(g) agreements"
-    if state or model:
-        title += " (" + ", ".join(x.upper() for x in (state, model) if x) + ")"
+    title = feed_title(state, model)
     if fmt == "atom":
         click.echo(atom_feed(events, title=title, site_url=site_url), nl=False)
     else:

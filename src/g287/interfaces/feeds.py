@@ -44,6 +44,14 @@ def _stamp(day: str | date) -> str:
     return datetime(d.year, d.month, d.day, tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
+def feed_title(state: str | None = None, model: str | None = None) -> str:
+    """The feed's title, naming the state and model it is filtered on."""
+    title = "g287: changes to ICE's 287(g) agreements"
+    if state or model:
+        title += " (" + ", ".join(x.upper() for x in (state, model) if x) + ")"
+    return title
+
+
 def entry_title(event: dict[str, Any]) -> str:
     model = MODEL_NAMES.get(event["model"], event["model"])
     return (

@@ -30,17 +30,20 @@ from sqlalchemy import (
 
 from g287.enrich.jurisdiction import LEVELS
 from g287.errors import InvalidQuery
-from g287.query.history import SORTS, STATUSES, publication_as_of
+from g287.query.history import (
+    EVENT_ORDER,
+    SORTS,
+    STATUSES,
+    events_query,
+    on_list,
+    publication_as_of,
+)
 from g287.query.publications import records as _records
 from g287.read.cells import MODEL_NAMES
 from g287.store.schema import (
     agencies,
     agency_places,
     agreements,
-    content_agreements,
-    events,
-    publication_rows,
-    publications,
 )
 
 AGENCY_SORTS = {
@@ -81,15 +84,6 @@ def _page(
     if offset:
         q = q.offset(offset)
     return total, _records(conn.execute(q))
-
-
-def on_list(publication_id: str) -> Select[Any]:
-    """The ids of the agreements printed on one list."""
-    return (
-        select(content_agreements.c.agreement_id)
-        .join(publication_rows, publication_rows.c.content_id == content_agreements.c.content_id)
-        .where(publication_rows.c.publication_id == publication_id)
-    )
 
 
 def search_agreements(
@@ -165,15 +159,7 @@ def _agreements_query(filters: tuple[str, ...], sort: str) -> tuple[Select[Any],
     so it is answered from an index). Built once per shape, so a request only binds."""
     conditions: list[Any] = []
     if "publication_id" in filters:
-        listed = (
-            select(content_agreements.c.agreement_id)
-            .join(
-                publication_rows,
-                publication_rows.c.content_id == content_agreements.c.content_id,
-            )
-            .where(publication_rows.c.publication_id == bindparam("publication_id"))
-        )
-        conditions.append(agreements.c.id.in_(listed))
+        conditions.append(agreements.c.id.in_(on_list(bindparam("publication_id"))))
     for name, column in (
         ("status", agreements.c.status),
         ("state", agreements.c.state),
@@ -269,32 +255,16 @@ def events_page(
 ) -> dict[str, Any]:
     """The change feed (as :func:`g287.query.history.list_events`, newest first), one page
     with its total: ``{count, data}``."""
-    q = select(*_columns(events), publications.c.label.label("publication")).join(
-        publications, publications.c.id == events.c.publication_id
+    q = events_query(
+        since=since,
+        until=until,
+        kind=kind,
+        state=state,
+        model=model,
+        list_kind=list_kind,
+        subject_id=subject_id,
     )
-    if since:
-        q = q.where(events.c.published_date >= since)
-    if until:
-        q = q.where(events.c.published_date <= until)
-    if kind:
-        q = q.where(events.c.kind == kind)
-    if state:
-        q = q.where(events.c.state == state.upper())
-    if model:
-        q = q.where(events.c.model == model.upper())
-    if list_kind:
-        q = q.where(events.c.list_kind == list_kind)
-    if subject_id:
-        q = q.where(events.c.subject_id == subject_id)
-    order = [
-        events.c.published_date.desc(),
-        publications.c.seq.desc(),
-        events.c.kind,
-        events.c.state,
-        events.c.name,
-        events.c.id,
-    ]
-    total, rows = _page(conn, q, order, limit, offset)
+    total, rows = _page(conn, q, list(EVENT_ORDER), limit, offset)
     return {"count": total, "data": rows}
 
 

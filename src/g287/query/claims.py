@@ -27,9 +27,9 @@ import yaml
 from sqlalchemy import Connection, and_, func, select
 
 from g287.errors import InputError, InvalidQuery
+from g287.query.history import on_list
 from g287.store.schema import (
     agreements,
-    content_agreements,
     publication_rows,
     publications,
 )
@@ -130,16 +130,8 @@ def _evidence(pub: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _on_list(pub_id: str) -> Any:
-    return (
-        select(content_agreements.c.agreement_id)
-        .join(publication_rows, publication_rows.c.content_id == content_agreements.c.content_id)
-        .where(publication_rows.c.publication_id == pub_id)
-    )
-
-
 def _count(conn: Connection, pub: dict[str, Any], **filters: Any) -> int:
-    q = select(func.count()).select_from(agreements).where(agreements.c.id.in_(_on_list(pub["id"])))
+    q = select(func.count()).select_from(agreements).where(agreements.c.id.in_(on_list(pub["id"])))
     if filters.get("model"):
         q = q.where(agreements.c.model == str(filters["model"]).upper())
     if filters.get("state"):
@@ -177,7 +169,7 @@ def compute(
         return float(n), f"agreements on {pub['label']}", [_evidence(pub)]
     if query == "states":
         q = select(func.count(func.distinct(agreements.c.state))).where(
-            agreements.c.id.in_(_on_list(pub["id"]))
+            agreements.c.id.in_(on_list(pub["id"]))
         )
         return float(conn.execute(q).scalar_one()), f"states on {pub['label']}", [_evidence(pub)]
     if query == "model_share":

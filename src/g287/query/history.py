@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from g287.errors import InvalidQuery, NotFound
 from g287.query.publications import _jsonable, resolve_publication
@@ -35,6 +35,15 @@ SORTS = {
     "first_listed": agreements.c.first_listed,
     "last_listed": agreements.c.last_listed,
 }
+
+
+def on_list(publication_id: Any) -> Select[Any]:
+    """The ids of the agreements printed on one list (its id, or a bound parameter)."""
+    return (
+        select(content_agreements.c.agreement_id)
+        .join(publication_rows, publication_rows.c.content_id == content_agreements.c.content_id)
+        .where(publication_rows.c.publication_id == publication_id)
+    )
 
 
 def publication_as_of(conn: Connection, day: date, kind: str = "participating") -> dict[str, Any]:
@@ -121,14 +130,7 @@ def list_agreements(
     publication = None
     if as_of is not None:
         publication = publication_as_of(conn, as_of)
-        on_list = (
-            select(content_agreements.c.agreement_id)
-            .join(
-                publication_rows, publication_rows.c.content_id == content_agreements.c.content_id
-            )
-            .where(publication_rows.c.publication_id == publication["id"])
-        )
-        q = q.where(agreements.c.id.in_(on_list))
+        q = q.where(agreements.c.id.in_(on_list(publication["id"])))
         if status is not None and status != "active":
             raise InvalidQuery("with --as-of, every agreement listed is active on that date")
     elif status:
@@ -235,6 +237,36 @@ def list_events(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """The change feed: every change between consecutive lists, newest first."""
+    q = events_query(
+        since=since, until=until, kind=kind, state=state, model=model, list_kind=list_kind
+    ).order_by(*EVENT_ORDER)
+    if limit:
+        q = q.limit(limit)
+    return [_jsonable(r) for r in conn.execute(q).mappings()]
+
+
+EVENT_ORDER = (
+    events.c.published_date.desc(),
+    publications.c.seq.desc(),
+    events.c.kind,
+    events.c.state,
+    events.c.name,
+    events.c.id,
+)
+"""The change feed's order: newest list first, then kind, state, name."""
+
+
+def events_query(
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    kind: str | None = None,
+    state: str | None = None,
+    model: str | None = None,
+    list_kind: str | None = None,
+    subject_id: str | None = None,
+) -> Select[Any]:
+    """The change events matching the filters, each with its list's label (unordered)."""
     q = select(events, publications.c.label.label("publication")).join(
         publications, publications.c.id == events.c.publication_id
     )
@@ -250,17 +282,9 @@ def list_events(
         q = q.where(events.c.model == model.upper())
     if list_kind:
         q = q.where(events.c.list_kind == list_kind)
-    q = q.order_by(
-        events.c.published_date.desc(),
-        publications.c.seq.desc(),
-        events.c.kind,
-        events.c.state,
-        events.c.name,
-        events.c.id,
-    )
-    if limit:
-        q = q.limit(limit)
-    return [_jsonable(r) for r in conn.execute(q).mappings()]
+    if subject_id:
+        q = q.where(events.c.subject_id == subject_id)
+    return q
 
 
 def timeline_series(conn: Connection) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from g287.enrich.geo import county as county_info
 from g287.enrich.geo import county_at, match_city, match_county
 from g287.enrich.powers import summary as powers_summary
 from g287.errors import InvalidQuery, NotFound
-from g287.query.history import publication_as_of
+from g287.query.history import on_list, publication_as_of
 from g287.query.publications import records
 from g287.read.states import STATES
 from g287.store.schema import (
@@ -30,8 +30,6 @@ from g287.store.schema import (
     agency_counties,
     agency_places,
     agreements,
-    content_agreements,
-    publication_rows,
 )
 
 MODEL_STRENGTH = {"TFM": 3, "TTF": 3, "JTF": 3, "JEM": 2, "WSO": 1}
@@ -122,12 +120,7 @@ def _active_on(conn: Connection, as_of: date | None) -> tuple[Any, dict[str, Any
     if as_of is None:
         return select(agreements.c.id).where(agreements.c.status == "active"), None
     pub = publication_as_of(conn, as_of)
-    on_list = (
-        select(content_agreements.c.agreement_id)
-        .join(publication_rows, publication_rows.c.content_id == content_agreements.c.content_id)
-        .where(publication_rows.c.publication_id == pub["id"])
-    )
-    return on_list, pub
+    return on_list(pub["id"]), pub
 
 
 @functools.cache
@@ -136,15 +129,7 @@ def _lookup_query(as_of: bool) -> Select[Any]:
     those active now, or (``as_of``) those printed on one list; built once."""
     current: ColumnElement[bool]
     if as_of:
-        listed = (
-            select(content_agreements.c.agreement_id)
-            .join(
-                publication_rows,
-                publication_rows.c.content_id == content_agreements.c.content_id,
-            )
-            .where(publication_rows.c.publication_id == bindparam("publication_id"))
-        )
-        current = agreements.c.id.in_(listed)
+        current = agreements.c.id.in_(on_list(bindparam("publication_id")))
     else:
         current = agreements.c.status == "active"
     # the agencies that may cover the county (its own, and every state-level agency),

@@ -17,14 +17,12 @@ from g287.enrich.policy import (
     prohibited_agreements,
     stance_as_of,
 )
-from g287.query.history import publication_as_of
+from g287.query.history import on_list, publication_as_of
 from g287.read.states import STATES
 from g287.store.schema import (
     agency_counties,
     agency_places,
     agreements,
-    content_agreements,
-    publication_rows,
 )
 
 
@@ -90,16 +88,7 @@ def _facts(conn: Connection, day: date | None) -> tuple[list[AgreementFact], dat
         on = date.today()
     else:
         pub = publication_as_of(conn, day)
-        q = q.where(
-            agreements.c.id.in_(
-                select(content_agreements.c.agreement_id)
-                .join(
-                    publication_rows,
-                    publication_rows.c.content_id == content_agreements.c.content_id,
-                )
-                .where(publication_rows.c.publication_id == pub["id"])
-            )
-        )
+        q = q.where(agreements.c.id.in_(on_list(pub["id"])))
         on = day
     fips: dict[str, list[str]] = {}
     for agency_id, code in conn.execute(

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from g287.interfaces.feeds import atom_feed, json_feed
+from g287.interfaces.feeds import atom_feed, feed_title, json_feed
 from g287.interfaces.web.api_common import (
     ERRORS,
     NO_CONTROL,
@@ -54,7 +54,6 @@ KindQ = Annotated[
     ),
 ]
 SinceQ = Annotated[Day | None, Query(description="Lists published on or after this date.")]
-FEED_TITLE = "g287: changes to ICE's 287(g) agreements"
 
 
 @router.get("/changes", name="get_changes", response_model=ChangesPublic)
@@ -151,10 +150,7 @@ def _feed_events(
     conn: Any, state: str | None, model: str | None, since: date | None, limit: int
 ) -> tuple[list[dict[str, Any]], str]:
     found = h.list_events(conn, since=since, state=state, model=model, limit=limit)
-    title = FEED_TITLE
-    if state or model:
-        title += " (" + ", ".join(x.upper() for x in (state, model) if x) + ")"
-    return found, title
+    return found, feed_title(state, model)
 
 
 FEED_LIMIT = Annotated[int, Query(ge=1, le=1000, description="Entries (newest first).")]

@@ -13,6 +13,7 @@ from fastapi import Depends, Query, Request
 from pydantic import BeforeValidator
 from sqlalchemy import Connection
 
+from g287.enrich.jurisdiction import Level
 from g287.interfaces.web.schemas import ErrorBody
 from g287.query.provenance import NORMALIZED_CELLS, RAW_CELLS
 
@@ -30,19 +31,7 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 """A calendar date, written YYYY-MM-DD (and nothing else: no timestamps)."""
 
 ModelCode = Literal["JEM", "WSO", "TFM", "TTF", "JTF"]
-LevelName = Literal[
-    "state",
-    "county",
-    "municipal",
-    "regional",
-    "campus",
-    "port",
-    "constable_district",
-    "judicial_district",
-    "corrections_facility",
-    "tribal",
-    "other",
-]
+LevelName = Level
 StatusName = Literal["active", "superseded", "removed"]
 AgreementSort = Literal[
     "id",
