@@ -29,6 +29,7 @@ def obs(
     status=None,
     cid=None,
     printed_state=None,
+    county=None,
 ):
     return Obs(
         content_id=cid or f"{name}|{state}|{model}|{signed}|{url}|{min(seqs)}",
@@ -45,7 +46,7 @@ def obs(
         moa_key=url.rsplit("/", 1)[-1].lower().replace("_", "").replace(".", "") if url else None,
         moa_url=url,
         moa_status="linked" if url else (status or "pending"),
-        county=None,
+        county=county,
         type=None,
     )
 
@@ -70,15 +71,86 @@ def test_typo_merges_only_when_windows_do_not_overlap():
         [obs("Sebring Police Department", both), obs("Sebrng Police Department", both)], 10
     )
     assert len(ident.groups) == 2
-    assert ident.candidates and ident.candidates[0].kind == "identity_near_dup"
+    assert ident.candidates == []  # printed side by side: not even a candidate for review
 
 
-def test_a_dominated_typo_merges_while_both_are_listed():
+def test_rows_printed_side_by_side_never_merge_even_when_one_is_dominated():
     ident, _ = resolve(
         [obs("Sebring Police Department", range(1, 21)), obs("Sebrng Police Department", [5, 6])],
         20,
     )
+    assert len(ident.groups) == 2
+    # the same look-alike printed only after the other left is one agreement
+    ident, _ = resolve(
+        [obs("Sebring Police Department", range(1, 21)), obs("Sebrng Police Department", [21])],
+        21,
+    )
     assert len(ident.groups) == 1
+
+
+def test_co_listed_agencies_whose_names_nest_never_merge_through_a_chain():
+    """A state department and its division are printed side by side; the division is then
+    renamed (same MOA file). The rename is one agreement; nothing joins it to the
+    department, and no candidate proposes that it should."""
+    url = "https://www.ice.gov/doclib/287gMOA/FDLEOfficeStatewideIntelligenceFL_TFM_MOA.pdf"
+    department = obs("Florida Department of Law Enforcement", range(1, 21))
+    division = obs(
+        "Florida Department of Law Enforcement Office of Statewide Intelligence",
+        range(1, 11),
+        url=url,
+    )
+    renamed = obs("Office of Statewide Intelligence", range(11, 21), url=url)
+    ident, history = resolve([department, division, renamed], 20)
+    assert groups(ident) == [
+        [department.canon],
+        sorted([division.canon, renamed.canon]),
+    ]
+    on_list = [sum(1 for a in history.agreements if s in a.presence) for s in (5, 15)]
+    assert on_list == [2, 2]
+    assert not any(c.suggestion == "same" for c in ident.candidates)
+
+
+def test_a_merge_that_would_join_two_co_listed_agencies_is_blocked():
+    """Two agencies hold JEM agreements side by side; a TFM row moving from one name to the
+    other (same MOA file) would make them one agency: the rename is refused and reported."""
+    url = "https://www.ice.gov/doclib/287gMOA/CollierCoSheriffsOfficeFL_TFM_MOA.pdf"
+    rows = [
+        obs("Collier County Sheriff's Office", range(1, 21), model="JEM"),
+        obs("Collier County Jail", range(1, 21), model="JEM"),
+        obs("Collier County Sheriff's Office", range(1, 11), url=url),
+        obs("Collier County Jail", range(11, 21), url=url),
+    ]
+    ident, history = resolve(rows, 20)
+    assert len(ident.groups) == 4
+    assert len(history.agencies) == 2
+    assert [c.kind for c in ident.candidates] == ["blocked_rename"]
+
+
+def test_a_relabel_across_counties_is_refused():
+    old = obs("Lynn County Sheriff's Office", range(1, 6), state="TX", county="Lynn County")
+    new = obs("Harris County Constable", range(6, 11), state="TX", county="Harris County")
+    ident, _ = resolve([old, new], 10)
+    assert len(ident.groups) == 2
+    assert [c.kind for c in ident.candidates] == ["blocked_relabel"]
+    same_county = obs("Lynn County Constable", range(6, 11), state="TX", county="Lynn County ")
+    ident, _ = resolve([old, same_county], 10)
+    assert len(ident.groups) == 1 and ident.rules[0] == {"relabel"}
+
+
+@pytest.mark.parametrize(
+    ("printed", "read", "rule"),
+    [
+        (date(5025, 4, 1), date(2025, 4, 1), "impossible_date_corrected"),
+        (date(2205, 4, 1), date(2025, 4, 1), "impossible_date_corrected"),
+        (date(7777, 12, 31), date(7777, 12, 31), "impossible_date_kept"),
+    ],
+)
+def test_an_impossible_date_is_carried_and_corrected_by_rule(printed, read, rule):
+    ident, history = resolve([obs("Polk County Sheriff's Office", range(1, 6), signed=printed)], 5)
+    assert not ident.unresolved
+    (agreement,) = history.agreements
+    assert agreement.signed == read and agreement.status == "active"
+    assert [d.rule for d in ident.decisions] == [rule]
 
 
 def test_distinct_alias_vetoes_a_merge(tmp_path):

@@ -20,7 +20,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from g287.enrich.places import agency_place_rows
+from g287.read.cells import parse_date_text
 from g287.read.links import file_key
+from g287.read.states import STATES
 from g287.resolve.changes import (
     Change,
     agreement_changes,
@@ -77,9 +79,40 @@ def _apply_fixes(
     return state, model, signed, name, applied
 
 
+def printed_signed(raw: str) -> date | None:
+    """The date ICE printed, read without the reader's plausibility bounds (None if the
+    text is no date at all)."""
+    parsed, _note = parse_date_text(raw.strip().split(" ")[0])
+    return parsed
+
+
+def infer_state(
+    content: Mapping[str, Any], known: list[Obs], curated: Curated
+) -> tuple[str | None, str]:
+    """The state of a row whose STATE cell cannot be read: the one state under which the
+    same agency name and model are listed elsewhere, else a state named in the agency."""
+    name = content["agency"] or ""
+    found = {
+        o.state
+        for o in known
+        if o.model == content["model"] and o.canon == canonical(name, o.state)
+    }
+    if len(found) == 1:
+        (state,) = found
+        return state, f"the same agency and model are listed under {state} only"
+    if len(found) > 1:
+        return None, f"the same agency name is listed under {len(found)} states"
+    upper = f" {' '.join(name.upper().replace(',', ' ').split())} "
+    named = {code for code, (full, _f) in STATES.items() if f" {full} " in upper}
+    if len(named) == 1:
+        (state,) = named
+        return state, f"the agency's name names {STATES[state][0].title()}"
+    return None, "no listing of this agency under a readable state"
+
+
 def observations(
     conn: Connection, curated: Curated, known: dict[str, Any] | None = None
-) -> tuple[dict[str, list[Obs]], list[Decision], set[tuple[str, str]]]:
+) -> tuple[dict[str, list[Obs]], list[Decision], set[tuple[str, str]], list[tuple[Obs, str]]]:
     listed = store.load_listed(conn)
     contents = store.load_contents(conn, sorted({cid for _kind, cid in listed}), known)
     identity_alias = {
@@ -91,10 +124,10 @@ def observations(
     decisions: list[Decision] = []
     aliased: set[tuple[str, str]] = set()
     out: dict[str, list[Obs]] = defaultdict(list)
-    for (kind, cid), runs in sorted(listed.items()):
-        c = contents[cid]
-        if c["state"] is None:
-            continue  # no state at all: kept as an unresolved row below
+    stateless: list[tuple[str, str, Mapping[str, Any], Any]] = []
+    unreadable: list[tuple[Obs, str]] = []
+
+    def observe(kind: str, cid: str, c: Mapping[str, Any], runs: Any, printed: str) -> Obs:
         if curated.fixes:
             state, model, signed, name, applied = _apply_fixes(c, curated.fixes, used)
         else:
@@ -114,30 +147,57 @@ def observations(
                     {"fixes.csv line": fx.line, "evidence": fx.evidence},
                 )
             )
-        canon = canonical(name, state)
+        canon = canonical(name, state) if state else ""
         if (state, canon) in identity_alias:
             canon = identity_alias[(state, canon)]
             aliased.add((state, canon))
-        out[kind].append(
-            Obs(
-                content_id=cid,
-                kind=kind,
-                state=state,
-                model=model,
-                signed=signed,
-                name=name,
-                canon=canon,
-                presence=Presence(tuple(runs)),
-                printed_state=c["state"],
-                printed_signed=c["signed"],
-                linked=c["moa_status"] in ("linked", "unlinked_text"),
-                moa_key=file_key(c["moa_url"]) if c["moa_url"] else None,
-                moa_url=c["moa_url"],
-                moa_status=c["moa_status"],
-                county=c["county"],
-                type=c["type"],
+        return Obs(
+            content_id=cid,
+            kind=kind,
+            state=state or "",
+            model=model,
+            signed=signed,
+            name=name,
+            canon=canon,
+            presence=Presence(tuple(runs)),
+            printed_state=printed,
+            printed_signed=c["signed"],
+            linked=c["moa_status"] in ("linked", "unlinked_text"),
+            moa_key=file_key(c["moa_url"]) if c["moa_url"] else None,
+            moa_url=c["moa_url"],
+            moa_status=c["moa_status"],
+            county=c["county"],
+            type=c["type"],
+        )
+
+    for (kind, cid), runs in sorted(listed.items()):
+        c: Mapping[str, Any] = contents[cid]
+        if c["signed"] is None and c.get("signed_raw"):
+            printed = printed_signed(c["signed_raw"])
+            if printed is not None:
+                # ICE printed a date the reader would not believe (year 5025, years after
+                # the list): carried as printed, for the impossible-date rule to correct.
+                c = {**c, "signed": printed}
+        if c["state"] is None:
+            stateless.append((kind, cid, c, runs))
+            continue
+        out[kind].append(observe(kind, cid, c, runs, c["state"]))
+    for kind, cid, c, runs in stateless:
+        state, why = infer_state(c, out["participating"] + out["pending"], curated)
+        if state is None:
+            unreadable.append(
+                (observe(kind, cid, c, runs, ""), f"STATE {c['state_raw']!r} unreadable: {why}")
+            )
+            continue
+        decisions.append(
+            Decision(
+                "state_inferred",
+                f"{c['state_raw']!r} | {c['agency']} | {c['model']} | {c['signed']}",
+                f"STATE {c['state_raw']!r} cannot be read; read as {state}: {why}",
+                {"content_id": cid, "state": state},
             )
         )
+        out[kind].append(observe(kind, cid, {**c, "state": state}, runs, ""))
     for fx in curated.fixes:
         if fx.line not in used:
             decisions.append(
@@ -148,7 +208,7 @@ def observations(
                     {"field": fx.field, "fixed": fx.fixed},
                 )
             )
-    return out, decisions, aliased
+    return out, decisions, aliased, unreadable
 
 
 def resolve(
@@ -160,7 +220,7 @@ def resolve(
     pend = pubs.get("pending", [])
     part_dates = {p.seq: p.published_date for p in part}
     pend_dates = {p.seq: p.published_date for p in pend}
-    obs, fix_decisions, aliased = observations(conn, curated, known)
+    obs, fix_decisions, aliased, unreadable = observations(conn, curated, known)
     newest = part[-1].seq if part else 0
     ident = resolve_identities(obs["participating"], curated, newest, part_dates, aliased)
     history = build_history(ident, curated, newest, part_dates)
@@ -169,7 +229,12 @@ def resolve(
     )
     decisions = fix_decisions + ident.decisions
     result = Resolution(
-        history, requests, pubs, ident.unresolved + pending_unresolved, decisions, ident.candidates
+        history,
+        requests,
+        pubs,
+        ident.unresolved + pending_unresolved + unreadable,
+        decisions,
+        ident.candidates,
     )
     by_seq = {p.seq: p for p in part}
     touched = touched_by_list(history.agreements)

@@ -38,6 +38,7 @@ from datetime import date
 
 from rapidfuzz.distance import OSA
 
+from g287.read.cells import EARLIEST_SIGNED, SIGNED_SLACK
 from g287.resolve.fixes import Curated
 from g287.resolve.model import Candidate, Decision, Listing, Obs
 from g287.resolve.names import canonical, core_key, digit_signature, naming_tokens, tokens
@@ -162,13 +163,90 @@ def year_typos(
     return out, decisions
 
 
+def _year_edits(year: int) -> set[int]:
+    """Years one keystroke from ``year``: one digit changed, or two adjacent digits swapped."""
+    text = f"{year:04d}"
+    out = set()
+    for i in range(len(text)):
+        for d in "0123456789":
+            out.add(text[:i] + d + text[i + 1 :])
+        if i + 1 < len(text):
+            out.add(text[:i] + text[i + 1] + text[i] + text[i + 2 :])
+    return {int(t) for t in out if t[0] != "0"} - {year}
+
+
+def impossible_dates(
+    observations: list[Obs], seq_dates: dict[int, date]
+) -> tuple[list[Obs], list[Decision]]:
+    """Correct a signing date ICE could not have meant (before 287(g) existed, or after the
+    list that first shows it) to the latest date one keystroke away in the year that falls
+    on or before that list; with none, the row is carried with the date as printed. Either
+    way it is a decision, and the row stays in the program."""
+    first: dict[tuple[str, str | None, date, str], int] = {}
+    for o in observations:
+        if o.signed is None:
+            continue
+        key = (o.state, o.model, o.signed, o.canon)
+        first[key] = min(first.get(key, o.presence.first), o.presence.first)
+    fixed: dict[tuple[str, str | None, date, str], date] = {}
+    decisions = []
+    for key, seq in sorted(first.items(), key=lambda kv: str(kv[0])):
+        state, model, signed, canon = key
+        listed = seq_dates.get(seq)
+        if listed is None or EARLIEST_SIGNED <= signed <= listed + SIGNED_SLACK:
+            continue
+        candidates = []
+        for year in _year_edits(signed.year):
+            try:
+                candidate = signed.replace(year=year)
+            except ValueError:
+                continue
+            if EARLIEST_SIGNED <= candidate <= listed:
+                candidates.append(candidate)
+        subject = f"{state} | {canon} | {model} | {signed}"
+        if candidates:
+            fixed[key] = max(candidates)
+            decisions.append(
+                Decision(
+                    "impossible_date_corrected",
+                    subject,
+                    f"SIGNED {signed} cannot be (first listed {listed}): read as {fixed[key]}, "
+                    "the latest date one keystroke away on or before that list",
+                    {
+                        "printed": signed.isoformat(),
+                        "read": fixed[key].isoformat(),
+                        "first_listed": listed.isoformat(),
+                        "candidates": sorted(c.isoformat() for c in candidates),
+                    },
+                )
+            )
+        else:
+            decisions.append(
+                Decision(
+                    "impossible_date_kept",
+                    subject,
+                    f"SIGNED {signed} cannot be (first listed {listed}) and no date one "
+                    "keystroke away fits: kept as printed",
+                    {"printed": signed.isoformat(), "first_listed": listed.isoformat()},
+                )
+            )
+    out = [
+        replace(o, signed=fixed[(o.state, o.model, o.signed, o.canon)])
+        if o.signed is not None and (o.state, o.model, o.signed, o.canon) in fixed
+        else o
+        for o in observations
+    ]
+    return out, decisions
+
+
 def attach_undated(
     ident_listings: list[Listing],
     groups: list[list[int]],
     unresolved: list[tuple[Obs, str]],
 ) -> tuple[list[tuple[Obs, str]], list[Decision]]:
     """Attach a row with no usable date to the one agreement of its agency and model listed
-    around it (on the lists just before or after, or the same ones)."""
+    around it (on the lists just before or after; never one printed on the same lists, as
+    two rows printed side by side are two agreements)."""
     by_name: dict[tuple[str, str | None, str], list[int]] = defaultdict(list)
     group_of = {m: g for g, members in enumerate(groups) for m in members}
     group_presence: dict[int, Presence] = {}
@@ -186,7 +264,10 @@ def attach_undated(
             if gi not in group_presence:
                 group_presence[gi] = Presence.union(ident_listings[m].presence for m in groups[gi])
             presence = group_presence[gi]
-            if presence.first - 1 <= o.presence.last and o.presence.first <= presence.last + 1:
+            adjacent = (
+                presence.first - 1 <= o.presence.last and o.presence.first <= presence.last + 1
+            )
+            if adjacent and not presence.overlaps(o.presence):
                 near.add(group_of[i])
         if o.signed is not None or len(near) != 1:
             still.append((o, reason))
@@ -289,6 +370,29 @@ class _Tiers:
         self.listings = listings
         self.newest = newest
         self.uf = UnionFind(len(listings))
+        # The co-listing guard: what each agreement component and each agency (a set of
+        # spellings) was printed on. Two of them printed on one list are never joined.
+        self.comp_presence: dict[int, Presence] = {
+            i: listing.presence for i, listing in enumerate(listings)
+        }
+        self.spelling_index: dict[tuple[str, str], int] = {}
+        by_spelling: dict[int, list[Presence]] = defaultdict(list)
+        for listing in listings:
+            node = self.spelling_index.setdefault(
+                (listing.state, listing.canon), len(self.spelling_index)
+            )
+            by_spelling[node].append(listing.presence)
+        self.agency_uf = UnionFind(len(self.spelling_index))
+        self.agency_presence: dict[int, Presence] = {
+            node: Presence.union(ps) for node, ps in by_spelling.items()
+        }
+        for a in curated.aliases:
+            if a.relation == "same" and a.scope == "agency":
+                x = self.spelling_index.get((a.state, a.alias_key))
+                y = self.spelling_index.get((a.state, a.canonical_key))
+                if x is not None and y is not None:
+                    self._join_agencies(x, y)  # curated: joined even if co-listed
+        self.blocked: list[Decision] = []
         self.rules: dict[int, set[str]] = defaultdict(set)
         self.decisions: list[Decision] = []
         self.candidates: list[Candidate] = []
@@ -309,15 +413,59 @@ class _Tiers:
     def established(self, listing: Listing) -> bool:
         return self.spelling_count[(listing.state, listing.canon)] > listing.presence.count
 
-    def merge(self, a: int, b: int, rule: str, detail: str, evidence: Mapping[str, object]) -> None:
+    def _join_agencies(self, x: int, y: int) -> None:
+        rx, ry = self.agency_uf.find(x), self.agency_uf.find(y)
+        if rx == ry:
+            return
+        joined = Presence.union([self.agency_presence.pop(rx), self.agency_presence.pop(ry)])
+        self.agency_uf.union(rx, ry)
+        self.agency_presence[self.agency_uf.find(rx)] = joined
+
+    def agency_root(self, index: int) -> int:
+        listing = self.listings[index]
+        return self.agency_uf.find(self.spelling_index[(listing.state, listing.canon)])
+
+    def colisted(self, a: int, b: int) -> str | None:
+        """Why joining the components of listings ``a`` and ``b`` would break the invariant
+        that rows printed side by side are different agreements of different agencies (over
+        the transitive closure of every merge so far), or None if they may join."""
         ra, rb = self.uf.find(a), self.uf.find(b)
+        if ra != rb and self.comp_presence[ra].overlaps(self.comp_presence[rb]):
+            return "both agreements are printed on one list"
+        xa, xb = self.agency_root(a), self.agency_root(b)
+        if xa != xb and self.agency_presence[xa].overlaps(self.agency_presence[xb]):
+            return "the two agencies (with every name merged into them) are printed on one list"
+        return None
+
+    def merge(self, a: int, b: int, rule: str, detail: str, evidence: Mapping[str, object]) -> bool:
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if ra == rb:
+            return False
+        la, lb = self.listings[a], self.listings[b]
+        why = self.colisted(a, b)
+        if why is not None:
+            self.candidates.append(
+                Candidate(
+                    f"blocked_{rule}",
+                    _describe(la),
+                    _describe(lb),
+                    "distinct",
+                    f"{detail}, but {why}: kept apart (a curated alias can join them)",
+                )
+            )
+            return False
+        presence = Presence.union([self.comp_presence.pop(ra), self.comp_presence.pop(rb)])
+        self._join_agencies(self.agency_root(a), self.agency_root(b))
         if self.uf.union(ra, rb):
+            self.comp_presence[self.uf.find(ra)] = presence
             root = self.uf.find(ra)
             self.rules[root] = self.rules.pop(ra, set()) | self.rules.pop(rb, set()) | {rule}
             la, lb = self.listings[a], self.listings[b]
             self.decisions.append(
                 Decision(rule, f"{_describe(la)} = {lb.canon}", detail, dict(evidence))
             )
+            return True
+        return False
 
     def component_rules(self, root: int) -> set[str]:
         return self.rules.get(root, set())
@@ -371,6 +519,8 @@ class _Tiers:
         if self._rename(a, b) or self._rename(b, a):
             self.merge(i, j, "rename", "adjacent lists link the same MOA file", evidence)
             return
+        if a.presence.overlaps(b.presence):
+            return  # printed side by side: never one agreement, not even a candidate
         near = (dist <= TYPO_DISTANCE_STRICT or superset) and same_digits
         if near and not (self.established(a) and self.established(b)):
             self.candidates.append(
@@ -417,6 +567,20 @@ class _Tiers:
                 names = {(x.state, x.canon) for x in lst + other}
                 if names & self.distinct_names:
                     continue
+                old_county = _county_at(lst, presence.last)
+                new_county = _county_at(other, presence.last + 1)
+                if old_county and new_county and old_county != new_county:
+                    self.candidates.append(
+                        Candidate(
+                            "blocked_relabel",
+                            _describe(lst[0]),
+                            _describe(other[0]),
+                            "distinct",
+                            f"would be a relabel, but the county differs ({old_county} vs "
+                            f"{new_county}): kept apart (a curated alias can join them)",
+                        )
+                    )
+                    continue
                 self.merge(
                     root,
                     other_root,
@@ -425,6 +589,27 @@ class _Tiers:
                     f"same state, model and date ({key[1]} {key[2]}) appeared on the next list",
                     {"old": lst[0].canon, "new": other[0].canon},
                 )
+
+
+def _county_key(county: str | None) -> str | None:
+    if not county:
+        return None
+    words = [w for w in county.lower().replace(".", " ").split() if w not in _COUNTY_WORDS]
+    return " ".join(words) or None
+
+
+_COUNTY_WORDS = frozenset({"county", "parish", "borough", "co", "cnty", "city", "and"})
+
+
+def _county_at(listings: list[Listing], seq: int) -> str | None:
+    """The county ICE printed for these listings on list ``seq`` (None if blank or unknown)."""
+    for listing in listings:
+        for o in listing.obs:
+            if seq in o.presence:
+                key = _county_key(o.county)
+                if key:
+                    return key
+    return None
 
 
 def resolve_identities(
@@ -450,9 +635,10 @@ def resolve_identities(
             unresolved.append((o, "no agency name"))
         else:
             usable.append(o)
+    usable, impossible = impossible_dates(usable, seq_dates)
     redated, typo_decisions = year_typos(usable, seq_dates)
     moved, decisions = wrong_state_stretches(redated)
-    decisions = typo_decisions + decisions
+    decisions = impossible + typo_decisions + decisions
     listings = make_listings(moved)
     tiers = _Tiers(listings, curated, newest)
     tiers.decisions.extend(decisions)
@@ -560,7 +746,7 @@ def _date_folds(
                 rule = _fold_rule(last_listing, lst, first_new, delta)
                 if rule is None:
                     continue
-                tiers.merge(
+                if not tiers.merge(
                     root,
                     other_root,
                     "date_corrected",
@@ -573,7 +759,8 @@ def _date_folds(
                         "days": delta,
                         "list": seq_dates.get(other_presence.first, date.min).isoformat(),
                     },
-                )
+                ):
+                    continue
                 break
 
 
