@@ -20,20 +20,21 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from g287.acquire import dating
 from g287.acquire.archive import RawArchive, Sighting, format_utc, parse_utc, sha256_hex
 from g287.acquire.naming import parse_file_name
 from g287.acquire.sources import FileToImport, discover
 from g287.config import Settings
-from g287.errors import InputError
+from g287.errors import G287Error, InputError, InvalidQuery
 from g287.read.issues import DataIssue
 from g287.read.publication import ParsedList, Row, read_list
 from g287.resolve.build import Resolution, rebuild_history
 from g287.store import publications as store
 from g287.store.database import Database
 from g287.store.history import DerivedCache
+from g287.store.schema import list_reviews, publications
 
 Outcome = Literal["accepted", "duplicate", "unchanged", "rejected"]
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -111,6 +112,36 @@ class Importer:
         except BaseException:
             self._derived = DerivedCache()  # the transaction rolled back: forget what we wrote
             raise
+
+    def accept(self, ref: str, note: str = "", *, now: datetime | None = None) -> dict[str, Any]:
+        """Accept a list held as suspect (a person's verdict, kept across rebuilds), and
+        re-derive the history with it."""
+        from g287.query.publications import held, resolve_publication
+
+        with self.db.connect() as conn:
+            pub = resolve_publication(conn, ref)
+            waiting = {h["publication_id"]: h for h in held(conn)}
+        if pub["id"] not in waiting:
+            raise InvalidQuery(f"{pub['label']} ({pub['file_name']}) is not held as suspect")
+        with self.db.begin() as conn:
+            conn.execute(
+                list_reviews.insert().values(
+                    publication_id=pub["id"],
+                    verdict="accepted",
+                    reviewed_at=now or datetime.now(UTC),
+                    note=note,
+                )
+            )
+        self.resolve()
+        return waiting[pub["id"]]
+
+    def _reviews(self) -> list[dict[str, Any]]:
+        """The verdicts people gave on held lists (kept across a rebuild)."""
+        try:
+            with self.db.connect() as conn:
+                return [dict(r) for r in conn.execute(select(list_reviews)).mappings()]
+        except G287Error:
+            return []
 
     def import_file(self, item: FileToImport) -> ImportResult:
         try:
@@ -325,6 +356,7 @@ class Importer:
                 f"the archive lacks the bytes of {len(missing)} file(s), e.g. {missing[0].name}",
                 source=str(self.archive.root),
             )
+        reviews = self._reviews()
         self.db.drop_all()
         self.db.migrate()
         results = []
@@ -370,6 +402,12 @@ class Importer:
         except BaseException:
             self._contents = None  # ids of a rolled-back batch must not stay cached
             raise
+        if reviews:
+            with self.db.begin() as conn:
+                stored = set(conn.execute(select(publications.c.id)).scalars())
+                kept = [r for r in reviews if r["publication_id"] in stored]
+                if kept:
+                    conn.execute(list_reviews.insert(), kept)
         self.resolve()
         from g287.moa.library import replay_moas  # MOAs link to lists: after them
 

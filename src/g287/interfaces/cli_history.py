@@ -13,6 +13,7 @@ from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 from g287.query import history as h
 from g287.query.changes import changes as net_changes
+from g287.query.publications import held_line
 from g287.read.cells import MODEL_NAMES
 from g287.resolve.changes import CHANGE_KINDS
 from g287.resolve.qa import run_checks
@@ -41,6 +42,8 @@ def status_cmd(app: App, as_json: bool) -> None:
         output.emit_json(report)
         return
     latest = report["latest_publication"]
+    for item in report["held"]:
+        click.echo(held_line(item))
     click.echo(
         f"Newest participating list: {latest['label']} ({latest['published_date']}, "
         f"{latest['id']}), {latest['row_count']} rows"
@@ -314,6 +317,25 @@ def decisions_cmd(app: App, rule: str | None, show_candidates: bool, as_json: bo
         )
     else:
         output.table(rows, [("rule", "rule"), ("subject", "subject"), ("detail", "detail")])
+
+
+@cli.command("accept")
+@click.argument("publication")
+@click.option("--note", default="", help="Why you accept it (kept with the verdict).")
+@json_option
+@pass_app
+@handle_errors
+def accept_cmd(app: App, publication: str, note: str, as_json: bool) -> None:
+    """Accept a list held as suspect: it becomes part of the history (removals, events).
+
+    A list that lacks most of the previous list's agreements is held (see `g287 status`)
+    until a later list confirms it or someone accepts it here; the verdict is kept
+    across `g287 rebuild`."""
+    item = app.importer.accept(publication, note)
+    if as_json:
+        output.emit_json(item)
+    else:
+        click.echo(f"accepted {item['file_name']} ({item['label']}): it is now part of the history")
 
 
 @cli.command("check")

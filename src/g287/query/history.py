@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from g287.errors import InvalidQuery, NotFound
-from g287.query.publications import _jsonable, resolve_publication
+from g287.query.publications import _jsonable, held, not_held, resolve_publication
 from g287.read.cells import MODEL_NAMES
 from g287.store.schema import (
     agencies,
@@ -51,7 +51,13 @@ def publication_as_of(conn: Connection, day: date, kind: str = "participating") 
     row = (
         conn.execute(
             select(publications)
-            .where(and_(publications.c.kind == kind, publications.c.published_date <= day))
+            .where(
+                and_(
+                    publications.c.kind == kind,
+                    publications.c.published_date <= day,
+                    not_held(),
+                )
+            )
             .order_by(publications.c.seq.desc())
             .limit(1)
         )
@@ -104,6 +110,7 @@ def status(conn: Connection) -> dict[str, Any]:
         "agreements": {s: totals.get(s, 0) for s in STATUSES},
         "agencies": int(conn.execute(select(func.count()).select_from(agencies)).scalar_one()),
         "pending": {s: pending.get(s, 0) for s in ("waiting", "converted", "withdrawn")},
+        "held": held(conn),
     }
 
 

@@ -14,6 +14,7 @@ from g287.errors import InvalidQuery, NotFound
 from g287.read.issues import ISSUE_KINDS, SEVERITY_RANK
 from g287.store.schema import (
     content_issues,
+    held_lists,
     publication_issues,
     publications,
     raw_files,
@@ -45,6 +46,39 @@ def records(result: Any) -> list[dict[str, Any]]:
     return [{k: _iso(v) for k, v in zip(keys, row, strict=True)} for row in result]
 
 
+def not_held() -> Any:
+    """A condition: the publication is not a list held as suspect."""
+    return publications.c.id.not_in(select(held_lists.c.publication_id))
+
+
+def held(conn: Connection) -> list[dict[str, Any]]:
+    """Lists held as suspect, newest first, with the list each was compared with."""
+    other = publications.alias("compared")
+    rows = conn.execute(
+        select(
+            held_lists,
+            publications.c.label,
+            publications.c.file_name,
+            publications.c.published_date,
+            other.c.label.label("compared_with_label"),
+            other.c.row_count.label("compared_with_rows"),
+        )
+        .join(publications, publications.c.id == held_lists.c.publication_id)
+        .join(other, other.c.id == held_lists.c.compared_with_id)
+        .order_by(publications.c.seq.desc())
+    ).mappings()
+    return [_jsonable(r) for r in rows]
+
+
+def held_line(item: dict[str, Any]) -> str:
+    """One line that says a list is held, naming its file."""
+    return (
+        f"held as suspect: {item['file_name']} ({item['label']}, {item['rows']} rows) lacks "
+        f"{item['loss']:.0%} of the agreements on {item['compared_with_label']}; not used "
+        f"until a later list confirms it or `g287 accept {item['publication_id']}`"
+    )
+
+
 def resolve_publication(conn: Connection, ref: str) -> dict[str, Any]:
     """Find one publication by id, sha256 prefix, label, ICE stamp, file name, or 'latest'."""
     ref = ref.strip()
@@ -53,7 +87,9 @@ def resolve_publication(conn: Connection, ref: str) -> dict[str, Any]:
     if lowered in {"latest", "latest-participating", "latest-pending"}:
         kind = "pending" if lowered.endswith("pending") else "participating"
         row = (
-            conn.execute(q.where(publications.c.kind == kind).order_by(publications.c.seq.desc()))
+            conn.execute(
+                q.where(publications.c.kind == kind, not_held()).order_by(publications.c.seq.desc())
+            )
             .mappings()
             .first()
         )

@@ -37,6 +37,7 @@ from g287.resolve.model import Decision, Obs, snapshot
 from g287.resolve.names import canonical
 from g287.resolve.pending import PendingRequest, resolve_pending
 from g287.resolve.presence import Presence
+from g287.resolve.suspect import Held, find_held, held_rows, suspect_loss, without_held
 from g287.store import history as store
 from g287.store.history import PublicationRef
 
@@ -50,6 +51,7 @@ class Resolution:
     decisions: list[Decision]
     candidates: list[Any]
     events: list[tuple[str, PublicationRef, PublicationRef, Change]] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
 
 
 def _apply_fixes(
@@ -216,11 +218,25 @@ def resolve(
 ) -> Resolution:
     curated = curated or default_curated()
     pubs = store.load_publications(conn)
+    obs, fix_decisions, aliased, unreadable = observations(conn, curated, known)
+    accepted = store.load_accepted(conn)
+    threshold = suspect_loss()
+    held: list[Held] = []
+    participating_names = {(o.state, o.canon) for o in obs["participating"]}
+    for kind in ("participating", "pending"):
+        explained = participating_names if kind == "pending" else None
+        held_here, held_decisions = find_held(
+            pubs.get(kind, []), obs[kind], accepted, threshold, explained
+        )
+        fix_decisions.extend(held_decisions)
+        if held_here:
+            pubs[kind], obs[kind], only_held = without_held(pubs[kind], obs[kind], held_here)
+            held.extend(held_here)
+            unreadable.extend((o, "printed only on a list held as suspect") for o in only_held)
     part = pubs.get("participating", [])
     pend = pubs.get("pending", [])
     part_dates = {p.seq: p.published_date for p in part}
     pend_dates = {p.seq: p.published_date for p in pend}
-    obs, fix_decisions, aliased, unreadable = observations(conn, curated, known)
     newest = part[-1].seq if part else 0
     ident = resolve_identities(obs["participating"], curated, newest, part_dates, aliased)
     history = build_history(ident, curated, newest, part_dates)
@@ -235,6 +251,7 @@ def resolve(
         ident.unresolved + pending_unresolved + unreadable,
         decisions,
         ident.candidates,
+        held=held,
     )
     by_seq = {p.seq: p for p in part}
     touched = touched_by_list(history.agreements)
@@ -417,6 +434,7 @@ def rows_for_store(res: Resolution) -> dict[str, list[dict[str, Any]]]:
         "candidates": candidates,
         "events": events,
         "timeline": timeline,
+        "held_lists": [dict(r) for r in held_rows(res.held)],
     }
 
 

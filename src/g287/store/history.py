@@ -16,6 +16,7 @@ from g287.store.schema import (
     DERIVED,
     content_runs,
     derived_state,
+    list_reviews,
     publication_rows,
     publications,
     row_contents,
@@ -45,6 +46,15 @@ def load_publications(conn: Connection) -> dict[str, list[PublicationRef]]:
     for r in rows:
         out[r.kind].append(PublicationRef(r.id, r.kind, r.seq, r.published_date, r.label))
     return out
+
+
+def load_accepted(conn: Connection) -> set[str]:
+    """Ids of the lists a person accepted after they were held as suspect."""
+    return set(
+        conn.execute(
+            select(list_reviews.c.publication_id).where(list_reviews.c.verdict == "accepted")
+        ).scalars()
+    )
 
 
 def load_listed(conn: Connection) -> dict[tuple[str, str], list[tuple[int, int]]]:

@@ -362,6 +362,29 @@ timeline = Table(
     Column("agreements", Integer, nullable=False),
 )
 
+list_reviews = Table(
+    "list_reviews",
+    metadata,
+    Column("publication_id", String(16), ForeignKey("publications.id"), primary_key=True),
+    Column("verdict", String(16), nullable=False),  # accepted
+    Column("reviewed_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=False),
+)
+"""A person's verdict on a list held as suspect (``g287 accept``); kept beside the raw
+files too (``reviews.jsonl``), so a rebuild replays it."""
+
+held_lists = Table(
+    "held_lists",
+    metadata,
+    Column("publication_id", String(16), ForeignKey("publications.id"), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("compared_with_id", String(16), ForeignKey("publications.id"), nullable=False),
+    Column("loss", Float, nullable=False),
+    Column("agreements", Integer, nullable=False),
+    Column("rows", Integer, nullable=False),
+)
+"""Lists held as suspect: left out of the history until confirmed or accepted."""
+
 derived_state = Table(
     "derived_state",
     metadata,
@@ -383,6 +406,7 @@ TABLES = (
     content_runs,
     moa_documents,
     moa_urls,
+    list_reviews,
 )
 DERIVED = (
     agencies,
@@ -397,4 +421,5 @@ DERIVED = (
     timeline,
     agency_places,
     agency_counties,
+    held_lists,
 )
