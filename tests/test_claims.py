@@ -76,6 +76,14 @@ def test_single_claim_from_the_command_line(env):
     assert result.stdout.startswith("AGREE")
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_claim_that_disagrees_exits_1(env, as_json):
+    args = ["claim", "active_agreements", "--as-of", "2025-05-16", "--expected", "600"]
+    result = CliRunner().invoke(cli, args + (["--json"] if as_json else []), env=env)
+    assert result.exit_code == 1
+    assert ("DISAGREE" in result.stdout) or ('"disagree"' in result.stdout)
+
+
 def test_bad_claims_file(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text("claims:\n  - statement: x\n    query: nonsense\n")

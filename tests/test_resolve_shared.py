@@ -174,3 +174,24 @@ def test_decisions_name_their_rules(shared_history, env):
     assert rules["typo"] >= 1 and rules["rename"] >= 1
     candidates = CliRunner().invoke(cli, ["decisions", "--candidates", "--json"], env=env)
     assert candidates.exit_code == 0
+
+
+def test_addendum_links_posted_on_the_july_lists_are_events(shared_history):
+    """The ADDENDUM column (from 07012025pm) carries links: each first appearance is an
+    event, on the list where ICE first printed it, pointing at the addendum."""
+    with shared_history.db.connect() as conn:
+        rows = conn.execute(
+            select(events.c.kind, events.c.after, events.c.subject_id).where(
+                events.c.kind.like("addendum%")
+            )
+        ).all()
+        printed = conn.execute(
+            text(
+                "SELECT COUNT(DISTINCT ca.agreement_id) FROM row_contents rc "
+                "JOIN content_agreements ca ON ca.content_id = rc.id "
+                "WHERE rc.addendum_url IS NOT NULL"
+            )
+        ).scalar_one()
+    assert rows and {k for k, _a, _s in rows} == {"addendum_posted"}
+    assert all(after and after.startswith("https://www.ice.gov/") for _k, after, _s in rows)
+    assert len({s for _k, _a, s in rows}) == printed

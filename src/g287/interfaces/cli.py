@@ -89,7 +89,17 @@ def json_option(func: F) -> F:
 )
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str | None, database_url: str | None) -> None:
-    """g287: ICE's 287(g) agreements, archived, read and reconstructed through time."""
+    """g287: ICE's 287(g) agreements, archived, read and reconstructed through time.
+
+    \b
+    Exit codes:
+      0  success
+      1  some input was rejected (the rest was imported), a QA check failed,
+         or a claim disagrees
+      2  bad usage or query
+      3  configuration or database error
+      4  not found
+    """
     app = App(data_dir=data_dir, database_url=database_url)
     ctx.obj = app
     ctx.call_on_close(app.close)

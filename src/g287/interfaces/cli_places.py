@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -209,7 +211,9 @@ def claim_cmd(
     expected: float | None,
     as_json: bool,
 ) -> None:
-    """Check published figures: agree / disagree / cannot tell, with the ICE lists as evidence."""
+    """Check published figures: agree / disagree / cannot tell, with the ICE lists as evidence.
+
+    Exits 1 if any claim DISAGREEs, 0 otherwise (agree or cannot tell)."""
     if path or domain:
         claims = load_claims(path or DEFAULT_FILE)
     elif query:
@@ -233,7 +237,13 @@ def claim_cmd(
         results = [check_claim(conn, c) for c in claims]
     if as_json:
         output.emit_json([r.as_dict() for r in results])
-        return
+    else:
+        _print_claims(results)
+    if any(r.verdict == "disagree" for r in results):
+        sys.exit(1)
+
+
+def _print_claims(results: list[Any]) -> None:
     for r in results:
         shown = "" if r.value is None else f"{r.value:g}"
         click.echo(

@@ -32,6 +32,8 @@ TITLES = {
     "moa_withdrawn": "MOA link withdrawn",
     "moa_changed": "MOA link changed",
     "addendum_posted": "Addendum posted",
+    "addendum_changed": "Addendum link changed",
+    "addendum_withdrawn": "Addendum link withdrawn",
     "pending_added": "New pending request",
     "pending_returned": "Pending request listed again",
     "pending_converted": "Pending request became an agreement",

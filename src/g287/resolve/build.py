@@ -170,6 +170,7 @@ def observations(
             moa_status=c["moa_status"],
             county=c["county"],
             type=c["type"],
+            addendum_url=c.get("addendum_url"),
         )
 
     for (kind, cid), runs in sorted(listed.items()):
@@ -313,7 +314,7 @@ def rows_for_store(res: Resolution) -> dict[str, list[dict[str, Any]]]:
                 "county": latest.county,
                 "moa_status": latest.moa_status,
                 "moa_url": latest.moa_url,
-                "addendum_url": None,
+                "addendum_url": latest.addendum_url,
                 "pending_id": converted.get(a.id),
             }
         )

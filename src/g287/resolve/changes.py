@@ -9,7 +9,8 @@ Between list ``a`` and a later list ``b`` (sequence numbers), per agreement:
   (that is the ``renewed`` change);
 * on both: ``renamed``, ``re_dated``, ``state_corrected``, ``county_changed``,
   ``type_changed``, ``moa_posted``, ``moa_withdrawn``, ``moa_changed``,
-  ``addendum_posted`` — comparing what ICE printed on each list.
+  ``addendum_posted``, ``addendum_changed``, ``addendum_withdrawn`` — comparing what
+  ICE printed on each list.
 
 Pending requests give ``pending_added``, ``pending_returned``,
 ``pending_converted`` and ``pending_dropped``.
@@ -41,6 +42,8 @@ AGREEMENT_KINDS = (
     "moa_withdrawn",
     "moa_changed",
     "addendum_posted",
+    "addendum_changed",
+    "addendum_withdrawn",
 )
 PENDING_KINDS = ("pending_added", "pending_returned", "pending_converted", "pending_dropped")
 CHANGE_KINDS = AGREEMENT_KINDS + PENDING_KINDS
@@ -124,6 +127,12 @@ def _field_changes(a: Agreement, old: Obs, new: Obs) -> list[Change]:
         change("moa_withdrawn", "moa", old.moa_url, new.moa_status)
     elif before == after == "linked" and old.moa_url != new.moa_url:
         change("moa_changed", "moa", old.moa_url, new.moa_url)
+    if not old.addendum_url and new.addendum_url:
+        change("addendum_posted", "addendum", None, new.addendum_url)
+    elif old.addendum_url and not new.addendum_url:
+        change("addendum_withdrawn", "addendum", old.addendum_url, None)
+    elif old.addendum_url != new.addendum_url:
+        change("addendum_changed", "addendum", old.addendum_url, new.addendum_url)
     return out
 
 

@@ -29,6 +29,7 @@ class Obs:
     moa_status: str | None
     county: str | None
     type: str | None
+    addendum_url: str | None = None  # the ADDENDUM cell's link (from 07012025pm on)
 
 
 @dataclass(slots=True)

@@ -48,7 +48,8 @@ KindQ = Annotated[
     Query(
         description="One kind of change: added, renewed, returned, removed, missing, renamed, "
         "re_dated, state_corrected, county_changed, type_changed, moa_posted, moa_withdrawn, "
-        "moa_changed, addendum_posted, pending_added, pending_returned, pending_converted, "
+        "moa_changed, addendum_posted, addendum_changed, addendum_withdrawn, pending_added, "
+        "pending_returned, pending_converted, "
         "pending_dropped.",
         pattern="^[a-z_]{1,24}$",
     ),
