@@ -1,19 +1,33 @@
-"""QA invariants over the resolved history, checked after every build (``g287 check``)."""
+"""QA invariants over the resolved history, checked after every build (``g287 check``).
+
+Each check compares two things computed differently (the derived tables against the
+stored rows and lists), so each can fail; ``tests/test_qa.py`` builds a database where
+each one does.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
+from g287.resolve.build import printed_signed
+from g287.resolve.fixes import default_curated
+from g287.resolve.names import canonical
 from g287.store.schema import (
     agreements,
     content_agreements,
     content_pending,
+    content_runs,
+    held_lists,
+    pending_requests,
     publication_rows,
     publications,
+    row_contents,
+    timeline,
     unresolved_contents,
 )
 
@@ -40,112 +54,40 @@ def _scalar(conn: Connection, q: Any) -> int:
     return int(conn.execute(q).scalar_one() or 0)
 
 
+def _examples(items: list[str], n: int = 3) -> str:
+    return ("e.g. " + "; ".join(items[:n])) if items else ""
+
+
 def run_checks(conn: Connection) -> list[Check]:
-    out: list[Check] = []
-    part = conn.execute(
-        select(
-            publications.c.id,
-            publications.c.seq,
-            publications.c.published_date,
-            publications.c.label,
-        )
-        .where(publications.c.kind == "participating")
-        .order_by(publications.c.seq)
-    ).all()
+    held = set(conn.execute(select(held_lists.c.publication_id)).scalars())
+    part = [
+        p
+        for p in conn.execute(
+            select(
+                publications.c.id,
+                publications.c.seq,
+                publications.c.published_date,
+                publications.c.label,
+            )
+            .where(publications.c.kind == "participating")
+            .order_by(publications.c.seq)
+        ).all()
+        if p.id not in held
+    ]
     if not part:
         return [Check("participating lists imported", False, 0, ">= 1", "import a list first")]
-    newest = part[-1].id
-    on_newest = (
-        select(func.count(func.distinct(content_agreements.c.agreement_id)))
-        .select_from(
-            publication_rows.join(
-                content_agreements, content_agreements.c.content_id == publication_rows.c.content_id
-            )
-        )
-        .where(publication_rows.c.publication_id == newest)
-    )
-    active = _scalar(
-        conn, select(func.count()).select_from(agreements).where(agreements.c.status == "active")
-    )
-    listed = _scalar(conn, on_newest)
-    out.append(
-        Check(
-            "active agreements = agreements on the newest list",
-            active == listed,
-            active,
-            listed,
-            f"newest list {part[-1].label}",
-        )
-    )
-    rows_newest = _scalar(
-        conn,
-        select(func.count())
-        .select_from(publication_rows)
-        .where(publication_rows.c.publication_id == newest),
-    )
-    unresolved_newest = _scalar(
-        conn,
-        select(func.count())
-        .select_from(
-            publication_rows.join(
-                unresolved_contents,
-                unresolved_contents.c.content_id == publication_rows.c.content_id,
-            )
-        )
-        .where(publication_rows.c.publication_id == newest),
-    )
-    folded = rows_newest - unresolved_newest - listed
-    out.append(
-        Check(
-            "newest list rows = active + rows folded into one + unresolved rows",
-            folded >= 0,
-            rows_newest,
-            f"{listed} + {folded} + {unresolved_newest}",
-            "rows folded: two rows of one list that are one agreement",
-        )
-    )
-    orphans = _scalar(
-        conn,
-        select(func.count())
-        .select_from(
-            publication_rows.join(
-                publications, publications.c.id == publication_rows.c.publication_id
-            )
-            .outerjoin(
-                content_agreements, content_agreements.c.content_id == publication_rows.c.content_id
-            )
-            .outerjoin(
-                content_pending, content_pending.c.content_id == publication_rows.c.content_id
-            )
-            .outerjoin(
-                unresolved_contents,
-                unresolved_contents.c.content_id == publication_rows.c.content_id,
-            )
-        )
-        .where(
-            and_(
-                content_agreements.c.agreement_id.is_(None),
-                content_pending.c.pending_id.is_(None),
-                unresolved_contents.c.content_id.is_(None),
-            )
-        ),
-    )
-    out.append(
-        Check(
-            "every row resolves to one agreement or request, or is reported unresolved",
-            orphans == 0,
-            orphans,
-            0,
-            "rows with no agreement, request or reason",
-        )
-    )
-    dup = _scalar(
-        conn,
-        select(func.count()).select_from(
-            select(agreements.c.id).group_by(agreements.c.id).having(func.count() > 1).subquery()
-        ),
-    )
-    out.append(Check("no duplicate agreement ids", dup == 0, dup, 0, ""))
+    newest = part[-1]
+    out = [
+        _active_is_newest(conn, newest),
+        _rows_add_up(conn, newest),
+        _as_of_counts(conn, part),
+        _folds_are_duplicates(conn),
+        _co_listed_agencies(conn),
+        _every_row_accounted(conn),
+        _bad_rows_carried(conn, held),
+        _converted_pending(conn),
+        _listing_windows(conn),
+    ]
     bad_superseded = _scalar(
         conn,
         select(func.count())
@@ -183,17 +125,330 @@ def run_checks(conn: Connection) -> list[Check]:
     )
     disorder = sum(1 for x, y in pairwise(part) if y.published_date < x.published_date)
     out.append(Check("participating lists in date order", disorder == 0, disorder, 0, ""))
-    statuses: dict[str, int] = dict(
-        conn.execute(select(agreements.c.status, func.count()).group_by(agreements.c.status)).all()
-    )
-    total = _scalar(conn, select(func.count()).select_from(agreements))
-    out.append(
-        Check(
-            "statuses add up to the agreements",
-            sum(statuses.values()) == total,
-            sum(statuses.values()),
-            total,
-            str(dict(sorted(statuses.items()))),
-        )
-    )
     return out
+
+
+def _on_list_count(publication_id: str) -> Any:
+    return (
+        select(func.count(func.distinct(content_agreements.c.agreement_id)))
+        .select_from(
+            publication_rows.join(
+                content_agreements, content_agreements.c.content_id == publication_rows.c.content_id
+            )
+        )
+        .where(publication_rows.c.publication_id == publication_id)
+    )
+
+
+def _active_is_newest(conn: Connection, newest: Any) -> Check:
+    """Status 'active' (set by lineage) against the rows of the newest list (stored)."""
+    active = set(
+        conn.execute(select(agreements.c.id).where(agreements.c.status == "active")).scalars()
+    )
+    listed = set(
+        conn.execute(
+            select(content_agreements.c.agreement_id)
+            .join(
+                publication_rows, publication_rows.c.content_id == content_agreements.c.content_id
+            )
+            .where(publication_rows.c.publication_id == newest.id)
+        ).scalars()
+    )
+    wrong = sorted(active ^ listed)
+    return Check(
+        "active agreements = agreements printed on the newest list",
+        not wrong,
+        len(active),
+        len(listed),
+        f"newest list {newest.label}; {len(wrong)} differ {_examples(wrong)}".rstrip(),
+    )
+
+
+def _rows_add_up(conn: Connection, newest: Any) -> Check:
+    rows = _scalar(
+        conn,
+        select(func.count())
+        .select_from(publication_rows)
+        .where(publication_rows.c.publication_id == newest.id),
+    )
+    listed = _scalar(conn, _on_list_count(newest.id))
+    unresolved = _scalar(
+        conn,
+        select(func.count())
+        .select_from(
+            publication_rows.join(
+                unresolved_contents,
+                unresolved_contents.c.content_id == publication_rows.c.content_id,
+            )
+        )
+        .where(publication_rows.c.publication_id == newest.id),
+    )
+    placed = _scalar(
+        conn,
+        select(func.count())
+        .select_from(
+            publication_rows.join(
+                content_agreements, content_agreements.c.content_id == publication_rows.c.content_id
+            )
+        )
+        .where(publication_rows.c.publication_id == newest.id),
+    )
+    duplicates = placed - listed
+    return Check(
+        "newest list rows = its agreements + duplicate rows + unresolved rows",
+        rows == listed + duplicates + unresolved,
+        rows,
+        f"{listed} + {duplicates} + {unresolved}",
+        "duplicate rows: a second row of one agreement on one list",
+    )
+
+
+def _as_of_counts(conn: Connection, part: list[Any]) -> Check:
+    """The timeline's count per list (summed by lineage) against the rows on each list."""
+    counted: dict[str, int] = defaultdict(int)
+    for pid, n in conn.execute(select(timeline.c.publication_id, timeline.c.agreements)):
+        counted[pid] += n
+    printed: dict[str, int] = dict(
+        conn.execute(
+            select(
+                publication_rows.c.publication_id,
+                func.count(func.distinct(content_agreements.c.agreement_id)),
+            )
+            .join(
+                content_agreements, content_agreements.c.content_id == publication_rows.c.content_id
+            )
+            .group_by(publication_rows.c.publication_id)
+        ).all()
+    )
+    wrong = [
+        f"{p.label}: {counted.get(p.id, 0)} vs {printed.get(p.id, 0)}"
+        for p in part
+        if counted.get(p.id, 0) != printed.get(p.id, 0)
+    ]
+    return Check(
+        "each list's as-of count = the distinct agreements printed on it",
+        not wrong,
+        len(wrong),
+        0,
+        _examples(wrong),
+    )
+
+
+def _contents(conn: Connection) -> dict[str, Any]:
+    return {
+        r.id: r
+        for r in conn.execute(
+            select(
+                row_contents.c.id,
+                row_contents.c.state,
+                row_contents.c.agency,
+                row_contents.c.model,
+                row_contents.c.signed,
+                row_contents.c.signed_raw,
+            )
+        )
+    }
+
+
+def _names(state: str | None, agency: str | None) -> str:
+    curated = default_curated()
+    canon = canonical(agency or "", state or "")
+    for a in curated.aliases:
+        if a.relation == "same" and a.state == state and a.alias_key == canon:
+            return a.canonical_key
+    return canon
+
+
+def _folds_are_duplicates(conn: Connection) -> Check:
+    """Two rows of one list in one agreement must be one agency, model and date printed
+    twice (a duplicate), never two different names or dates."""
+    groups = conn.execute(
+        select(publication_rows.c.publication_id, content_agreements.c.agreement_id)
+        .join(content_agreements, content_agreements.c.content_id == publication_rows.c.content_id)
+        .group_by(publication_rows.c.publication_id, content_agreements.c.agreement_id)
+        .having(func.count() > 1)
+    ).all()
+    bad: list[str] = []
+    if groups:
+        contents = _contents(conn)
+        wanted = {(g.publication_id, g.agreement_id) for g in groups}
+        rows: dict[tuple[str, str], set[tuple[Any, ...]]] = defaultdict(set)
+        for pid, aid, cid in conn.execute(
+            select(
+                publication_rows.c.publication_id,
+                content_agreements.c.agreement_id,
+                publication_rows.c.content_id,
+            ).join(
+                content_agreements, content_agreements.c.content_id == publication_rows.c.content_id
+            )
+        ):
+            if (pid, aid) in wanted:
+                c = contents[cid]
+                rows[(pid, aid)].add((c.state, c.model, c.signed, _names(c.state, c.agency)))
+        bad = sorted(f"{aid} on {pid}" for (pid, aid), keys in rows.items() if len(keys) > 1)
+    return Check(
+        "rows of one list in one agreement are duplicates (same agency, model, date)",
+        not bad,
+        len(bad),
+        0,
+        _examples(bad),
+    )
+
+
+def _co_listed_agencies(conn: Connection) -> Check:
+    """No agency holds two names printed side by side on one list (unless curated)."""
+    runs: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for cid, first, last in conn.execute(
+        select(content_runs.c.content_id, content_runs.c.first_seq, content_runs.c.last_seq).where(
+            content_runs.c.kind == "participating"
+        )
+    ):
+        runs[cid].append((first, last))
+    contents = _contents(conn)
+    spellings: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for cid, agency_id in conn.execute(
+        select(content_agreements.c.content_id, agreements.c.agency_id).join(
+            agreements, agreements.c.id == content_agreements.c.agreement_id
+        )
+    ):
+        c = contents[cid]
+        spellings[agency_id][_names(c.state, c.agency)].extend(runs.get(cid, []))
+    bad: list[str] = []
+    for agency_id, names in spellings.items():
+        if len(names) < 2:
+            continue
+        items = sorted(names.items())
+        for i, (n1, r1) in enumerate(items):
+            for n2, r2 in items[i + 1 :]:
+                if any(a1 <= b2 and a2 <= b1 for a1, b1 in r1 for a2, b2 in r2):
+                    bad.append(f"{agency_id}: {n1!r} and {n2!r}")
+    return Check(
+        "no two agencies printed side by side share an agency id",
+        not bad,
+        len(bad),
+        0,
+        _examples(sorted(bad)),
+    )
+
+
+def _every_row_accounted(conn: Connection) -> Check:
+    orphans = _scalar(
+        conn,
+        select(func.count())
+        .select_from(
+            publication_rows.outerjoin(
+                content_agreements, content_agreements.c.content_id == publication_rows.c.content_id
+            )
+            .outerjoin(
+                content_pending, content_pending.c.content_id == publication_rows.c.content_id
+            )
+            .outerjoin(
+                unresolved_contents,
+                unresolved_contents.c.content_id == publication_rows.c.content_id,
+            )
+        )
+        .where(
+            and_(
+                content_agreements.c.agreement_id.is_(None),
+                content_pending.c.pending_id.is_(None),
+                unresolved_contents.c.content_id.is_(None),
+            )
+        ),
+    )
+    return Check(
+        "every row is an agreement, a request, a duplicate, or unresolved with a reason",
+        orphans == 0,
+        orphans,
+        0,
+        "rows with no agreement, request or reason",
+    )
+
+
+def _bad_rows_carried(conn: Connection, held: set[str]) -> Check:
+    """A listed participating row with a state, model, name and any printed date is part
+    of the program: a bad date or state is carried, never a reason to leave it out."""
+    on_held = set(
+        conn.execute(
+            select(publication_rows.c.content_id).where(publication_rows.c.publication_id.in_(held))
+        ).scalars()
+        if held
+        else []
+    )
+    on_shown = set(
+        conn.execute(
+            select(publication_rows.c.content_id).where(
+                publication_rows.c.publication_id.not_in(held)
+            )
+        ).scalars()
+        if held
+        else []
+    )
+    bad: list[str] = []
+    for r in conn.execute(
+        select(
+            unresolved_contents.c.content_id,
+            unresolved_contents.c.reason,
+            row_contents.c.model,
+            row_contents.c.agency,
+            row_contents.c.signed,
+            row_contents.c.signed_raw,
+        )
+        .join(row_contents, row_contents.c.id == unresolved_contents.c.content_id)
+        .where(unresolved_contents.c.kind == "participating")
+    ):
+        if r.content_id in on_held and r.content_id not in on_shown:
+            continue
+        dated = r.signed is not None or bool(r.signed_raw and printed_signed(r.signed_raw))
+        if r.model and (r.agency or "").strip() and dated and "STATE" not in r.reason:
+            bad.append(f"{r.agency} ({r.reason})")
+    return Check(
+        "no listed row with a model, a name and a printed date is left unresolved",
+        not bad,
+        len(bad),
+        0,
+        _examples(bad),
+    )
+
+
+def _converted_pending(conn: Connection) -> Check:
+    ids = set(conn.execute(select(agreements.c.id)).scalars())
+    bad = [
+        rid
+        for rid, aid in conn.execute(
+            select(pending_requests.c.id, pending_requests.c.agreement_id).where(
+                pending_requests.c.status == "converted"
+            )
+        )
+        if not aid or aid not in ids
+    ]
+    return Check(
+        "every converted pending request names an agreement that exists",
+        not bad,
+        len(bad),
+        0,
+        _examples(bad),
+    )
+
+
+def _listing_windows(conn: Connection) -> Check:
+    seq = dict(conn.execute(select(publications.c.id, publications.c.seq)).all())
+    bad = [
+        aid
+        for aid, first, last, d1, d2 in conn.execute(
+            select(
+                agreements.c.id,
+                agreements.c.first_publication_id,
+                agreements.c.last_publication_id,
+                agreements.c.first_listed,
+                agreements.c.last_listed,
+            )
+        )
+        if seq.get(first, 0) > seq.get(last, 0) or d1 > d2
+    ]
+    return Check(
+        "every agreement's first listing is on or before its last",
+        not bad,
+        len(bad),
+        0,
+        _examples(bad),
+    )
