@@ -49,7 +49,7 @@ def download(api: ApiClient, name: str, fmt: str, query: str = "") -> bytes:
 def sizes(api: ApiClient) -> dict[str, int]:
     return {
         "agreements": 778,
-        "agencies": 680,
+        "agencies": 681,
         "publications": 46,
         "rows": 15422,
         "changes": api.get("/api/events?limit=1").json()["count"],

@@ -33,7 +33,7 @@ PAGES = {
     "/lookup": "Use my location",
     "/lookup?lat=27.95&lon=-82.46": "Hillsborough County",
     "/search?q=tampa": "Tampa Police Department",
-    "/agencies/FL-okaloosa-county-sheriff-office": "Okaloosa County Department of Corrections",
+    "/agencies/FL-okaloosa-county-department-of-correction": "Okaloosa County Department of Cor",
     "/agreements/" + MIAMI_SPRINGS.replace("#", "%23"): "City of Miami Springs Police Department",
     "/changes": "What changed on ICE",
     "/changes?state=FL&model=TFM&kind=renamed": "Agency renamed",
