@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from g287.errors import InvalidQuery
@@ -12,6 +13,7 @@ from g287.pipeline import Importer
 from g287.query import history as h
 from g287.query import publications as q
 from g287.store.schema import events
+from tests.api_support import api_client
 from tests.conftest import SHEETS, dump_database
 from tests.workbooks import build
 
@@ -80,6 +82,12 @@ def test_a_truncated_list_is_held_then_accepted(real: Importer, tmp_path):
 
     out = CliRunner().invoke(cli, ["--db", real.db.url, "status"], catch_exceptions=False)
     assert out.exit_code == 0 and out.output.splitlines()[0].startswith("held as suspect: ")
+    with api_client(real) as client:
+        served = client.get("/api/status").json()
+        home = client.get("/").text
+    assert [x["message"] for x in served["held"]] == [line]
+    assert served["latest_publication"]["id"] == latest_before
+    assert str(escape(line)) in home
 
     real.accept(held["publication_id"], "ICE really cut the list")
     assert active(real) == 3

@@ -105,6 +105,8 @@ def update_cmd(
     if not keep_watching:
         report = run()
         _show(report, as_json)
+        if not as_json:
+            _say_held(app)
         if not report.ok:
             sys.exit(1)
         return
@@ -118,6 +120,7 @@ def update_cmd(
         else:
             for line in report.lines():
                 click.echo(line)
+            _say_held(app)
 
     def on_error(exc: G287Error) -> None:
         output.error(f"{format_utc(datetime.now(UTC))} {exc}")
@@ -131,6 +134,15 @@ def update_cmd(
         )
     except KeyboardInterrupt:
         output.error("stopped")
+
+
+def _say_held(app: App) -> None:
+    """One line per list held as suspect, naming its file (they are not the newest list)."""
+    from g287.query.publications import held
+
+    with app.db.connect() as conn:
+        for item in held(conn):
+            click.echo(item["message"])
 
 
 def _after(app: App, *, moas: bool, deliver: bool) -> None:

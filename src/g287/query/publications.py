@@ -67,7 +67,10 @@ def held(conn: Connection) -> list[dict[str, Any]]:
         .join(other, other.c.id == held_lists.c.compared_with_id)
         .order_by(publications.c.seq.desc())
     ).mappings()
-    return [_jsonable(r) for r in rows]
+    found = [_jsonable(r) for r in rows]
+    for item in found:
+        item["message"] = held_line(item)
+    return found
 
 
 def held_line(item: dict[str, Any]) -> str:

@@ -67,6 +67,21 @@ class LatestPublication(Model):
     row_count: int
 
 
+class HeldPublic(Model):
+    publication_id: str
+    label: str
+    file_name: str | None = None
+    published_date: date
+    kind: str
+    rows: int
+    agreements: int = Field(description="Agreements printed on the held list.")
+    loss: float = Field(description="Share of the previous list's agreements it lacks.")
+    compared_with_id: str
+    compared_with_label: str
+    compared_with_rows: int
+    message: str = Field(description="One line naming the file and why it is held.")
+
+
 class StatusPublic(Model):
     latest_publication: LatestPublication
     latest_pending_publication: LatestPublication | None
@@ -78,6 +93,9 @@ class StatusPublic(Model):
     agreements: dict[str, int] = Field(description="Agreements by status, all time.")
     agencies: int
     pending: dict[str, int] = Field(description="Pending requests by status.")
+    held: list[HeldPublic] = Field(
+        description="Lists held as suspect (not used until confirmed or accepted)."
+    )
 
 
 class CountsPublic(Model):
