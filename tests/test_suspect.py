@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from g287.errors import InvalidQuery
 from g287.interfaces.cli import cli
+from g287.interfaces.web import http
 from g287.pipeline import Importer
 from g287.query import history as h
 from g287.query import publications as q
@@ -59,7 +60,7 @@ def active(imp: Importer) -> int:
         return int(h.status(conn)["active"])
 
 
-def test_a_truncated_list_is_held_then_accepted(real: Importer, tmp_path):
+def test_a_truncated_list_is_held_then_accepted(real: Importer, tmp_path, monkeypatch):
     before = active(real)
     with real.db.connect() as conn:
         events_before = conn.execute(select(func.count()).select_from(events)).scalar_one()
@@ -82,15 +83,20 @@ def test_a_truncated_list_is_held_then_accepted(real: Importer, tmp_path):
 
     out = CliRunner().invoke(cli, ["--db", real.db.url, "status"], catch_exceptions=False)
     assert out.exit_code == 0 and out.output.splitlines()[0].startswith("held as suspect: ")
+    monkeypatch.setattr(http, "VERSION_TTL", 0.0)
     with api_client(real) as client:
         served = client.get("/api/status").json()
         home = client.get("/").text
-    assert [x["message"] for x in served["held"]] == [line]
-    assert served["latest_publication"]["id"] == latest_before
-    assert str(escape(line)) in home
+        assert [x["message"] for x in served["held"]] == [line]
+        assert served["latest_publication"]["id"] == latest_before
+        assert str(escape(line)) in home
 
-    real.accept(held["publication_id"], "ICE really cut the list")
-    assert active(real) == 3
+        real.accept(held["publication_id"], "ICE really cut the list")
+        assert active(real) == 3
+        # no file changed, only the derived history: the cached answers must not survive it
+        served = client.get("/api/status").json()
+        assert served["held"] == [] and served["active"] == 3
+        assert str(escape(line)) not in client.get("/").text
     with real.db.connect() as conn:
         assert h.status(conn)["held"] == []
         removed = conn.execute(

@@ -56,10 +56,7 @@ def run_update(request: Request) -> Any:
     except UpdateLocked as exc:
         return JSONResponse(error_body(409, "locked", exc.message), status_code=409)
     seconds = round(time.perf_counter() - started, 3)
-    state.data_version.invalidate()
-    layer_cache = getattr(state, "response_cache", None)
-    if layer_cache is not None:
-        layer_cache.clear()
+    state.data_version.invalidate()  # the resolve wrote a new derived-state token
     with state.db.connect() as conn:
         status = h.status(conn)
         events = catalog.events_page(conn, limit=1)["count"]

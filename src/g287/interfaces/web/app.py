@@ -19,7 +19,7 @@ from g287.errors import G287Error
 from g287.interfaces.web.http import DataVersion, HttpLayer
 from g287.interfaces.web.settings import WebSettings
 from g287.store.database import Database
-from g287.store.schema import raw_files, sightings
+from g287.store.schema import derived_state, raw_files, sightings
 
 STATIC = Path(__file__).parent / "static"
 STATUS = {"not_found": 404, "invalid_query": 400, "forbidden": 403, "config": 500, "store": 503}
@@ -101,7 +101,10 @@ def create_app(
                 select(func.count(), func.max(raw_files.c.first_seen))
             ).one()
             seen = conn.execute(select(func.count()).select_from(sightings)).scalar_one()
-        return f"{files}:{seen}:{newest}", newest
+            token = conn.execute(
+                select(derived_state.c.value).where(derived_state.c.key == "token")
+            ).scalar()
+        return f"{files}:{seen}:{newest}:{token}", newest
 
     version = DataVersion(read_version)
     app.state.data_version = version

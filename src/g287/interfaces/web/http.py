@@ -1,28 +1,114 @@
 """One ASGI middleware for what every response needs: security headers, CORS for
 read-only use, ETag / Last-Modified with 304 answers, and a response cache.
 
-The data only changes when a list is imported, so GET responses are cached per
-*data version* (files held, their newest first-sighting) and served from memory until
-it changes; ETags are a hash of the body, so clients and caches revalidate cheaply.
+The data only changes when a list is imported or the history re-derived, so GET
+responses are cached per *data version*: the files held and the token that the
+derived-state transaction writes (so a worker on any host sees a new resolve within
+``VERSION_TTL``). The cache is keyed on the path, the query parameters the route
+declares (others cannot change the answer and are left out of the key) and the language;
+it holds at most ``G287_CACHE_BYTES`` bytes (default 32 MiB) in least-recently-used
+order, and never a body over ``CACHE_MAX_BODY``. ETags are a hash of the body, so
+clients and caches revalidate cheaply.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from g287.interfaces.web.i18n import choose
 from g287.interfaces.web.security import HEADERS
 
-CACHE_ENTRIES = 4096
-CACHE_MAX_BODY = 4 * 1024 * 1024
+CACHE_BYTES = 32 * 1024 * 1024
+CACHE_MAX_BODY = 1024 * 1024
 VERSION_TTL = 1.0  # seconds between data-version checks
+PATHS_KNOWN = 20_000  # paths whose declared parameters are remembered
+ENTRY_OVERHEAD = 512  # bytes a cached entry costs besides its body and headers
+
+Entry = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+def cache_budget() -> int:
+    """The response cache's byte budget per worker (``G287_CACHE_BYTES``)."""
+    raw = os.environ.get("G287_CACHE_BYTES", "")
+    try:
+        return max(0, int(raw)) if raw else CACHE_BYTES
+    except ValueError:
+        return CACHE_BYTES
+
+
+class ResponseCache:
+    """Least-recently-used answers within a byte budget."""
+
+    def __init__(self, budget: int, max_body: int = CACHE_MAX_BODY) -> None:
+        self.budget = budget
+        self.max_body = max_body
+        self.bytes = 0
+        self._entries: OrderedDict[tuple[str, ...], Entry] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @staticmethod
+    def _size(entry: Entry) -> int:
+        return len(entry[2]) + sum(len(k) + len(v) for k, v in entry[1]) + ENTRY_OVERHEAD
+
+    def get(self, key: tuple[str, ...]) -> Entry | None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: tuple[str, ...], entry: Entry) -> None:
+        if len(entry[2]) > self.max_body or self._size(entry) > self.budget:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.bytes -= self._size(old)
+        self._entries[key] = entry
+        self.bytes += self._size(entry)
+        while self.bytes > self.budget:
+            _key, dropped = self._entries.popitem(last=False)
+            self.bytes -= self._size(dropped)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.bytes = 0
+
+
+def declared_params(route: Any) -> frozenset[str] | None:
+    """The query parameters a FastAPI route declares (None for other routes)."""
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return None
+    found = getattr(route, "_g287_params", None)
+    if found is None:
+        names: set[str] = set()
+        todo = [dependant]
+        while todo:
+            node = todo.pop()
+            names.update(p.alias for p in node.query_params)
+            todo.extend(node.dependencies)
+        found = frozenset(names)
+        route._g287_params = found
+    return found
+
+
+def cache_query(query_string: str, declared: frozenset[str] | None) -> str:
+    """The query string as the cache sees it: declared parameters only, in a fixed order."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    if declared is not None:
+        pairs = [(k, v) for k, v in pairs if k in declared or k == "lang"]
+    return urlencode(sorted(pairs))
 
 
 class DataVersion:
@@ -54,9 +140,15 @@ class HttpLayer:
         self.app = app
         self.version = version
         self.cors = cors_origins
-        self.cache: OrderedDict[tuple[str, ...], tuple[int, list[tuple[bytes, bytes]], bytes]] = (
-            OrderedDict()
-        )
+        self.cache = ResponseCache(cache_budget())
+        # path -> the query parameters its route declares, learned from the router's answer
+        self._params: OrderedDict[str, frozenset[str] | None] = OrderedDict()
+
+    def _learn(self, path: str, declared: frozenset[str] | None) -> None:
+        self._params[path] = declared
+        self._params.move_to_end(path)
+        if len(self._params) > PATHS_KNOWN:
+            self._params.popitem(last=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,16 +162,15 @@ class HttpLayer:
             return
         version, modified = self.version.get()
         cacheable = method in ("GET", "HEAD") and not scope["path"].startswith("/admin")
-        lang = (
-            "es"
-            if "lang=es" in scope.get("query_string", b"").decode()
-            or headers.get("accept-language", "").lower().startswith("es")
-            else "en"
-        )
-        key = (scope["path"], scope.get("query_string", b"").decode(), lang, version)
-        if cacheable and key in self.cache:
-            self.cache.move_to_end(key)
-            status, raw_headers, body = self.cache[key]
+        query = scope.get("query_string", b"").decode("latin-1")
+        lang = choose(query, headers.get("accept-language", ""))
+        path = scope["path"]
+        hit = None
+        if cacheable and path in self._params:
+            key = (path, cache_query(query, self._params[path]), lang, version)
+            hit = self.cache.get(key)
+        if hit is not None:
+            status, raw_headers, body = hit
             await self._answer(send, headers, status, raw_headers, body, modified, origin, method)
             return
         captured: dict[str, Any] = {
@@ -100,10 +191,12 @@ class HttpLayer:
         body = bytes(captured["body"])
         status = captured["status"]
         raw_headers = [(k, v) for k, v in captured["headers"] if k.lower() != b"content-length"]
-        if cacheable and status == 200 and len(body) <= CACHE_MAX_BODY:
-            self.cache[key] = (status, raw_headers, body)
-            if len(self.cache) > CACHE_ENTRIES:
-                self.cache.popitem(last=False)
+        if cacheable and status == 200:
+            declared = declared_params(scope.get("route"))
+            self._learn(path, declared)
+            self.cache.put(
+                (path, cache_query(query, declared), lang, version), (status, raw_headers, body)
+            )
         await self._answer(send, headers, status, raw_headers, body, modified, origin, method)
 
     async def _answer(

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from g287.enrich.geo import county as county_info
 from g287.errors import InvalidQuery
+from g287.interfaces.web.http import declared_params
 from g287.interfaces.web.i18n import Translator, choose, explicit, translator
 from g287.read.cells import MODEL_NAMES
 from g287.read.states import STATES
@@ -152,7 +153,12 @@ class Page:
     def switch_url(self) -> str:
         """This page in the other language."""
         other = "en" if self.lang == "es" else "es"
-        items = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+        declared = declared_params(self.request.scope.get("route"))
+        items = [
+            (k, v)
+            for k, v in self.request.query_params.multi_items()
+            if k != "lang" and (declared is None or k in declared)
+        ]
         items.append(("lang", other))
         return self.request.url.path + "?" + urlencode(items)
 

@@ -1,0 +1,82 @@
+"""The response cache: keyed on what can change the answer, bounded in bytes."""
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from g287.interfaces.web import http
+from g287.interfaces.web.http import ENTRY_OVERHEAD, ResponseCache, cache_query
+from g287.pipeline import Importer
+from tests.api_support import ApiClient, api_app
+
+
+def entry(size: int) -> http.Entry:
+    return (200, [(b"content-type", b"application/json")], b"x" * size)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 3000)), max_size=200))
+def test_the_cache_never_holds_more_than_its_budget(puts):
+    cache = ResponseCache(budget=20_000, max_body=2_500)
+    for key, size in puts:
+        cache.put((str(key),), entry(size))
+        assert cache.bytes <= cache.budget
+    held = [cache.get((str(k),)) for k in range(41)]
+    assert cache.bytes == sum(ResponseCache._size(e) for e in held if e is not None)
+    assert all(len(e[2]) <= 2_500 for e in held if e is not None)
+
+
+def test_least_recently_used_goes_first():
+    size = ResponseCache._size(entry(1000))
+    cache = ResponseCache(budget=3 * size)
+    for key in "abc":
+        cache.put((key,), entry(1000))
+    assert cache.get(("a",)) is not None  # a is now the most recent
+    cache.put(("d",), entry(1000))
+    assert cache.get(("b",)) is None and cache.get(("a",)) is not None
+    assert len(cache) == 3 and cache.bytes == 3 * size
+    cache.put(("big",), entry(10 * size))  # over the budget: not kept, nothing evicted
+    assert cache.get(("big",)) is None and len(cache) == 3
+    assert size > 1000 + ENTRY_OVERHEAD - 1
+
+
+def test_cache_query_keeps_declared_parameters_in_one_order():
+    declared = frozenset({"state", "limit"})
+    assert cache_query("limit=5&state=TX&_=123", declared) == "limit=5&state=TX"
+    assert cache_query("state=TX&limit=5", declared) == "limit=5&state=TX"
+    assert cache_query("lang=es&x=1", declared) == "lang=es"
+    assert cache_query("b=2&a=1", None) == "a=1&b=2"  # routes without a signature keep all
+
+
+@pytest.fixture
+def served(shared_history: Importer, monkeypatch) -> Iterator[tuple[ApiClient, http.HttpLayer]]:
+    monkeypatch.setenv("G287_CACHE_BYTES", str(2 * 1024 * 1024))
+    with api_app(shared_history) as app:
+        client = ApiClient(app)
+        try:
+            yield client, app
+        finally:
+            client.close()
+
+
+def test_unknown_parameters_do_not_make_new_entries(served):
+    client, layer = served
+    first = client.get("/api/agreements?limit=1000")
+    assert first.status_code == 200 and len(first.content) > 100_000
+    for n in range(30):
+        again = client.get(f"/api/agreements?limit=1000&_={n}")
+        assert again.content == first.content
+    assert len(layer.cache) == 1, list(layer.cache._entries)
+    assert client.get("/api/agreements?state=TX&limit=5").status_code == 200
+    assert client.get("/api/agreements?limit=5&state=TX").status_code == 200
+    assert len(layer.cache) == 2
+
+
+def test_a_flood_of_distinct_queries_stays_within_the_budget(served):
+    client, layer = served
+    for offset in range(0, 400, 2):
+        r = client.get(f"/api/agreements?limit=200&offset={offset}")
+        assert r.status_code == 200
+        assert layer.cache.bytes <= layer.cache.budget == 2 * 1024 * 1024
+    assert 0 < len(layer.cache) < 200  # older entries were evicted, newer kept
