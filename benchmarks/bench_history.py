@@ -31,11 +31,14 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 
 def child(args: list[str]) -> None:
+    import os
+
     from g287.config import Settings
     from g287.pipeline import Importer
 
     task, data_dir = args[0], args[1]
-    imp = Importer.from_settings(Settings.from_env({}, data_dir=data_dir))
+    url = os.environ.get("BENCH_DATABASE_URL")  # set by bench_engines.py; else SQLite
+    imp = Importer.from_settings(Settings.from_env({}, data_dir=data_dir, database_url=url))
     out: dict[str, object] = {}
     if task == "import":
         start = time.perf_counter()

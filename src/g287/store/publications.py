@@ -11,10 +11,10 @@ from sqlalchemy import (
     Connection,
     RowMapping,
     and_,
+    bindparam,
     delete,
     func,
     insert,
-    literal,
     select,
     update,
 )
@@ -247,33 +247,48 @@ def iter_dicts(result: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def extend_runs(conn: Connection, kind: str, publication_id: str, seq: int) -> None:
-    """Add one newly appended list (the newest of its kind) to the content runs, in SQL."""
-    on_list = select(publication_rows.c.content_id).where(
-        publication_rows.c.publication_id == publication_id
-    )
-    conn.execute(
-        update(content_runs)
-        .where(
-            and_(
-                content_runs.c.kind == kind,
-                content_runs.c.last_seq == seq - 1,
-                content_runs.c.content_id.in_(on_list),
-            )
-        )
-        .values(last_seq=seq)
-    )
-    already = select(content_runs.c.content_id).where(
-        and_(content_runs.c.kind == kind, content_runs.c.last_seq == seq)
-    )
-    conn.execute(
-        insert(content_runs).from_select(
-            ["kind", "content_id", "first_seq", "last_seq"],
-            select(literal(kind), publication_rows.c.content_id, literal(seq), literal(seq))
+    """Add one newly appended list (the newest of its kind) to the content runs.
+
+    The list's contents and the runs ending on the list before are read by index and
+    matched here, then written by primary key: one plan on every engine (PostgreSQL
+    chose a nested-loop semi join for the ``IN (SELECT ...)`` form, 4x SQLite's time)."""
+    on_list = set(
+        conn.execute(
+            select(publication_rows.c.content_id)
             .where(publication_rows.c.publication_id == publication_id)
-            .where(publication_rows.c.content_id.not_in(already))
-            .distinct(),
-        )
+            .distinct()
+        ).scalars()
     )
+    ending = conn.execute(
+        select(content_runs.c.content_id, content_runs.c.first_seq, content_runs.c.last_seq).where(
+            and_(content_runs.c.kind == kind, content_runs.c.last_seq.in_((seq - 1, seq)))
+        )
+    ).all()
+    extended = [
+        {"k": kind, "c": content_id, "f": first}
+        for content_id, first, last in ending
+        if last == seq - 1 and content_id in on_list
+    ]
+    covered = {c for c, _f, last in ending if last == seq} | {e["c"] for e in extended}
+    if extended:
+        conn.execute(
+            update(content_runs)
+            .where(
+                and_(
+                    content_runs.c.kind == bindparam("k"),
+                    content_runs.c.content_id == bindparam("c"),
+                    content_runs.c.first_seq == bindparam("f"),
+                )
+            )
+            .values(last_seq=seq),
+            extended,
+        )
+    fresh = sorted(on_list - covered)
+    if fresh:
+        conn.execute(
+            insert(content_runs),
+            [{"kind": kind, "content_id": c, "first_seq": seq, "last_seq": seq} for c in fresh],
+        )
 
 
 def clear_runs(conn: Connection, kind: str) -> None:
