@@ -1,11 +1,15 @@
 """The reader on hand-made workbooks covering each layout quirk, and on real ones."""
 
+import io
+import re
+import zipfile
 from datetime import date
 
 import pytest
 
-from g287.errors import EmptyWorkbook, UnrecognizedLayout
+from g287.errors import EmptyWorkbook, NotAWorkbook, UnrecognizedLayout
 from g287.read.publication import read_list
+from g287.read.xlsx import read_workbook
 from tests.conftest import SHEETS
 from tests.workbooks import PARTICIPATING, PENDING, SAFELINK, build
 
@@ -217,3 +221,72 @@ def test_identical_rows_share_one_content_and_are_flagged_as_duplicates(tmp_path
     assert parsed.rows[0].content_id == parsed.rows[2].content_id != parsed.rows[1].content_id
     dup = [i for i in parsed.issues if i.kind == "duplicate_row"]
     assert [(i.row_number, i.note) for i in dup] == [(4, "identical to row 2")]
+
+
+def _with_sheet_xml(data: bytes, rewrite) -> bytes:
+    """The same workbook with its first sheet's XML rewritten."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = rewrite(body)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def _prefixed(xml: bytes) -> bytes:
+    """Sheet XML whose main namespace has a prefix (``x:row``), as some writers emit."""
+    main = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    assert main in xml
+    xml = xml.replace(main, main.replace(b"xmlns=", b"xmlns:x="))
+    xml = re.sub(rb"<(/?)(?!\?)([A-Za-z]+)([\s/>])", rb"<\1x:\2\3", xml)
+    return xml
+
+
+def _sheet_facts(data: bytes) -> list[tuple]:
+    return [
+        (s.name, s.rows, s.errors, s.hyperlinks, s.hidden_rows, s.filtered)
+        for s in read_workbook(data).sheets
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sheets_20250621_151520/participatingAgencies06202025am.xlsx",  # filter, hidden rows
+        "sheets_20250519_024330/participatingAgencies05162025am.xlsx",  # #N/A cells, links
+    ],
+)
+def test_a_namespace_prefix_changes_nothing(name):
+    data = (SHEETS / name).read_bytes()
+    plain = _sheet_facts(data)
+    (sheet,) = [s for s in read_workbook(data).sheets if s.hyperlinks]
+    assert sheet.hyperlinks and (sheet.errors or sheet.hidden_rows)
+    assert _sheet_facts(_with_sheet_xml(data, _prefixed)) == plain
+
+
+def test_a_hyperlink_over_a_range_covers_every_cell():
+    data = (SHEETS / "sheets_20250519_024330" / "participatingAgencies05162025am.xlsx").read_bytes()
+    (sheet,) = [s for s in read_workbook(data).sheets if s.hyperlinks]
+    (row, col), target = next(iter(sheet.hyperlinks.items()))
+    ref = f"{chr(65 + col)}{row}"
+
+    def widen(xml: bytes) -> bytes:
+        return xml.replace(
+            f'ref="{ref}"'.encode(), f'ref="{ref}:{chr(66 + col)}{row + 2}"'.encode()
+        )
+
+    wide = next(s for s in read_workbook(_with_sheet_xml(data, widen)).sheets if s.hyperlinks)
+    assert all(
+        wide.hyperlinks[(r, c)] == target for r in (row, row + 1, row + 2) for c in (col, col + 1)
+    )
+
+
+def test_sheet_xml_that_is_not_xml_is_refused_in_one_line():
+    data = (SHEETS / "sheets_20250519_024330" / "participatingAgencies05162025am.xlsx").read_bytes()
+    broken = _with_sheet_xml(data, lambda xml: xml.replace(b"</sheetData>", b"</sheetDat>"))
+    with pytest.raises(NotAWorkbook, match=r"^corrupt (workbook|sheet XML)") as err:
+        read_workbook(broken)
+    assert "\n" not in str(err.value)

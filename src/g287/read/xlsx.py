@@ -1,8 +1,8 @@
 """Low-level .xlsx reading: cell values from calamine, the rest from the sheet XML.
 
 python-calamine reads values fast but has no hyperlink API, reads ``#N/A``
-error cells as ``''`` and does not report hidden rows. One regex pass over the
-sheet's XML recovers those three, and the hyperlink relationships give each
+error cells as ``''`` and does not report hidden rows. One streaming (expat) pass over
+the sheet's XML recovers those three, and the hyperlink relationships give each
 link's target (never its display text).
 """
 
@@ -13,29 +13,21 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import unescape
 from posixpath import dirname, join, normpath
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 import python_calamine
 
 from g287.errors import EmptyWorkbook, NotAWorkbook, UnsafeWorkbook
 from g287.read.cells import RawCell
 
-MAX_UNCOMPRESSED = 512 * 1024 * 1024  # all members together
+MAX_UNCOMPRESSED = 160 * 1024 * 1024  # all members together (calamine holds a sheet whole)
+CHUNK = 1 << 20  # bytes of sheet XML read at a time
 MAX_RATIO = 250  # uncompressed / compressed, for members over 1 MB
 
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
-_ERROR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.DOTALL)
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*?)/?>")
-_HYPERLINK_COMMON = re.compile(rb'\s*ref="([A-Z]{1,3}\d+)"\s+r:id="([^"]+)"')
-_RELATIONSHIP_COMMON = re.compile(rb'\s*Id="([^"]*)"\s+Type="([^"]*)"\s+Target="([^"]*)"')
-_HYPERLINK = re.compile(rb"<hyperlink\b([^>]*?)/?>")
-_AUTOFILTER = re.compile(rb"<autoFilter\b[^>]*>(.*?)</autoFilter>|<autoFilter\b[^>]*/>", re.DOTALL)
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
@@ -79,21 +71,6 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
     if not m:
         return None
     return int(m[2]), col_index(m[1])
-
-
-_ATTR_CACHE: dict[str, re.Pattern[bytes]] = {}
-
-
-def _attr(blob: bytes, name: str) -> str:
-    """One attribute's (unescaped) value from a start tag's bytes, or ''."""
-    pattern = _ATTR_CACHE.get(name)
-    if pattern is None:
-        pattern = _ATTR_CACHE[name] = re.compile(rb"(?:^|\s)" + name.encode() + rb'="([^"]*)"')
-    m = pattern.search(blob)
-    if not m:
-        return ""
-    value = m.group(1).decode("utf-8", "replace")
-    return unescape(value) if "&" in value else value
 
 
 def sniff(data: bytes) -> None:
@@ -169,68 +146,102 @@ def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
+_LOCAL: dict[str, str] = {}  # "namespace local" -> local name
+
+
+class _SheetScan:
+    """What calamine does not report, from one streaming pass over a sheet's XML: hidden
+    rows, error cells' text, an active filter and hyperlink cells. Names are matched by
+    namespace and local name (any prefix), and the XML is read in chunks, never whole."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.links: list[tuple[str, str]] = []  # (ref, relationship id)
+        self._error_ref: tuple[int, int] | None = None
+        self._in_value = False
+        self._text: list[str] = []
+        self._in_filter = False
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler = self._start  # end tags only while inside one
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _LOCAL.get(name)
+        if local is None:
+            local = name.rpartition(" ")[2]
+            if len(_LOCAL) < 256:  # a crafted file may use any number of names
+                _LOCAL[name] = local
+        if local == "c":
+            if attrs.get("t") == "e":
+                self._error_ref = parse_ref(attrs.get("r", ""))
+                if self._error_ref is not None:
+                    self.sheet.errors[self._error_ref] = "#ERROR"
+                    self.parser.EndElementHandler = self._end
+        elif local == "v" and self._error_ref is not None:
+            self._in_value, self._text = True, []
+            self.parser.CharacterDataHandler = self._text.append
+        elif local == "row":
+            if attrs.get("hidden") in ("1", "true") and attrs.get("r", "").isdigit():
+                self.sheet.hidden_rows.add(int(attrs["r"]))
+        elif local == "autoFilter":
+            self._in_filter = True
+            self.parser.EndElementHandler = self._end
+        elif local == "filterColumn" and self._in_filter:
+            self.sheet.filtered = True
+        elif local == "hyperlink":
+            rid = attrs.get(f"{_REL_NS} id", "")
+            if rid:
+                self.links.append((attrs.get("ref", ""), rid))
+
+    def _end(self, name: str) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "v" and self._in_value:
+            self.parser.CharacterDataHandler = None
+            self._in_value = False
+            if self._error_ref is not None:
+                self.sheet.errors[self._error_ref] = "".join(self._text) or "#ERROR"
+        elif local == "c":
+            self._error_ref = None
+            self.parser.EndElementHandler = None
+        elif local == "autoFilter":
+            self._in_filter = False
+            self.parser.EndElementHandler = None
+
+    def feed(self, stream: IO[bytes], path: str) -> None:
+        try:
+            while chunk := stream.read(CHUNK):
+                self.parser.Parse(chunk, False)
+            self.parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise NotAWorkbook(f"corrupt sheet XML {path} ({exc})") from None
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise NotAWorkbook(f"corrupt member {path} ({exc})") from None
+
+
 def _scan_sheet_xml(archive: zipfile.ZipFile, path: str, sheet: Sheet) -> None:
-    xml = _read_member(archive, path)
-    if not xml:
+    try:
+        stream = archive.open(path)
+    except KeyError:
         return
-    # Find the rare things by their literal markers first: a full regex pass over a
-    # large sheet costs milliseconds, a bytes.find microseconds.
-    pos = xml.find(b'hidden="')
-    while pos != -1:
-        start = xml.rfind(b"<row", 0, pos)
-        end = xml.find(b">", pos)
-        m = _HIDDEN_ROW.match(xml, start, end + 1) if start != -1 and end != -1 else None
-        if m:
-            number = _ROW_NUMBER.search(m.group(0))
-            if number:
-                sheet.hidden_rows.add(int(number.group(1)))
-        pos = xml.find(b'hidden="', pos + 8)
-    pos = xml.find(b't="e"')
-    while pos != -1:
-        start = xml.rfind(b"<c ", 0, pos)
-        end = xml.find(b"</c>", pos)
-        m = _ERROR_CELL.match(xml, start, end + 4) if start != -1 and end != -1 else None
-        if m:
-            ref = parse_ref(_attr(m.group(1), "r"))
-            v = _VALUE.search(m.group(2))
-            if ref:
-                sheet.errors[ref] = unescape(v.group(1).decode()) if v else "#ERROR"
-        pos = xml.find(b't="e"', pos + 5)
-    af_at = xml.find(b"<autoFilter")
-    af = _AUTOFILTER.search(xml, af_at) if af_at != -1 else None
-    sheet.filtered = bool(af and af.group(1) and b"filterColumn" in af.group(1))
-    links_at = xml.find(b"<hyperlinks")
-    links = _HYPERLINK.findall(xml, links_at) if links_at != -1 else []
-    if not links:
+    scan = _SheetScan(sheet)
+    with stream:
+        scan.feed(stream, path)
+    if not scan.links:
         return
     rels_path = join(dirname(path), "_rels", path.rsplit("/", 1)[-1] + ".rels")
-    rel_targets: dict[str, str] = {}
-    for blob in _RELATIONSHIP.findall(_read_member(archive, rels_path)):
-        common = _RELATIONSHIP_COMMON.match(blob)  # Id, Type, Target: Excel's order
-        if common:
-            if common.group(2).endswith(b"/hyperlink"):
-                target = common.group(3).decode("utf-8", "replace")
-                rel_targets[common.group(1).decode()] = (
-                    unescape(target) if "&" in target else target
-                )
-        elif _attr(blob, "Type").endswith("/hyperlink"):
-            rel_targets[_attr(blob, "Id")] = _attr(blob, "Target")
-    for blob in links:
-        common = _HYPERLINK_COMMON.match(blob)  # ref="G5" r:id="rId1", as Excel writes them
-        if common:
-            ref_text, rid = common.group(1).decode(), common.group(2).decode()
-        else:
-            ref_text, rid = _attr(blob, "ref"), _attr(blob, "r:id")
-        if not rid:
-            continue
+    try:
+        rels = ElementTree.fromstring(_read_member(archive, rels_path) or b"<r/>")
+    except ElementTree.ParseError as exc:
+        raise NotAWorkbook(f"corrupt relationships {rels_path} ({exc})") from None
+    rel_targets = {
+        r.get("Id", ""): r.get("Target", "")
+        for r in rels.iter()
+        if r.tag.rpartition("}")[2] == "Relationship" and r.get("Type", "").endswith("/hyperlink")
+    }
+    for ref_text, rid in scan.links:
         target = rel_targets.get(rid, "")
         if not target:
             continue  # internal "location" links jump inside the workbook; not MOA links
-        if ":" not in ref_text:
-            single = parse_ref(ref_text)
-            if single is not None:
-                sheet.hyperlinks[single] = target
-            continue
         for ref in _expand_range(ref_text):
             sheet.hyperlinks[ref] = target
 
