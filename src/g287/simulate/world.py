@@ -64,6 +64,14 @@ class World:
         }
         self.step: Step | None = None
         self.last_captured: dict[str, Publication] = {}
+        self.scenarios: dict[str, set[str]] = {}  # agreement id -> the scenarios it is in
+        self.hard_at: dict[str, int] = {}  # hard scenario -> the step it is staged at
+        self.hard_done: set[str] = set()
+        self.hard_parent: tuple[str, str] | None = None  # (state, department) of the first
+        if cfg.hard:
+            from g287.simulate.hard import plan
+
+            self.hard_at = plan(self)
         # Pending entries wait long enough for the pending list to hold its initial size.
         arrivals = cfg.pending_share * self.growth(cfg.agreements) / (1 - cfg.pending_withdraw)
         target = cfg.pending_fraction * cfg.agreements
@@ -85,6 +93,10 @@ class World:
 
     def did(self, name: str) -> None:
         self.counts[name] += 1
+
+    def tag(self, agreement: Agreement, scenario: str) -> None:
+        """Record that ``agreement`` is part of ``scenario`` (written to the truth)."""
+        self.scenarios.setdefault(agreement.id, set()).add(scenario)
 
     def log(
         self, event: str, agreement: Agreement | None = None, detail: str = "", *,
@@ -248,6 +260,8 @@ class World:
         printed: object = signed
         fix_at: int | None = None
         quirk = self.signed_quirk(t) if quirks else None
+        if quirk:
+            self.tag(a, quirk)
         if quirk == "redate":  # off by a few days; corrected later, often with the link
             offset = timedelta(days=rng.choice((1, 1, 1, 1, -1, 2, -2, 3, -4, 6)))
             printed = signed + offset if signed + offset <= self.today() else signed - offset
@@ -281,6 +295,7 @@ class World:
         self.log("listed", a, f"{a.model} signed {a.signed}")
         if t > 0 and (rng.random() < self.config.first_typo or self.want("first_typo", t)):
             self.did("first_typo")
+            self.tag(a, "name_typo")
             end = t + rng.randint(1, 6)
             a.episodes.append(Episode(t, end, "name", names.typo(rng, a.agency.name)))
             self.log("name_typo", a, f"first listed misspelt until step {end}")
@@ -340,6 +355,7 @@ class World:
         ):
             ag.pending_name = names.pending_variant(rng, ag.name, ag.state)
             self.did("pending_name_change")
+            self.tag(a, "pending_name_change")
         a.pending_listed = True
         a.pending_since = since or self.today()
         self.pending[a.id] = a
