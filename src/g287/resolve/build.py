@@ -96,9 +96,7 @@ def infer_state(
     name and model are listed under several: "Martin County Sheriff's Office" is in five
     states), else a state named in the agency."""
     name = content["agency"] or ""
-    same = [
-        o for o in known if o.model == content["model"] and o.canon == canonical(name, o.state)
-    ]
+    same = [o for o in known if o.model == content["model"] and o.canon == canonical(name, o.state)]
     found = {o.state for o in same}
     if len(found) == 1:
         (state,) = found

@@ -17,8 +17,8 @@ every true agreement belongs to and the score can report each one:
   same row, or two spellings) on a stretch of lists, one of them from its first list;
 * ``unreadable_state`` — STATE ``#N/A`` for a few lists, once on a listed agreement and
   once on a new agreement's first lists;
-* ``wrong_state_stretch`` — a row printed under another state for 3 to 8 lists (one of
-  them from its first listing);
+* ``wrong_state_stretch`` — a row printed under another state for a stretch of 3 to 9
+  steps (one of them from its first listing);
 * ``truncated_list`` — one participating list with only 3 to 5 of its rows (built in
   :meth:`g287.simulate.history.Simulator.build`): the truth marks it suspect, with the
   previous list's true count.
@@ -49,6 +49,7 @@ DIVISIONS = (
     ("{S} Department of Public Safety", "{S} Department of Public Safety, Division of Capitol Police"),  # noqa: E501
 )  # fmt: skip
 STATE_CHOICES = ("FL", "TX", "GA", "TN", "LA", "OK")
+HARD = frozenset(HARD_SCENARIOS)
 
 
 def plan(w: World) -> dict[str, int]:
@@ -127,6 +128,11 @@ def _episode(w: World, t: int, a: Agreement, scenario: str, episode: Episode) ->
     a.episodes.append(episode)
     w.tag(a, scenario)
     w.log("hard_case", a, f"{scenario}: {episode.kind} {episode.value!r} until {episode.end}")
+
+
+def _pick(w: World, t: int) -> Agreement | None:
+    """A listed agreement in no hard scenario yet, so each scenario is scored on its own."""
+    return w.pick_listed(t, {a for a, tags in w.scenarios.items() if tags & HARD})
 
 
 def _other_state(w: World, state: str) -> str:
@@ -221,7 +227,7 @@ def uncorrected_impossible_year(w: World, t: int) -> None:
 
 def exact_duplicate_rows(w: World, t: int) -> None:
     rng = w.rng
-    old = w.pick_listed(t, set())
+    old = _pick(w, t)
     if old is not None:
         _episode(w, t, old, "exact_duplicate_rows", Episode(t, t + rng.randint(3, 8), "duplicate"))
     new = _new(w, t, w.new_agency(), "WSO", _recent(w), "exact_duplicate_rows", link=False)
@@ -229,7 +235,7 @@ def exact_duplicate_rows(w: World, t: int) -> None:
 
 
 def near_duplicate_rows(w: World, t: int) -> None:
-    old = w.pick_listed(t, set())
+    old = _pick(w, t)
     if old is not None:
         value = names.near_duplicate_name(old.agency.name)
         end = t + w.rng.randint(3, 10)
@@ -238,7 +244,7 @@ def near_duplicate_rows(w: World, t: int) -> None:
 
 def unreadable_state(w: World, t: int) -> None:
     rng = w.rng
-    old = w.pick_listed(t, set())
+    old = _pick(w, t)
     if old is not None:
         _episode(w, t, old, "unreadable_state", Episode(t, t + rng.randint(1, 4), "state", NA))
     new = _new(w, t, w.new_agency(), "TFM", _recent(w), "unreadable_state", link=False)
@@ -247,14 +253,14 @@ def unreadable_state(w: World, t: int) -> None:
 
 def wrong_state_stretch(w: World, t: int) -> None:
     rng = w.rng
-    old = w.pick_listed(t, set())
+    old = _pick(w, t)
     if old is not None:
         other = STATES[_other_state(w, old.agency.state)][0]
-        episode = Episode(t, t + rng.randint(3, 8), "state", other)
+        episode = Episode(t, t + rng.randint(4, 9), "state", other)
         _episode(w, t, old, "wrong_state_stretch", episode)
     new = _new(w, t, w.new_agency(), "WSO", _recent(w), "wrong_state_stretch", link=False)
     other = STATES[_other_state(w, new.agency.state)][0]
-    _episode(w, t, new, "wrong_state_stretch", Episode(t, t + rng.randint(2, 4), "state", other))
+    _episode(w, t, new, "wrong_state_stretch", Episode(t, t + rng.randint(3, 6), "state", other))
 
 
 STAGES: dict[str, Callable[[World, int], None]] = {
