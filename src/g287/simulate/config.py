@@ -27,6 +27,10 @@ class SimulationConfig:
     existing_agency: float = 0.3  # new agreements of an agency already listed (new model)
     # lifecycle, per step
     renewal: float = 0.0006
+    # A renewal re-signs an agreement in force at least this long (days). A "renewal" days
+    # after the first signing, its MOA still pending, reads exactly like ICE correcting the
+    # printed date, which the resolver folds by design (T4), so no resolver could tell.
+    renewal_after: int = 365
     model_switch: float = 0.0002
     removal: float = 0.0004
     rename: float = 0.08  # share of new agencies first printed under an older name ...

@@ -61,10 +61,15 @@ def lifecycle(w: World, t: int, size: int) -> None:
         ("model_switch", cfg.model_switch),
         ("removal", cfg.removal),
     )
+    today = w.today()
+
+    def in_force(a: Agreement) -> bool:  # only an agreement in force for a while is renewed
+        return a.signed is not None and (today - a.signed).days >= cfg.renewal_after
+
     for name, rate in plan:
         n = poisson(rng, rate * size) or (1 if w.want(name, t) else 0)
         for _ in range(n):
-            old = w.pick_listed(t, done)
+            old = w.pick_listed(t, done, in_force if name == "renewal" else None)
             if old is None:
                 break
             done.add(old.id)

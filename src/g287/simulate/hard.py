@@ -17,7 +17,7 @@ every true agreement belongs to and the score can report each one:
   same row, or two spellings) on a stretch of lists, one of them from its first list;
 * ``unreadable_state`` — STATE ``#N/A`` for a few lists, once on a listed agreement and
   once on a new agreement's first lists;
-* ``wrong_state_stretch`` — a row printed under another state for a stretch of 3 to 9
+* ``wrong_state_stretch`` — a row printed under another state for a stretch of 3 to 6
   steps (one of them from its first listing);
 * ``truncated_list`` — one participating list with only 3 to 5 of its rows (built in
   :meth:`g287.simulate.history.Simulator.build`): the truth marks it suspect, with the
@@ -49,15 +49,15 @@ DIVISIONS = (
     ("{S} Department of Public Safety", "{S} Department of Public Safety, Division of Capitol Police"),  # noqa: E501
 )  # fmt: skip
 STATE_CHOICES = ("FL", "TX", "GA", "TN", "LA", "OK")
-HARD = frozenset(HARD_SCENARIOS)
 
 
 def plan(w: World) -> dict[str, int]:
-    """The step at which each scenario is staged: spread from 15 % to 65 % of the steps."""
+    """The step at which each scenario is staged: spread from 10 % to 50 % of the steps, so
+    every stretch ends (and the history goes on) before the newest list."""
     n = w.expected_steps
     k = len(HARD_SCENARIOS)
     return {
-        name: max(1, round(n * (0.15 + 0.5 * i / max(1, k - 1))))
+        name: max(1, round(n * (0.1 + 0.4 * i / max(1, k - 1))))
         for i, name in enumerate(HARD_SCENARIOS)
     }
 
@@ -131,8 +131,9 @@ def _episode(w: World, t: int, a: Agreement, scenario: str, episode: Episode) ->
 
 
 def _pick(w: World, t: int) -> Agreement | None:
-    """A listed agreement in no hard scenario yet, so each scenario is scored on its own."""
-    return w.pick_listed(t, {a for a, tags in w.scenarios.items() if tags & HARD})
+    """A listed agreement in no scenario yet (no other quirk either), so each hard case is
+    scored on its own; hard-case agreements get no ordinary quirk later (``pick_listed``)."""
+    return w.pick_listed(t, set(w.scenarios))
 
 
 def _other_state(w: World, state: str) -> str:
@@ -256,7 +257,7 @@ def wrong_state_stretch(w: World, t: int) -> None:
     old = _pick(w, t)
     if old is not None:
         other = STATES[_other_state(w, old.agency.state)][0]
-        episode = Episode(t, t + rng.randint(4, 9), "state", other)
+        episode = Episode(t, t + rng.randint(3, 6), "state", other)
         _episode(w, t, old, "wrong_state_stretch", episode)
     new = _new(w, t, w.new_agency(), "WSO", _recent(w), "wrong_state_stretch", link=False)
     other = STATES[_other_state(w, new.agency.state)][0]

@@ -166,7 +166,9 @@ class Simulator(World):
         suspect = kind == "participating" and self.truncates(t, step, previous)
         if suspect:
             old = [r for r in rows if not r.new]
-            rows = rng.sample(old, min(len(old), rng.randint(3, 5)))
+            plain = [r for r in old if r.agreement_id not in self.scenarios]
+            pool = plain if len(plain) >= 5 else old  # agreements with no other quirk
+            rows = rng.sample(pool, min(len(pool), rng.randint(3, 5)))
             for r in rows:
                 self.tag(self.listed[r.agreement_id], "truncated_list")
             self.log("hard_case", detail=f"truncated_list: {file_name} with {len(rows)} rows")

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from g287.read.states import STATES
 from g287.simulate import links, names
-from g287.simulate.config import FORCED, SimulationConfig
+from g287.simulate.config import FORCED, HARD_SCENARIOS, SimulationConfig
 from g287.simulate.model import (
     MODELS,
     NA,
@@ -67,6 +67,7 @@ class World:
         self.scenarios: dict[str, set[str]] = {}  # agreement id -> the scenarios it is in
         self.hard_at: dict[str, int] = {}  # hard scenario -> the step it is staged at
         self.hard_done: set[str] = set()
+        self.hard_ids: set[str] = set()  # agreements in a hard scenario
         self.hard_parent: tuple[str, str] | None = None  # (state, department) of the first
         if cfg.hard:
             from g287.simulate.hard import plan
@@ -97,6 +98,8 @@ class World:
     def tag(self, agreement: Agreement, scenario: str) -> None:
         """Record that ``agreement`` is part of ``scenario`` (written to the truth)."""
         self.scenarios.setdefault(agreement.id, set()).add(scenario)
+        if scenario in HARD_SCENARIOS:
+            self.hard_ids.add(agreement.id)
 
     def log(
         self, event: str, agreement: Agreement | None = None, detail: str = "", *,
@@ -400,16 +403,29 @@ class World:
             self.sign(t, a, signed)
             self.list_agreement(t, a)
 
-    def pick_listed(self, t: int, exclude: set[str]) -> Agreement | None:
-        """A random agreement listed before step ``t`` and not in ``exclude``."""
+    def pick_listed(
+        self, t: int, exclude: set[str], eligible: Callable[[Agreement], bool] | None = None
+    ) -> Agreement | None:
+        """A random agreement listed before step ``t``, not in ``exclude`` (and ``eligible``)."""
         pool = list(self.listed.values())
+
+        hard = self.hard_ids
+
+        def fits(a: Agreement) -> bool:
+            return (
+                a.listed_since != t
+                and a.id not in exclude
+                and a.id not in hard  # a hard case stays that case alone
+                and (eligible is None or eligible(a))
+            )
+
         for _ in range(30):  # rejection sampling: cheap, and nearly always succeeds
             if not pool:
                 return None
             a = self.rng.choice(pool)
-            if a.listed_since != t and a.id not in exclude:
+            if fits(a):
                 return a
-        pool = [a for a in pool if a.listed_since != t and a.id not in exclude]
+        pool = [a for a in pool if fits(a)]
         return self.rng.choice(pool) if pool else None
 
 
