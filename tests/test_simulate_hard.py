@@ -4,6 +4,7 @@ agreement-grain score can fail (and names the scenario that failed)."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -11,7 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from g287.interfaces.cli import cli
 from g287.pipeline import Importer
 from g287.query.scoring import score_against
 from g287.read.publication import ParsedList, read_list
@@ -285,3 +288,33 @@ def test_the_resolver_gets_every_hard_case_exactly(hard: HardRun, importer: Impo
     suspect = [c for c in result.lists if c.suspect]
     assert len(suspect) == 1 and suspect[0].resolved_active == suspect[0].true_active
     assert result.list_count_errors == 0, "\n".join(report(result))
+    # the command line prints the same score (and --json is the library's result)
+    env = {
+        "G287_DATABASE_URL": importer.db.url,
+        "G287_DATA_DIR": str(importer.archive.root.parent),
+    }
+    shown = CliRunner().invoke(cli, ["score", str(hard.truth)], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines() == report(result)
+    assert "hard scenarios 100.00%" in shown.stdout.splitlines()[0]
+    as_json = CliRunner().invoke(cli, ["score", str(hard.truth), "--json"], env=env)
+    assert json.loads(as_json.stdout) == json.loads(json.dumps(result.as_dict()))
+
+
+def test_simulate_hard_from_the_command_line(tmp_path: Path):
+    out = tmp_path / "out"
+    args = ["simulate", str(out), "--hard", "--publications", "8", "--agreements", "40"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    tagged = {
+        tag
+        for a in _csv(out / "truth" / "agreements.csv")
+        for tag in a["scenario"].split("|")
+        if tag
+    }
+    assert set(HARD_SCENARIOS) <= tagged
+    plain = tmp_path / "plain"
+    assert CliRunner().invoke(cli, ["simulate", str(plain), "--publications", "8"]).exit_code == 0
+    scenarios = " ".join(a["scenario"] for a in _csv(plain / "truth" / "agreements.csv"))
+    assert not any(name in scenarios for name in HARD_SCENARIOS)
+    assert not any(p["suspect"] == "1" for p in _csv(plain / "truth" / "publications.csv"))

@@ -419,7 +419,7 @@ def report(result: Score) -> list[str]:
         )
         for r in case.rows:
             lines.append(
-                f"  {r.file_name} row {r.row_number}: true {r.true_agreement_id}, "
+                f"  {r.file_name} ({r.sha256[:8]}) row {r.row_number}: true {r.true_agreement_id}, "
                 f"resolved {r.predicted_id or '(none)'}  {r.printed}".rstrip()
             )
     return lines
