@@ -45,6 +45,7 @@ bench: install-test browser
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_lookup.py --n 1000
 	$(BIN)/python benchmarks/bench_history.py
+	-$(BIN)/python benchmarks/bench_simulate.py  # exits 1 when a target is missed
 	command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_page.py

@@ -13,6 +13,7 @@ from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 from g287.query import history as h
 from g287.query.changes import changes as net_changes
+from g287.query.crosscheck import crosscheck, read_count_table
 from g287.query.publications import held_line
 from g287.read.cells import MODEL_NAMES
 from g287.resolve.changes import CHANGE_KINDS
@@ -339,18 +340,47 @@ def accept_cmd(app: App, publication: str, note: str, as_json: bool) -> None:
 
 
 @cli.command("check")
+@click.option(
+    "--against",
+    "against",
+    type=click.Path(dir_okay=False),
+    help="Also compare each list's counts with this per-file count table (CSV keyed by "
+    "label, e.g. tests/data/publication_counts.csv); every difference is a failure.",
+)
 @json_option
 @pass_app
 @handle_errors
-def check_cmd(app: App, as_json: bool) -> None:
-    """QA invariants of the resolved history; exits 1 if any fails."""
+def check_cmd(app: App, against: str | None, as_json: bool) -> None:
+    """QA invariants of the resolved history; exits 1 if any fails.
+
+    With --against, also every difference between the stored lists and an
+    independently made count table (rows, models, TYPEs, states, MOA links ...),
+    one line each naming the list and the column."""
+    table = read_count_table(against) if against else None
     with app.db.connect() as conn:
         checks = run_checks(conn)
+        compared = crosscheck(conn, table) if table else None
     if as_json:
-        output.emit_json([c.as_dict() for c in checks])
+        if compared is None:
+            output.emit_json([c.as_dict() for c in checks])
+        else:
+            output.emit_json(
+                {"checks": [c.as_dict() for c in checks], "against": compared.as_dict()}
+            )
     else:
         for c in checks:
             mark = "pass" if c.passed else "FAIL"
             click.echo(f"{mark}  {c.name}: {c.value} (expected {c.expected}) {c.detail}".rstrip())
-    if not all(c.passed for c in checks):
+        if compared is not None:
+            mark = "pass" if compared.passed else "FAIL"
+            n = len(compared.differences)
+            click.echo(
+                f"{mark}  against {compared.source}: {compared.lists} lists, "
+                f"{len(compared.columns)} columns, {n} difference{'' if n == 1 else 's'}"
+            )
+            if compared.ignored:
+                click.echo(f"      not compared (unknown columns): {', '.join(compared.ignored)}")
+            for d in compared.differences:
+                click.echo(f"DIFF  {d.message}")
+    if not all(c.passed for c in checks) or (compared is not None and not compared.passed):
         sys.exit(1)

@@ -28,10 +28,22 @@ from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
     help="Approximate size of the final participating list.",
 )
 @click.option("--no-pending", is_flag=True, help="Write participating lists only.")
+@click.option(
+    "--hard",
+    is_flag=True,
+    help="Also stage every hard case (co-listed nested names, chained renames, an "
+    "uncorrected impossible year, duplicates, unreadable and wrong states, a truncated list).",
+)
 @json_option
 @handle_errors
 def simulate_cmd(
-    out_dir: Path, seed: int, publications: int, agreements: int, no_pending: bool, as_json: bool
+    out_dir: Path,
+    seed: int,
+    publications: int,
+    agreements: int,
+    no_pending: bool,
+    hard: bool,
+    as_json: bool,
 ) -> None:
     """Write realistic ICE-style workbooks from a seeded history, and that true history.
 
@@ -40,7 +52,12 @@ def simulate_cmd(
     from g287.simulate import simulate
 
     summary = simulate(
-        out_dir, seed=seed, publications=publications, agreements=agreements, pending=not no_pending
+        out_dir,
+        seed=seed,
+        publications=publications,
+        agreements=agreements,
+        pending=not no_pending,
+        hard=hard,
     )
     if as_json:
         output.emit_json(summary.__dict__ if hasattr(summary, "__dict__") else str(summary))
@@ -51,17 +68,26 @@ def simulate_cmd(
 
 @cli.command("score")
 @click.argument("truth_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--worst", type=click.IntRange(min=0), default=10, show_default=True,
+    help="How many inexact agreements to print with their rows.",
+)  # fmt: skip
 @json_option
 @pass_app
 @handle_errors
-def score_cmd(app: App, truth_dir: Path, as_json: bool) -> None:
-    """Score the database's resolution against a simulator's truth folder."""
+def score_cmd(app: App, truth_dir: Path, worst: int, as_json: bool) -> None:
+    """Score the database's resolution against a simulator's truth folder.
+
+    Agreement grain (the share of true agreements whose rows are exactly one resolved
+    agreement), per scenario, per-list as-of active counts, the worst cases with their
+    rows, and the pairwise figures beside them."""
     from g287.query.scoring import score_against
+    from g287.simulate.score import report
 
     with app.db.connect() as conn:
-        result = score_against(conn, truth_dir)
+        result = score_against(conn, truth_dir, worst=worst)
     if as_json:
         output.emit_json(result.as_dict())
         return
-    for key, value in result.as_dict().items():
-        click.echo(f"{key:24} {value:.4f}" if isinstance(value, float) else f"{key:24} {value}")
+    for line in report(result):
+        click.echo(line)

@@ -92,17 +92,23 @@ def infer_state(
     content: Mapping[str, Any], known: list[Obs], curated: Curated
 ) -> tuple[str | None, str]:
     """The state of a row whose STATE cell cannot be read: the one state under which the
-    same agency name and model are listed elsewhere, else a state named in the agency."""
+    same agency name and model are listed elsewhere (with the same signing date, when the
+    name and model are listed under several: "Martin County Sheriff's Office" is in five
+    states), else a state named in the agency."""
     name = content["agency"] or ""
-    found = {
-        o.state
-        for o in known
-        if o.model == content["model"] and o.canon == canonical(name, o.state)
-    }
+    same = [o for o in known if o.model == content["model"] and o.canon == canonical(name, o.state)]
+    found = {o.state for o in same}
     if len(found) == 1:
         (state,) = found
         return state, f"the same agency and model are listed under {state} only"
     if len(found) > 1:
+        dated = {o.state for o in same if content["signed"] and o.signed == content["signed"]}
+        if len(dated) == 1:
+            (state,) = dated
+            return state, (
+                f"the same agency and model are listed under {len(found)} states, "
+                f"with the same signing date under {state} only"
+            )
         return None, f"the same agency name is listed under {len(found)} states"
     upper = f" {' '.join(name.upper().replace(',', ' ').split())} "
     named = {code for code, (full, _f) in STATES.items() if f" {full} " in upper}

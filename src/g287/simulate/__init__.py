@@ -36,7 +36,9 @@ Truth files (CSV, UTF-8, header row):
     not superseded, as in the DDP rules), ``first_listed``, ``last_listed`` and
     ``removed_by`` (ICE dates of the first and last distinct captured participating lists
     that show it, and of the next one, which does not), ``first_pending``,
-    ``last_pending``, ``agency_name`` (canonical), ``rows``.
+    ``last_pending``, ``agency_name`` (canonical), ``rows``, ``scenario`` (the scenarios
+    it is part of, ``|``-joined: a hard case of ``HARD_SCENARIOS`` or an ordinary quirk
+    such as ``renewal``, ``name_typo``; empty for an ordinary agreement).
 ``agencies.csv``
     ``agency_id``, ``state``, ``type``, ``county``, ``name`` (canonical),
     ``names_printed`` (``|``-joined participating spellings over time).
@@ -51,14 +53,26 @@ Truth files (CSV, UTF-8, header row):
 ``publications.csv``
     One line per file written: ``sha256``, ``file_name``, ``folder``, ``kind``,
     ``published`` (ICE's file-name date), ``part_of_day``, ``first_seen_utc``, ``step``,
-    ``rows``, ``distinct`` (0 for a byte-identical re-publication).
+    ``rows``, ``distinct`` (0 for a byte-identical re-publication), ``suspect`` (1 for the
+    truncated list of the ``truncated_list`` hard case: a resolver should hold it, and it
+    counts for no agreement's listing window), ``active`` (a distinct participating list's
+    true as-of active count: its distinct agreements, or for a suspect list the last
+    believed list's).
+
+``simulate(..., hard=True)`` (``g287 simulate --hard``) also stages every hard case of
+``config.HARD_SCENARIOS`` once (``hard``): co-listed agencies whose names contain each
+other, chained renames, an impossible year never corrected, exact and near duplicates,
+unreadable and wrong states, a truncated list.
 
 Dates in ``agreements.csv`` refer to *captured* participating lists, the only ones a
 resolver can see; ``events.csv`` also records the steps nobody captured.
 
-``score(truth_dir, predicted_rows, predicted_agreements)`` compares a resolution with
-the truth: pairwise precision/recall of agreement identity over participating rows,
-and the accuracy of status, signing date, first and last listing.
+``score(truth_dir, predicted_rows, predicted_agreements, predicted_counts)`` compares a
+resolution with the truth: at the agreement grain (the share of true agreements whose
+rows are exactly one predicted agreement, overall and per scenario, with the worst cases
+and their rows), the per-list as-of active counts, pairwise precision/recall of agreement
+identity over participating rows, and the accuracy of status, signing date, first and
+last listing.
 """
 
 from g287.simulate.config import SimulationConfig

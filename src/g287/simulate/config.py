@@ -27,6 +27,10 @@ class SimulationConfig:
     existing_agency: float = 0.3  # new agreements of an agency already listed (new model)
     # lifecycle, per step
     renewal: float = 0.0006
+    # A renewal re-signs an agreement in force at least this long (days). A "renewal" days
+    # after the first signing, its MOA still pending, reads exactly like ICE correcting the
+    # printed date, which the resolver folds by design (T4), so no resolver could tell.
+    renewal_after: int = 365
     model_switch: float = 0.0002
     removal: float = 0.0004
     rename: float = 0.08  # share of new agencies first printed under an older name ...
@@ -56,6 +60,7 @@ class SimulationConfig:
     filtered: float = 0.03  # saved with a filter hiding all but Task Force Model rows
     appended_order: float = 0.15  # new rows appended at the bottom, not sorted in
     ensure_each: bool = True  # force at least one occurrence of every quirk class
+    hard: bool = False  # also stage every hard case of HARD_SCENARIOS (see simulate.hard)
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -97,4 +102,21 @@ FORCED = (
     "pending_name_change",
     "county_fill",
     "type_fix",
+)
+
+
+# The hard cases ``hard=True`` stages, each at least once, as named scenarios. The truth
+# records the scenario(s) of every agreement (``agreements.csv``: ``scenario``), and the
+# score reports exactness per scenario. Agreements caught in an ordinary quirk (a renewal,
+# a typo episode ...) carry that quirk's name as their scenario too.
+HARD_SCENARIOS = (
+    "colisted_state_division",  # a state department and its division, side by side
+    "colisted_sheriff_jail",  # a sheriff's office and its jail, side by side
+    "chained_rename",  # a state agency renamed twice (A -> B -> C)
+    "uncorrected_impossible_year",  # SIGNED 2205 for 2025, never corrected
+    "exact_duplicate_rows",  # one row printed twice on several lists
+    "near_duplicate_rows",  # one agreement printed under two spellings on several lists
+    "unreadable_state",  # STATE #N/A on some lists (or from the first listing)
+    "wrong_state_stretch",  # a row under another state for a stretch of lists
+    "truncated_list",  # a list with only a few rows: held as suspect
 )

@@ -47,6 +47,10 @@ def evolve(w: World, t: int, step: Step) -> None:
     links_and_dates(w, t)
     addenda(w, t)
     episodes(w, t)
+    if cfg.hard:
+        from g287.simulate.hard import stage
+
+        stage(w, t)
 
 
 def lifecycle(w: World, t: int, size: int) -> None:
@@ -57,10 +61,15 @@ def lifecycle(w: World, t: int, size: int) -> None:
         ("model_switch", cfg.model_switch),
         ("removal", cfg.removal),
     )
+    today = w.today()
+
+    def in_force(a: Agreement) -> bool:  # only an agreement in force for a while is renewed
+        return a.signed is not None and (today - a.signed).days >= cfg.renewal_after
+
     for name, rate in plan:
         n = poisson(rng, rate * size) or (1 if w.want(name, t) else 0)
         for _ in range(n):
-            old = w.pick_listed(t, done)
+            old = w.pick_listed(t, done, in_force if name == "renewal" else None)
             if old is None:
                 break
             done.add(old.id)
@@ -85,6 +94,8 @@ def renew(w: World, t: int, old: Agreement) -> None:
     w.sign(t, new, signed)
     w.delist(old, "renewed")
     old.successor = new
+    w.tag(old, "renewal")
+    w.tag(new, "renewal")
     w.log("renewed", old, f"superseded by {new.id}")
     lag = rng.randint(1, 3) if rng.random() < 0.15 else 0
     if lag:
@@ -103,6 +114,8 @@ def switch(w: World, t: int, old: Agreement) -> bool:
     w.sign(t, new, w.today() - timedelta(days=w.rng.randint(1, 15)))
     w.delist(old, "model_switch")
     old.switched_to = new
+    w.tag(old, "model_switch")
+    w.tag(new, "model_switch")
     w.log("model_switch", old, f"{old.model} -> {new.model} as {new.id}")
     w.list_agreement(t, new)
     return True
@@ -120,6 +133,8 @@ def agency_edits(w: World, t: int) -> None:
             ag.name = ag.final_name
             ag.names_seen.append(ag.name)
             ag.touch()
+            for a in ag.agreements:
+                w.tag(a, "rename")
     for ag in list(w.type_fixes):
         if any(a.listed for a in ag.agreements) and (rng.random() < 0.03 or w.want("type_fix", t)):
             w.did("type_fix")
@@ -182,6 +197,7 @@ def episodes(w: World, t: int) -> None:
         a = w.pick_listed(t, set())
         if a:
             w.did("name_typo")
+            w.tag(a, "name_typo")
             end = t + rng.randint(1, 8)
             a.episodes.append(Episode(t, end, "name", names.typo(rng, a.agency.name)))
             w.log("name_typo", a, f"until step {end}")
@@ -198,6 +214,7 @@ def episodes(w: World, t: int) -> None:
         if a is None:
             continue
         w.did(name)
+        w.tag(a, name)
         end = t + rng.randint(1, longest)
         value = ""
         if name == "state_typo":

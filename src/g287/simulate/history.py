@@ -163,6 +163,15 @@ class Simulator(World):
                 rows.append(ListRow(a.id, a.agency.id, a.model, a.pending_cells(), False))
         if not rows:
             return None
+        suspect = kind == "participating" and self.truncates(t, step, previous)
+        if suspect:
+            old = [r for r in rows if not r.new]
+            plain = [r for r in old if r.agreement_id not in self.scenarios]
+            pool = plain if len(plain) >= 5 else old  # agreements with no other quirk
+            rows = rng.sample(pool, min(len(pool), rng.randint(3, 5)))
+            for r in rows:
+                self.tag(self.listed[r.agreement_id], "truncated_list")
+            self.log("hard_case", detail=f"truncated_list: {file_name} with {len(rows)} rows")
         order = "state"
         roll = rng.random()
         if kind == "participating" and previous is not None and roll < cfg.appended_order:
@@ -193,7 +202,18 @@ class Simulator(World):
             filtered=filtered,
             trailing_blank=growth + rng.randint(0, 10),
             order=order,
+            suspect=suspect,
         )
+
+    def truncates(self, t: int, step: Step, previous: Publication | None) -> bool:
+        """Whether the participating list of step ``t`` is the hard case's truncated list."""
+        at = self.hard_at.get("truncated_list")
+        if at is None or t < at or "truncated_list" in self.hard_done:
+            return False
+        if previous is None or previous.suspect or step.special:
+            return False
+        self.hard_done.add("truncated_list")
+        return True
 
     # -- the whole run ---------------------------------------------------------
 

@@ -231,6 +231,7 @@ class Publication:
     trailing_blank: int = 0
     order: str = "state"  # state | agency | appended
     copy_of: Publication | None = None  # same bytes, published again under a new name
+    suspect: bool = False  # a truncated list (hard scenario): held, its true count the last's
 
 
 @dataclass(frozen=True)

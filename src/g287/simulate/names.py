@@ -228,7 +228,9 @@ def near_duplicate_name(name: str) -> str:
         return name.replace(" County ", " Co. ", 1)
     if "Department" in name:
         return name.replace("Department", "Dept.", 1)
-    return f"{name} (Office)"
+    if "'" in name:  # Marshal's Office -> Marshals Office
+        return name.replace("'", "", 1)
+    return name.upper()
 
 
 def pending_variant(rng: random.Random, name: str, state: str) -> str:

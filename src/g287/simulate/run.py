@@ -70,13 +70,15 @@ def simulate(
     publications: int = 60,
     agreements: int = 400,
     pending: bool = True,
+    hard: bool | None = None,
     config: SimulationConfig | None = None,
     compresslevel: int = 3,
 ) -> SimulationSummary:
     """Write a seeded ICE-style history to ``out_dir/sheets`` and its truth to ``out_dir/truth``.
 
     ``config`` overrides every rate; ``publications``, ``agreements`` and ``pending``
-    override the matching fields of it. The same arguments always give the same bytes.
+    override the matching fields of it; ``hard`` (when given) stages every hard-case
+    scenario (:mod:`g287.simulate.hard`). The same arguments always give the same bytes.
     ``compresslevel`` is the deflate level of the workbooks (3: fast, close to Excel's size).
     """
     began = time.perf_counter()
@@ -86,6 +88,8 @@ def simulate(
         agreements=agreements,
         pending=pending,
     )
+    if hard is not None:
+        cfg = replace(cfg, hard=hard)
     if cfg.publications < 1 or cfg.agreements < 1:
         raise ValueError("publications and agreements must be at least 1")
     out_dir = Path(out_dir)
@@ -106,7 +110,7 @@ def simulate(
             manifest.append(_manifest_row(pub, sha, len(data)))
             truth.add(pub, sha)
     finally:
-        statuses = truth.close(sim.agreements, sim.events)
+        statuses = truth.close(sim.agreements, sim.events, sim.scenarios)
     _write_manifest(sheets / "manifest.csv", manifest)
     return SimulationSummary(
         out_dir=out_dir,

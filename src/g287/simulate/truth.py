@@ -8,6 +8,7 @@ in :mod:`g287.simulate`.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +35,8 @@ PUBLICATIONS_FIELDS = (
     "step",
     "rows",
     "distinct",
+    "suspect",
+    "active",
 )
 AGREEMENTS_FIELDS = (
     "true_agreement_id",
@@ -53,6 +56,7 @@ AGREEMENTS_FIELDS = (
     "last_pending",
     "agency_name",
     "rows",
+    "scenario",
 )
 AGENCIES_FIELDS = ("agency_id", "state", "type", "county", "name", "names_printed")
 EVENTS_FIELDS = (
@@ -87,6 +91,7 @@ class TruthWriter:
     shas: set[str] = field(default_factory=set)
     publications: list[dict[str, Any]] = field(default_factory=list)
     row_count: int = 0
+    believed_active: int = 0  # true active agreements on the last believed list
 
     def __post_init__(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -98,6 +103,12 @@ class TruthWriter:
 
     def add(self, pub: Publication, sha256: str) -> None:
         distinct = sha256 not in self.shas
+        participating = pub.kind == "participating"
+        active: int | str = ""
+        if participating and distinct:  # a suspect list's true count is the last list's
+            if not pub.suspect:
+                self.believed_active = len({r.agreement_id for r in pub.rows})
+            active = self.believed_active
         self.publications.append(
             {
                 "sha256": sha256,
@@ -110,13 +121,15 @@ class TruthWriter:
                 "step": pub.step,
                 "rows": len(pub.rows),
                 "distinct": int(distinct),
+                "suspect": int(pub.suspect),
+                "active": active,
             }
         )
         if not distinct:
             return
         self.shas.add(sha256)
-        participating = pub.kind == "participating"
-        if participating:
+        counted = participating and not pub.suspect  # a held list lists nobody
+        if counted:
             self.part_dates.append(pub.published)
         index = len(self.part_dates) - 1
         out = []
@@ -130,19 +143,27 @@ class TruthWriter:
             if s is None:
                 s = seen[row.agreement_id] = _Seen()
             s.rows += 1
-            if participating:
+            if counted:
                 if s.first is None:
                     s.first = index
                 s.last = index
-            else:
+            elif not participating:
                 if s.first_pending is None:
                     s.first_pending = pub.published
                 s.last_pending = pub.published
         self._rows_file.write("".join(out))
         self.row_count += len(out)
 
-    def close(self, agreements: list[Agreement], events: list[Event]) -> dict[str, int]:
-        """Write the remaining files; returns the number of agreements by final status."""
+    def close(
+        self,
+        agreements: list[Agreement],
+        events: list[Event],
+        scenarios: Mapping[str, set[str]] | None = None,
+    ) -> dict[str, int]:
+        """Write the remaining files; returns the number of agreements by final status.
+
+        ``scenarios`` names the scenario(s) of each agreement (``|``-joined in the truth)."""
+        scenarios = scenarios or {}
         self._rows_file.close()
         _write(self.directory / "publications.csv", PUBLICATIONS_FIELDS, self.publications)
         final = len(self.part_dates) - 1
@@ -186,6 +207,7 @@ class TruthWriter:
                     "last_pending": s.last_pending.isoformat() if s.last_pending else "",
                     "agency_name": a.agency.final_name,
                     "rows": s.rows,
+                    "scenario": "|".join(sorted(scenarios.get(a.id, ()))),
                 }
             )
         _write(self.directory / "agreements.csv", AGREEMENTS_FIELDS, records)

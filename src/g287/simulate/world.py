@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from g287.read.states import STATES
 from g287.simulate import links, names
-from g287.simulate.config import FORCED, SimulationConfig
+from g287.simulate.config import FORCED, HARD_SCENARIOS, SimulationConfig
 from g287.simulate.model import (
     MODELS,
     NA,
@@ -64,6 +64,15 @@ class World:
         }
         self.step: Step | None = None
         self.last_captured: dict[str, Publication] = {}
+        self.scenarios: dict[str, set[str]] = {}  # agreement id -> the scenarios it is in
+        self.hard_at: dict[str, int] = {}  # hard scenario -> the step it is staged at
+        self.hard_done: set[str] = set()
+        self.hard_ids: set[str] = set()  # agreements in a hard scenario
+        self.hard_parent: tuple[str, str] | None = None  # (state, department) of the first
+        if cfg.hard:
+            from g287.simulate.hard import plan
+
+            self.hard_at = plan(self)
         # Pending entries wait long enough for the pending list to hold its initial size.
         arrivals = cfg.pending_share * self.growth(cfg.agreements) / (1 - cfg.pending_withdraw)
         target = cfg.pending_fraction * cfg.agreements
@@ -85,6 +94,12 @@ class World:
 
     def did(self, name: str) -> None:
         self.counts[name] += 1
+
+    def tag(self, agreement: Agreement, scenario: str) -> None:
+        """Record that ``agreement`` is part of ``scenario`` (written to the truth)."""
+        self.scenarios.setdefault(agreement.id, set()).add(scenario)
+        if scenario in HARD_SCENARIOS:
+            self.hard_ids.add(agreement.id)
 
     def log(
         self, event: str, agreement: Agreement | None = None, detail: str = "", *,
@@ -248,6 +263,8 @@ class World:
         printed: object = signed
         fix_at: int | None = None
         quirk = self.signed_quirk(t) if quirks else None
+        if quirk:
+            self.tag(a, quirk)
         if quirk == "redate":  # off by a few days; corrected later, often with the link
             offset = timedelta(days=rng.choice((1, 1, 1, 1, -1, 2, -2, 3, -4, 6)))
             printed = signed + offset if signed + offset <= self.today() else signed - offset
@@ -281,6 +298,7 @@ class World:
         self.log("listed", a, f"{a.model} signed {a.signed}")
         if t > 0 and (rng.random() < self.config.first_typo or self.want("first_typo", t)):
             self.did("first_typo")
+            self.tag(a, "name_typo")
             end = t + rng.randint(1, 6)
             a.episodes.append(Episode(t, end, "name", names.typo(rng, a.agency.name)))
             self.log("name_typo", a, f"first listed misspelt until step {end}")
@@ -340,6 +358,7 @@ class World:
         ):
             ag.pending_name = names.pending_variant(rng, ag.name, ag.state)
             self.did("pending_name_change")
+            self.tag(a, "pending_name_change")
         a.pending_listed = True
         a.pending_since = since or self.today()
         self.pending[a.id] = a
@@ -384,16 +403,29 @@ class World:
             self.sign(t, a, signed)
             self.list_agreement(t, a)
 
-    def pick_listed(self, t: int, exclude: set[str]) -> Agreement | None:
-        """A random agreement listed before step ``t`` and not in ``exclude``."""
+    def pick_listed(
+        self, t: int, exclude: set[str], eligible: Callable[[Agreement], bool] | None = None
+    ) -> Agreement | None:
+        """A random agreement listed before step ``t``, not in ``exclude`` (and ``eligible``)."""
         pool = list(self.listed.values())
+
+        hard = self.hard_ids
+
+        def fits(a: Agreement) -> bool:
+            return (
+                a.listed_since != t
+                and a.id not in exclude
+                and a.id not in hard  # a hard case stays that case alone
+                and (eligible is None or eligible(a))
+            )
+
         for _ in range(30):  # rejection sampling: cheap, and nearly always succeeds
             if not pool:
                 return None
             a = self.rng.choice(pool)
-            if a.listed_since != t and a.id not in exclude:
+            if fits(a):
                 return a
-        pool = [a for a in pool if a.listed_since != t and a.id not in exclude]
+        pool = [a for a in pool if fits(a)]
         return self.rng.choice(pool) if pool else None
 
 
