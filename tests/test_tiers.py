@@ -126,6 +126,32 @@ def test_a_merge_that_would_join_two_co_listed_agencies_is_blocked():
     assert [c.kind for c in ident.candidates] == ["blocked_rename"]
 
 
+@pytest.mark.parametrize(("county", "joined"), [("Crittenden", True), ("Mississippi", False)])
+def test_a_typo_on_one_agreement_beside_the_agencys_other_one(county, joined):
+    """ICE misspells one agreement's row for two lists while printing the same agency's JEM
+    agreement right beside it: one agency (same county), unless the counties differ."""
+    rows = [
+        obs("Crittenden County Sheriff's Office", range(1, 21), model="JEM", county="Crittenden"),
+        obs(
+            "Crittenden County Sheriff's Office",
+            [*range(1, 8), *range(10, 21)],
+            county="Crittenden",
+        ),
+        obs("Crittenden County Sheriff's Officu", [8, 9], county=county),
+    ]
+    ident, history = resolve(rows, 20)
+    assert len(ident.groups) == (2 if joined else 3)
+    assert len(history.agencies) == (1 if joined else 2)
+    typo = [d for d in ident.decisions if d.rule == "typo"]
+    if joined:
+        (decision,) = typo
+        assert decision.evidence["co_listed_spellings"] == sorted(
+            canonical(r.name, "FL") for r in rows[1:]
+        )
+    else:
+        assert not typo and [c.kind for c in ident.candidates] == ["blocked_typo"]
+
+
 def test_a_relabel_across_counties_is_refused():
     old = obs("Lynn County Sheriff's Office", range(1, 6), state="TX", county="Lynn County")
     new = obs("Harris County Constable", range(6, 11), state="TX", county="Harris County")

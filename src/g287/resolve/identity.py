@@ -425,24 +425,53 @@ class _Tiers:
         listing = self.listings[index]
         return self.agency_uf.find(self.spelling_index[(listing.state, listing.canon)])
 
-    def colisted(self, a: int, b: int) -> str | None:
+    def colisted(self, a: int, b: int, *, agencies: bool = True) -> str | None:
         """Why joining the components of listings ``a`` and ``b`` would break the invariant
         that rows printed side by side are different agreements of different agencies (over
-        the transitive closure of every merge so far), or None if they may join."""
+        the transitive closure of every merge so far), or None if they may join.
+        ``agencies=False`` checks the agreements only (see :meth:`one_agency_typo`)."""
         ra, rb = self.uf.find(a), self.uf.find(b)
         if ra != rb and self.comp_presence[ra].overlaps(self.comp_presence[rb]):
             return "both agreements are printed on one list"
         xa, xb = self.agency_root(a), self.agency_root(b)
-        if xa != xb and self.agency_presence[xa].overlaps(self.agency_presence[xb]):
+        if agencies and xa != xb and self.agency_presence[xa].overlaps(self.agency_presence[xb]):
             return "the two agencies (with every name merged into them) are printed on one list"
         return None
 
-    def merge(self, a: int, b: int, rule: str, detail: str, evidence: Mapping[str, object]) -> bool:
+    def one_agency_typo(self, a: int, b: int) -> bool:
+        """Two spellings a typo apart whose agencies were printed side by side only through
+        *other* agreements may still be one agency: ICE misspelled one agreement's row while
+        printing the same agency's other agreement right. Allowed only when each side is a
+        single spelling (no earlier merge behind it) and ICE printed one and the same county
+        for both; the agreements themselves must still never share a list."""
+        la, lb = self.listings[a], self.listings[b]
+        ca = {_county_key(o.county) for o in la.obs}
+        cb = {_county_key(o.county) for o in lb.obs}
+        if len(ca) != 1 or ca != cb or None in ca:
+            return False
+        xa, xb = self.agency_root(a), self.agency_root(b)
+        members = [n for n in self.spelling_index.values() if self.agency_uf.find(n) in (xa, xb)]
+        return len(members) == 2
+
+    def merge(
+        self,
+        a: int,
+        b: int,
+        rule: str,
+        detail: str,
+        evidence: Mapping[str, object],
+        *,
+        agency_guard: bool = True,
+    ) -> bool:
         ra, rb = self.uf.find(a), self.uf.find(b)
         if ra == rb:
             return False
         la, lb = self.listings[a], self.listings[b]
         why = self.colisted(a, b)
+        if why is not None and not agency_guard and self.colisted(a, b, agencies=False) is None:
+            why = None
+            evidence = {**evidence, "co_listed_spellings": sorted({la.canon, lb.canon})}
+            detail += "; the agency's other agreement was printed beside it, in the same county"
         if why is not None:
             self.candidates.append(
                 Candidate(
@@ -511,7 +540,14 @@ class _Tiers:
             (dist <= TYPO_DISTANCE and (disjoint or dominated))
             or (dist == TYPO_DISTANCE_STRICT and disjoint and dominated)
         ):
-            self.merge(i, j, "typo", f"spellings {dist} edit(s) apart", evidence)
+            self.merge(
+                i,
+                j,
+                "typo",
+                f"spellings {dist} edit(s) apart",
+                evidence,
+                agency_guard=not (dist <= TYPO_DISTANCE and self.one_agency_typo(i, j)),
+            )
             return
         if superset and same_digits and (disjoint or dominated):
             self.merge(i, j, "modifier", "one name's words contain the other's", evidence)

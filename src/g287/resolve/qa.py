@@ -7,6 +7,7 @@ each one does.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
@@ -22,6 +23,7 @@ from g287.store.schema import (
     content_agreements,
     content_pending,
     content_runs,
+    decisions,
     held_lists,
     pending_requests,
     publication_rows,
@@ -313,6 +315,13 @@ def _co_listed_agencies(conn: Connection) -> Check:
     ):
         c = contents[cid]
         spellings[agency_id][_names(c.state, c.agency)].extend(runs.get(cid, []))
+    # a typo merge may join two spellings printed beside each other on *different*
+    # agreements of one agency (same county); it says so in its evidence
+    recorded: set[frozenset[str]] = set()
+    for (evidence,) in conn.execute(select(decisions.c.evidence).where(decisions.c.rule == "typo")):
+        pair = json.loads(evidence).get("co_listed_spellings")
+        if pair:
+            recorded.add(frozenset(pair))
     bad: list[str] = []
     for agency_id, names in spellings.items():
         if len(names) < 2:
@@ -320,6 +329,8 @@ def _co_listed_agencies(conn: Connection) -> Check:
         items = sorted(names.items())
         for i, (n1, r1) in enumerate(items):
             for n2, r2 in items[i + 1 :]:
+                if frozenset({n1, n2}) in recorded:
+                    continue
                 if any(a1 <= b2 and a2 <= b1 for a1, b1 in r1 for a2, b2 in r2):
                     bad.append(f"{agency_id}: {n1!r} and {n2!r}")
     return Check(
