@@ -9,6 +9,10 @@ the g287 version and a citation line -- in a ``#`` header comment (CSV), an ``ab
 sheet (XLSX), the schema metadata (Parquet), top-level members (JSON, GeoJSON), the file
 label and variable labels (Stata; SPSS also gets the citation as a document note).
 
+CSV text cells that a spreadsheet would run as a formula (beginning with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) are written with a leading ``'``; numbers are
+not (:mod:`g287.interfaces.csv_safe`). XLSX cells are always written as text.
+
 From Python (the CLI and the web downloads use the same two calls)::
 
     from g287.interfaces.exports import build_dataset, write_dataset

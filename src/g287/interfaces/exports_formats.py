@@ -8,7 +8,6 @@ memory (a pandas DataFrame, written by pyreadstat).
 
 from __future__ import annotations
 
-import csv
 import json
 import textwrap
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from g287.errors import ConfigError, InvalidQuery
+from g287.interfaces.csv_safe import SafeWriter
 
 if TYPE_CHECKING:
     from g287.interfaces.exports import Dataset
@@ -84,10 +84,10 @@ def write_csv(ds: Dataset, path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="") as out:
         for line in _header_lines(ds):
             out.write("# " + " ".join(line.split()) + "\n")
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SafeWriter(out, text=_text)
         writer.writerow([c.name for c in ds.columns])
         for _row, cells in typed_rows(ds):
-            writer.writerow([_text(v) for v in cells])
+            writer.writerow(cells)
 
 
 def _json_rows(ds: Dataset, out: IO[str], feature: bool) -> int:

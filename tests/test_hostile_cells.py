@@ -1,0 +1,142 @@
+"""Security at the edges: a workbook whose cells are hostile (formulas, ``javascript:``
+links, LIKE wildcards) goes through import, the CLI export and the API downloads
+without any of it reaching a spreadsheet as a formula or a browser as a link."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from g287.interfaces.cli import cli
+from g287.interfaces.csv_safe import FORMULA_STARTS, SafeWriter, neutralize
+from g287.pipeline import Importer
+from tests.api_support import ApiClient, api_client
+from tests.workbooks import build
+
+HOSTILE = [
+    "=cmd|' /C calc'!A0 County Sheriff's Office",
+    "+SUM(1+1) Police Department",
+    "-2+3 Sheriff's Office",
+    "@SUM(A1) Marshal's Office",
+]
+ROWS = [
+    ("FL", HOSTILE[0], "County", "Hillsborough", "Jail Enforcement Model", date(2025, 1, 2)),
+    ("FL", HOSTILE[1], "Municipality", "Orange", "Task Force Model", date(2025, 1, 3)),
+    ("TX", HOSTILE[2], "County", "Harris", "Warrant Service Officer", date(2025, 1, 4)),
+    ("TX", HOSTILE[3], "Municipality", "Dallas", "Task Force Model", date(2025, 1, 5)),
+    ("GA", "\t=1+1 Police Department", "Municipality", "Fulton", "Task Force Model", None),
+    ("GA", "Cobb County Sheriff's Office", "County", "Cobb", "Jail Enforcement Model", None),
+]
+ICE_MOA = "https://www.ice.gov/doclib/287gMOA/287gJEM_CobbCoGA_2025-01-06.pdf"
+LINKS = {
+    (0, "MOA"): "javascript:alert(2)",
+    (1, "MOA"): "data:text/html,<script>alert(1)</script>",
+    (2, "MOA"): "vbscript:msgbox(1)",
+    (3, "MOA"): "https://evil.example/287g.pdf",
+    (5, "MOA"): ICE_MOA,
+}
+
+
+def hostile_workbook(folder: Path) -> Path:
+    rows = [(*r[:5], r[5] or date(2025, 1, 6), "Link", "") for r in ROWS]
+    path = build(folder / "participatingAgencies07012025am.xlsx", rows, links=LINKS)
+    book = openpyxl.load_workbook(path)  # openpyxl writes "=..." as a formula: make it text
+    sheet = book.active
+    assert sheet is not None
+    sheet.cell(2, 2).value = HOSTILE[0]
+    sheet.cell(2, 2).data_type = "s"
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def hostile(importer: Importer, tmp_path: Path) -> Importer:
+    results = importer.import_paths([hostile_workbook(tmp_path / "in")])
+    assert [r.outcome for r in results] == ["accepted"]
+    return importer
+
+
+@pytest.fixture
+def api(hostile: Importer) -> Iterator[ApiClient]:
+    with api_client(hostile) as client:
+        yield client
+
+
+def csv_cells(text: str) -> list[list[str]]:
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    return list(csv.reader(io.StringIO(body)))
+
+
+def assert_no_formula(cells: list[list[str]]) -> None:
+    for row in cells:
+        for cell in row:
+            assert not cell.startswith(FORMULA_STARTS) or _is_number(cell), (cell, row)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+# --- CSV formula injection -----------------------------------------------------------
+
+
+def test_neutralize_prefixes_text_not_numbers():
+    assert neutralize("=1+1") == "'=1+1"
+    assert neutralize("\t=1+1") == "'\t=1+1"  # the tab is kept, never stripped into "=1+1"
+    assert neutralize("\r=1") == "'\r=1"
+    assert [neutralize(s) for s in ("+1", "-1", "@x")] == ["'+1", "'-1", "'@x"]
+    assert neutralize("Tampa Police Department") == "Tampa Police Department"
+    assert neutralize(-3) == -3 and neutralize(-1.5) == -1.5 and neutralize(None) is None
+    out = io.StringIO()
+    SafeWriter(out).writerow(["-3", -3, -1.5, None, "a,b"])
+    assert out.getvalue() == '\'-3,-3,-1.5,,"a,b"\n'  # typed numbers stay numbers
+
+
+@pytest.mark.parametrize("dataset", ["agreements", "agencies", "rows"])
+def test_api_csv_downloads_neutralize_formulas(api: ApiClient, dataset: str):
+    r = api.get(f"/api/downloads/{dataset}.csv")
+    assert r.status_code == 200
+    cells = csv_cells(r.text)
+    assert_no_formula(cells)
+    flat = {c for row in cells for c in row}
+    assert "'" + HOSTILE[0] in flat and "'" + HOSTILE[2] in flat
+
+
+def test_api_csv_keeps_the_tab_behind_the_quote(api: ApiClient):
+    cells = csv_cells(api.get("/api/downloads/rows.csv").text)
+    header = cells[0]
+    raw = {row[header.index("agency_raw")] for row in cells[1:]}
+    cleaned = {row[header.index("agency")] for row in cells[1:]}
+    assert "'\t=1+1 Police Department" in raw  # as printed, tab and all
+    assert "'=1+1 Police Department" in cleaned  # the cleaned name lost the tab: still quoted
+
+
+def test_map_csv_neutralizes_formulas(api: ApiClient):
+    r = api.get("/data/map/2025-07-01.csv")
+    assert r.status_code == 200
+    assert_no_formula(csv_cells(r.text))
+
+
+def test_cli_export_neutralizes_formulas(hostile: Importer, tmp_path: Path):
+    env = {
+        "G287_DATA_DIR": str(hostile.archive.root.parent),
+        "G287_DATABASE_URL": hostile.db.url,
+    }
+    for dataset in ("agreements", "agencies", "rows"):
+        out = tmp_path / f"{dataset}.csv"
+        done = CliRunner().invoke(cli, ["export", dataset, "-o", str(out)], env=env)
+        assert done.exit_code == 0, done.output
+        cells = csv_cells(out.read_text(encoding="utf-8"))
+        assert_no_formula(cells)
+        assert "'" + HOSTILE[1] in {c for row in cells for c in row}
