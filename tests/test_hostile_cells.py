@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -17,6 +19,7 @@ from click.testing import CliRunner
 from g287.interfaces.cli import cli
 from g287.interfaces.csv_safe import FORMULA_STARTS, SafeWriter, neutralize
 from g287.pipeline import Importer
+from g287.query.urls import URL_KEYS, public_link
 from tests.api_support import ApiClient, api_client
 from tests.workbooks import build
 
@@ -44,9 +47,12 @@ LINKS = {
 }
 
 
-def hostile_workbook(folder: Path) -> Path:
+def hostile_workbook(folder: Path, name: str = "participatingAgencies07012025am.xlsx") -> Path:
+    """The hostile rows; a later list (``07022025am``) re-links Cobb's MOA to
+    ``javascript:`` (a ``moa_changed`` event carrying the link)."""
+    links = LINKS if "0701" in name else {**LINKS, (5, "MOA"): "javascript:alert(3)"}
     rows = [(*r[:5], r[5] or date(2025, 1, 6), "Link", "") for r in ROWS]
-    path = build(folder / "participatingAgencies07012025am.xlsx", rows, links=LINKS)
+    path = build(folder / name, rows, links=links)
     book = openpyxl.load_workbook(path)  # openpyxl writes "=..." as a formula: make it text
     sheet = book.active
     assert sheet is not None
@@ -58,8 +64,10 @@ def hostile_workbook(folder: Path) -> Path:
 
 @pytest.fixture
 def hostile(importer: Importer, tmp_path: Path) -> Importer:
-    results = importer.import_paths([hostile_workbook(tmp_path / "in")])
-    assert [r.outcome for r in results] == ["accepted"]
+    first = hostile_workbook(tmp_path / "in")
+    second = hostile_workbook(tmp_path / "in", "participatingAgencies07022025am.xlsx")
+    results = importer.import_paths([first, second])
+    assert [r.outcome for r in results] == ["accepted", "accepted"]
     return importer
 
 
@@ -140,3 +148,91 @@ def test_cli_export_neutralizes_formulas(hostile: Importer, tmp_path: Path):
         cells = csv_cells(out.read_text(encoding="utf-8"))
         assert_no_formula(cells)
         assert "'" + HOSTILE[1] in {c for row in cells for c in row}
+
+
+# --- links: only http(s) to ICE, DHS or the Internet Archive -------------------------
+
+BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+
+def walk(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from walk(v, key)
+    else:
+        yield key, value
+
+
+def assert_links_safe(answer: Any) -> None:
+    for key, value in walk(answer):
+        if not isinstance(value, str):
+            continue
+        assert not value.strip().lower().startswith(BAD_SCHEMES), (key, value)
+        assert "evil.example" not in value, (key, value)
+        if value and (key in URL_KEYS or key.endswith("_url")):
+            assert public_link(value) == value, (key, value)
+
+
+def test_public_link_allow_list():
+    assert public_link(ICE_MOA) == ICE_MOA
+    assert public_link("http://www.dhs.gov/x.pdf") == "http://www.dhs.gov/x.pdf"
+    wayback = "https://web.archive.org/web/2025/https://www.ice.gov/x.pdf"
+    assert public_link(wayback) == wayback
+    assert public_link("/api/moas/abc/raw") == "/api/moas/abc/raw"
+    for bad in (
+        "javascript:alert(2)",
+        " JavaScript:alert(2)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "https://evil.example/287g.pdf",
+        "https://ice.gov.evil.example/x.pdf",
+        "https://evilice.gov/x.pdf",
+        "//evil.example/x.pdf",
+        "ftp://www.ice.gov/x.pdf",
+        "file:///etc/passwd",
+    ):
+        assert public_link(bad) is None, bad
+
+
+def test_api_emits_no_unsafe_link(api: ApiClient):
+    listed = api.get("/api/agreements?limit=100").json()
+    assert listed["count"] == 6, [a["name"] for a in listed["data"]]
+    assert_links_safe(listed)
+    urls = {a["name"]: a["moa_url"] for a in listed["data"]}
+    assert urls["Cobb County Sheriff's Office"] is None  # now javascript:alert(3)
+    assert set(urls.values()) == {None}
+    for agreement in listed["data"]:
+        detail = api.get(agreement["url"])
+        assert detail.status_code == 200
+        assert_links_safe(detail.json())
+        assert_links_safe(api.get(f"/api/agencies/{agreement['agency_id']}").json())
+    events = api.get("/api/events?limit=100").json()
+    changed = [e for e in events["data"] if e["kind"] == "moa_changed"]
+    assert [(e["before"], e["after"]) for e in changed] == [(ICE_MOA, None)]
+    assert_links_safe(events)
+    assert_links_safe(api.get("/api/changes?since=2025-07-01").json())
+    for pub in api.get("/api/publications").json()["data"]:
+        assert_links_safe(api.get(f"/api/publications/{pub['id']}/rows?limit=100").json())
+
+
+def test_downloads_emit_no_unsafe_link(api: ApiClient):
+    for dataset in ("agreements", "rows", "changes"):
+        cells = csv_cells(api.get(f"/api/downloads/{dataset}.csv").text)
+        header = cells[0]
+        for row in cells[1:]:
+            assert_links_safe(dict(zip(header, row, strict=True)))
+        assert_links_safe(api.get(f"/api/downloads/{dataset}.json").json())
+
+
+def test_pages_link_only_safe_urls(api: ApiClient):
+    listed = api.get("/api/agreements?limit=100").json()["data"]
+    for agreement in listed:
+        page = api.get(f"/agencies/{agreement['agency_id']}")
+        assert page.status_code == 200
+        hrefs = re.findall(r'href="([^"]*)"', page.text)
+        assert hrefs and all(public_link(h) == h or h.startswith(("?", "#")) for h in hrefs), [
+            h for h in hrefs if public_link(h) != h
+        ]

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from g287.errors import InvalidQuery, NotFound
 from g287.query.history import publication_as_of
 from g287.query.publications import resolve_publication
+from g287.query.urls import public_row
 from g287.resolve.build import resolve
 from g287.resolve.changes import agreement_changes, pending_changes
 
@@ -51,13 +52,15 @@ def changes(
     a, b = _seq_of(part, start["id"]), _seq_of(part, end["id"])
     if a >= b:
         raise InvalidQuery(f"{start['label']} is not before {end['label']}")
-    found = [c.as_dict() for c in agreement_changes(res.history, a, b)]
+    found = [public_row(c.as_dict()) for c in agreement_changes(res.history, a, b)]
     pend = res.publications.get("pending", [])
     pending_found: list[dict[str, Any]] = []
     pa = [p for p in pend if p.published_date <= date.fromisoformat(start["published_date"])]
     pb = [p for p in pend if p.published_date <= date.fromisoformat(end["published_date"])]
     if pa and pb and pa[-1].seq < pb[-1].seq:
-        pending_found = [c.as_dict() for c in pending_changes(res.pending, pa[-1].seq, pb[-1].seq)]
+        pending_found = [
+            public_row(c.as_dict()) for c in pending_changes(res.pending, pa[-1].seq, pb[-1].seq)
+        ]
     counts: dict[str, int] = {}
     for c in found + pending_found:
         counts[c["kind"]] = counts.get(c["kind"], 0) + 1

@@ -19,6 +19,7 @@ from g287.enrich.powers import POWERS, Powers
 from g287.errors import NotFound
 from g287.query.places import agency_place
 from g287.query.publications import _jsonable
+from g287.query.urls import public_row
 from g287.store.schema import (
     agencies,
     agreements,
@@ -87,7 +88,7 @@ def placed_rows(
     q = q.order_by(publications.c.kind, publications.c.seq, publication_rows.c.row_number)
     result = conn.execution_options(yield_per=batch).execute(q).mappings()
     for row in result:
-        yield dict(row)
+        yield public_row(dict(row))
 
 
 def agreement_rows(conn: Connection, agreement_id: str) -> list[dict[str, Any]]:

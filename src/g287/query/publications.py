@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select, union_all
 
 from g287.errors import InvalidQuery, NotFound
+from g287.query.urls import URL_KEYS, public_row
 from g287.read.issues import ISSUE_KINDS, SEVERITY_RANK
 from g287.store.schema import (
     content_issues,
@@ -35,15 +36,20 @@ def _iso(value: Any) -> Any:
 
 
 def _jsonable(row: Any) -> dict[str, Any]:
-    """A row as a dict, its dates and times as ISO text."""
-    return {key: _iso(value) for key, value in row.items()}
+    """A row as a dict, its dates and times as ISO text, its links checked
+    (:func:`g287.query.urls.public_row`)."""
+    return public_row({key: _iso(value) for key, value in row.items()})
 
 
 def records(result: Any) -> list[dict[str, Any]]:
     """A result's rows as :func:`_jsonable` dicts, zipped from plain rows (several times
     faster than row mappings for the wide pages of the API)."""
     keys = list(result.keys())
-    return [{k: _iso(v) for k, v in zip(keys, row, strict=True)} for row in result]
+    out = [{k: _iso(v) for k, v in zip(keys, row, strict=True)} for row in result]
+    if any(k in URL_KEYS or k == "field" for k in keys):
+        for item in out:
+            public_row(item)
+    return out
 
 
 def not_held() -> Any:
