@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -36,6 +37,7 @@ ROWS = [
     ("TX", HOSTILE[3], "Municipality", "Dallas", "Task Force Model", date(2025, 1, 5)),
     ("GA", "\t=1+1 Police Department", "Municipality", "Fulton", "Task Force Model", None),
     ("GA", "Cobb County Sheriff's Office", "County", "Cobb", "Jail Enforcement Model", None),
+    ("GA", "Task_Force 100% Unit", "State Agency", "", "Task Force Model", None),
 ]
 ICE_MOA = "https://www.ice.gov/doclib/287gMOA/287gJEM_CobbCoGA_2025-01-06.pdf"
 LINKS = {
@@ -199,7 +201,7 @@ def test_public_link_allow_list():
 
 def test_api_emits_no_unsafe_link(api: ApiClient):
     listed = api.get("/api/agreements?limit=100").json()
-    assert listed["count"] == 6, [a["name"] for a in listed["data"]]
+    assert listed["count"] == 7, [a["name"] for a in listed["data"]]
     assert_links_safe(listed)
     urls = {a["name"]: a["moa_url"] for a in listed["data"]}
     assert urls["Cobb County Sheriff's Office"] is None  # now javascript:alert(3)
@@ -236,3 +238,40 @@ def test_pages_link_only_safe_urls(api: ApiClient):
         assert hrefs and all(public_link(h) == h or h.startswith(("?", "#")) for h in hrefs), [
             h for h in hrefs if public_link(h) != h
         ]
+
+
+# --- LIKE wildcards are the characters themselves ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("%", ["Task_Force 100% Unit"]),
+        ("_", ["Task_Force 100% Unit"]),
+        ("100%", ["Task_Force 100% Unit"]),
+        ("k_f", ["Task_Force 100% Unit"]),
+        ("a%e", []),  # as wildcards: every "...a...e..." name
+        ("s_e", []),
+        ("\\", []),
+        ("cobb", ["Cobb County Sheriff's Office"]),
+    ],
+)
+def test_text_search_takes_wildcards_literally(api: ApiClient, text: str, found: list[str]):
+    params = {"text": text, "limit": 100}
+    agreements = api.get("/api/agreements", params=params).json()
+    assert sorted(a["name"] for a in agreements["data"]) == found
+    assert agreements["count"] == len(found)
+    agencies = api.get("/api/agencies", params=params).json()
+    assert sorted(a["name"] for a in agencies["data"]) == found
+    rows = api.get("/api/publications/latest/rows", params=params).json()
+    assert sorted(r["normalized"]["agency"] for r in rows["data"]) == found
+
+
+def test_cli_agreements_search_takes_wildcards_literally(hostile: Importer):
+    env = {
+        "G287_DATA_DIR": str(hostile.archive.root.parent),
+        "G287_DATABASE_URL": hostile.db.url,
+    }
+    done = CliRunner().invoke(cli, ["agreements", "--search", "%", "--json"], env=env)
+    assert done.exit_code == 0, done.output
+    assert [a["name"] for a in json.loads(done.stdout)["data"]] == ["Task_Force 100% Unit"]

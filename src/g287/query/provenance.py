@@ -13,13 +13,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, select
 
 from g287.enrich.powers import POWERS, Powers
 from g287.errors import NotFound
 from g287.query.places import agency_place
 from g287.query.publications import _jsonable
 from g287.query.urls import public_row
+from g287.store.like import contains
 from g287.store.schema import (
     agencies,
     agreements,
@@ -82,7 +83,7 @@ def placed_rows(
     if model:
         q = q.where(row_contents.c.model == model.upper())
     if text:
-        q = q.where(func.lower(row_contents.c.agency).contains(text.lower(), autoescape=True))
+        q = q.where(contains(row_contents.c.agency, text))
     if hidden is not None:
         q = q.where(publication_rows.c.hidden == hidden)
     q = q.order_by(publications.c.kind, publications.c.seq, publication_rows.c.row_number)

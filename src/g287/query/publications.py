@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, func, or_, select, union_all
 from g287.errors import InvalidQuery, NotFound
 from g287.query.urls import URL_KEYS, public_row
 from g287.read.issues import ISSUE_KINDS, SEVERITY_RANK
+from g287.store.like import contains, escape_like, like
 from g287.store.schema import (
     content_issues,
     held_lists,
@@ -116,8 +117,8 @@ def resolve_publication(conn: Connection, ref: str) -> dict[str, Any]:
                     or_(
                         func.lower(publications.c.label) == lowered,
                         func.lower(publications.c.file_name) == lowered,
-                        publications.c.label.like("% " + lowered),
-                        publications.c.label.like("% " + lowered + "#%"),
+                        like(publications.c.label, "% " + escape_like(lowered)),
+                        like(publications.c.label, "% " + escape_like(lowered) + "#%"),
                     )
                 )
             )
@@ -226,7 +227,7 @@ def publication_rows(
     if model:
         q = q.where(row_contents.c.model == model.upper())
     if text:
-        q = q.where(func.lower(row_contents.c.agency).contains(text.lower()))
+        q = q.where(contains(row_contents.c.agency, text))
     if hidden is not None:
         q = q.where(placed_rows.c.hidden == hidden)
     if limit:
