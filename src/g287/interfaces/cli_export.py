@@ -10,7 +10,7 @@ import click
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 from g287.interfaces.cli_history import parse_day
-from g287.interfaces.exports import FORMATS, build_dataset, write_dataset
+from g287.interfaces.exports import FORMATS, build_dataset, write_datapackage, write_dataset
 from g287.interfaces.exports_spec import COLUMNS
 
 
@@ -32,7 +32,8 @@ def export_cmd(
     app: App, dataset: str, fmt: str, as_of: str | None, out: Path | None, as_json: bool
 ) -> None:
     """Write a dataset (agreements, agencies, publications, rows, changes) as CSV, XLSX,
-    Parquet, GeoJSON, JSON, Stata or SPSS, stating its as-of date, version and citation."""
+    Parquet, GeoJSON, JSON, Stata or SPSS, stating its as-of date, version and citation
+    (for CSV in a NAME.datapackage.json written beside it)."""
     with app.db.connect() as conn:
         ds = build_dataset(conn, dataset, as_of=parse_day(as_of), geometry=fmt == "geojson")
         target = out or Path(ds.file_name(fmt))
@@ -44,8 +45,16 @@ def export_cmd(
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)
-    report = {"dataset": dataset, "format": fmt, "path": str(target), "as_of": ds.as_of}
+        sidecar = write_datapackage(ds, fmt, target) if fmt == "csv" else None
+    report = {
+        "dataset": dataset,
+        "format": fmt,
+        "path": str(target),
+        "datapackage": str(sidecar) if sidecar else None,
+        "as_of": ds.as_of,
+    }
     if as_json:
         output.emit_json(report)
     else:
-        click.echo(f"wrote {target} ({dataset}, {fmt}, as of {ds.as_of or 'no list'})")
+        also = f"; citation in {sidecar.name}" if sidecar else ""
+        click.echo(f"wrote {target} ({dataset}, {fmt}, as of {ds.as_of or 'no list'}{also})")

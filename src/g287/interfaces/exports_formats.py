@@ -81,9 +81,9 @@ def _header_lines(ds: Dataset) -> list[str]:
 
 
 def write_csv(ds: Dataset, path: Path) -> None:
+    """A header row, then the data: nothing else, so every CSV reader reads it as it is
+    (the citation and provenance are in :func:`g287.interfaces.exports.datapackage`)."""
     with open(path, "w", encoding="utf-8", newline="") as out:
-        for line in _header_lines(ds):
-            out.write("# " + " ".join(line.split()) + "\n")
         writer = SafeWriter(out, text=_text)
         writer.writerow([c.name for c in ds.columns])
         for _row, cells in typed_rows(ds):
