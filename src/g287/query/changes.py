@@ -38,12 +38,12 @@ def changes(
     """
     if since is not None:
         if from_ref is not None:
-            raise InvalidQuery("give either --since or --from, not both")
+            raise InvalidQuery("give either since (a date) or from (a list), not both")
         start = publication_as_of(conn, since)
     elif from_ref is not None:
         start = resolve_publication(conn, from_ref)
     else:
-        raise InvalidQuery("give --since DATE or --from PUBLICATION")
+        raise InvalidQuery("give since (a date) or from (a list)")
     end = resolve_publication(conn, to_ref or "latest")
     if start["kind"] != "participating" or end["kind"] != "participating":
         raise InvalidQuery("compare participating lists (pending changes come with them)")

@@ -140,7 +140,7 @@ def list_agreements(
         publication = publication_as_of(conn, as_of)
         q = q.where(agreements.c.id.in_(on_list(publication["id"])))
         if status is not None and status != "active":
-            raise InvalidQuery("with --as-of, every agreement listed is active on that date")
+            raise InvalidQuery("with as_of, every agreement listed is active on that date")
     elif status:
         q = q.where(agreements.c.status == status)
     if state:

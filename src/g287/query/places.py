@@ -86,7 +86,7 @@ def _target(
         }
     if city:
         if not state:
-            raise InvalidQuery("a city lookup needs --state")
+            raise InvalidQuery("a city lookup needs a state")
         place = match_city(state, city)
         if place is None:
             raise NotFound(f"no city {city!r} in {state}")
@@ -100,7 +100,7 @@ def _target(
         }
     if county:
         if not state:
-            raise InvalidQuery("a county lookup needs --state")
+            raise InvalidQuery("a county lookup needs a state")
         match = match_county(state, county)
         if match is None or match.single is None:
             raise NotFound(f"no county {county!r} in {state}")
@@ -112,7 +112,7 @@ def _target(
             "city": None,
             "how": f"county:{match.how}",
         }
-    raise InvalidQuery("give --county and --state, --fips, --city and --state, or --lat and --lon")
+    raise InvalidQuery("give county and state, fips, city and state, or lat and lon")
 
 
 def _active_on(conn: Connection, as_of: date | None) -> tuple[Any, dict[str, Any] | None]:

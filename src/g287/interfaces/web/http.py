@@ -63,7 +63,10 @@ class HttpLayer:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+        # latin-1 reads any bytes (HTTP headers are not promised to be UTF-8 or ASCII)
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
         origin = headers.get("origin")
         if method == "OPTIONS" and "access-control-request-method" in headers:
             await self._preflight(send, origin)
@@ -72,11 +75,11 @@ class HttpLayer:
         cacheable = method in ("GET", "HEAD") and not scope["path"].startswith("/admin")
         lang = (
             "es"
-            if "lang=es" in scope.get("query_string", b"").decode()
+            if "lang=es" in scope.get("query_string", b"").decode("latin-1")
             or headers.get("accept-language", "").lower().startswith("es")
             else "en"
         )
-        key = (scope["path"], scope.get("query_string", b"").decode(), lang, version)
+        key = (scope["path"], scope.get("query_string", b"").decode("latin-1"), lang, version)
         if cacheable and key in self.cache:
             self.cache.move_to_end(key)
             status, raw_headers, body = self.cache[key]
