@@ -43,7 +43,7 @@ def simulate_cmd(
         out_dir, seed=seed, publications=publications, agreements=agreements, pending=not no_pending
     )
     if as_json:
-        output.emit_json(summary.__dict__ if hasattr(summary, "__dict__") else str(summary))
+        output.emit_json(summary.as_dict())
     else:
         click.echo(f"wrote {out_dir}/sheets (import it) and {out_dir}/truth (score against it)")
         click.echo(str(summary))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from g287.interfaces.cli import App, cli, handle_errors, pass_app
+from g287.interfaces.cli import App, cli, handle_errors, pass_app, require_web_extra
 
 
 @cli.command("serve")
@@ -33,6 +33,7 @@ def serve_cmd(app: App, host: str, port: int, workers: int, empty: bool) -> None
     the bundled real sample lists, so the site has something to show."""
     import os
 
+    require_web_extra()  # before anything is imported or migrated
     import uvicorn
     from sqlalchemy import func, select
 

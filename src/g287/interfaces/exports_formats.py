@@ -8,6 +8,7 @@ memory (a pandas DataFrame, written by pyreadstat).
 
 from __future__ import annotations
 
+import importlib
 import json
 import textwrap
 from collections.abc import Iterator
@@ -193,12 +194,26 @@ def write_xlsx(ds: Dataset, path: Path) -> None:
         book.close()
 
 
+EXTRA_NEEDED = "Parquet, Stata and SPSS need: pip install 'g287[exports]'"
+
+
 def _pyarrow() -> Any:
     try:
         import pyarrow as pa  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - depends on the install
-        raise ConfigError("Parquet, Stata and SPSS need: pip install 'g287[exports]'") from None
+    except ImportError:  # depends on the install
+        raise ConfigError(EXTRA_NEEDED) from None
     return pa
+
+
+def _pyreadstat() -> Any:
+    """pyreadstat and pandas (Stata and SPSS), or the one-line install hint."""
+    _pyarrow()
+    try:
+        importlib.import_module("pandas")
+        import pyreadstat
+    except ImportError:  # depends on the install
+        raise ConfigError(EXTRA_NEEDED) from None
+    return pyreadstat
 
 
 def _arrow_schema(ds: Dataset) -> Any:
@@ -292,8 +307,7 @@ def _frame(ds: Dataset, flavor: Literal["dta", "sav"]) -> tuple[Any, dict[str, s
 
 
 def write_dta(ds: Dataset, path: Path) -> None:
-    import pyreadstat
-
+    pyreadstat = _pyreadstat()
     frame, formats = _frame(ds, "dta")
     pyreadstat.write_dta(
         frame,
@@ -306,8 +320,7 @@ def write_dta(ds: Dataset, path: Path) -> None:
 
 
 def write_sav(ds: Dataset, path: Path) -> None:
-    import pyreadstat
-
+    pyreadstat = _pyreadstat()
     frame, formats = _frame(ds, "sav")
     pyreadstat.write_sav(
         frame,

@@ -40,6 +40,7 @@ from g287.query.history import (
 )
 from g287.query.publications import records as _records
 from g287.read.cells import MODEL_NAMES
+from g287.read.states import state_code
 from g287.store.like import contains, contains_pattern, like
 from g287.store.schema import (
     agencies,
@@ -121,7 +122,7 @@ def search_agreements(
     elif status:
         params["status"] = status
     if state:
-        params["state"] = state.upper()
+        params["state"] = state_code(state)
     if model:
         params["model"] = model.upper()
     if level:
@@ -220,7 +221,7 @@ def list_agencies(
         agency_places.c.unmatched_reason,
     ).select_from(agencies.outerjoin(agency_places, agency_places.c.agency_id == agencies.c.id))
     if state:
-        q = q.where(agencies.c.state == state.upper())
+        q = q.where(agencies.c.state == state_code(state))
     if level:
         q = q.where(agency_places.c.level == level)
     if text:

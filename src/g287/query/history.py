@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Select, and_, func, or_, select
 from g287.errors import InvalidQuery, NotFound
 from g287.query.publications import _jsonable, held, not_held, resolve_publication
 from g287.read.cells import MODEL_NAMES
+from g287.read.states import state_code
 from g287.store.like import contains, contains_pattern, like
 from g287.store.schema import (
     agencies,
@@ -144,7 +145,7 @@ def list_agreements(
     elif status:
         q = q.where(agreements.c.status == status)
     if state:
-        q = q.where(agreements.c.state == state.upper())
+        q = q.where(agreements.c.state == state_code(state))
     if model:
         q = q.where(agreements.c.model == model.upper())
     if text:
@@ -284,7 +285,7 @@ def events_query(
     if kind:
         q = q.where(events.c.kind == kind)
     if state:
-        q = q.where(events.c.state == state.upper())
+        q = q.where(events.c.state == state_code(state))
     if model:
         q = q.where(events.c.model == model.upper())
     if list_kind:

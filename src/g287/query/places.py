@@ -24,7 +24,7 @@ from g287.enrich.powers import summary as powers_summary
 from g287.errors import InvalidQuery, NotFound
 from g287.query.history import on_list, publication_as_of
 from g287.query.publications import records
-from g287.read.states import STATES
+from g287.read.states import state_code
 from g287.store.schema import (
     agencies,
     agency_counties,
@@ -57,9 +57,7 @@ def _target(
 ) -> dict[str, Any]:
     """Resolve what the user asked for to a county FIPS (and a city, if any)."""
     if state:
-        state = state.upper()
-        if state not in STATES:
-            raise InvalidQuery(f"{state!r} is not a two-letter state code")
+        state = state_code(state)
     if fips:
         found = county_info(fips)
         if found is None:

@@ -20,6 +20,7 @@ from g287.errors import NotFound
 from g287.query.places import agency_place
 from g287.query.publications import _jsonable
 from g287.query.urls import public_row
+from g287.read.states import state_code
 from g287.store.like import contains
 from g287.store.schema import (
     agencies,
@@ -79,7 +80,7 @@ def placed_rows(
     if publication_id is not None:
         q = q.where(publication_rows.c.publication_id == publication_id)
     if state:
-        q = q.where(row_contents.c.state == state.upper())
+        q = q.where(row_contents.c.state == state_code(state))
     if model:
         q = q.where(row_contents.c.model == model.upper())
     if text:

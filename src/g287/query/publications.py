@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, func, or_, select, union_all
 from g287.errors import InvalidQuery, NotFound
 from g287.query.urls import URL_KEYS, public_row
 from g287.read.issues import ISSUE_KINDS, SEVERITY_RANK
+from g287.read.states import state_code
 from g287.store.like import contains, escape_like, like
 from g287.store.schema import (
     content_issues,
@@ -223,7 +224,7 @@ def publication_rows(
         .order_by(placed_rows.c.row_number)
     )
     if state:
-        q = q.where(row_contents.c.state == state.upper())
+        q = q.where(row_contents.c.state == state_code(state))
     if model:
         q = q.where(row_contents.c.model == model.upper())
     if text:
