@@ -275,3 +275,23 @@ def test_cli_agreements_search_takes_wildcards_literally(hostile: Importer):
     done = CliRunner().invoke(cli, ["agreements", "--search", "%", "--json"], env=env)
     assert done.exit_code == 0, done.output
     assert [a["name"] for a in json.loads(done.stdout)["data"]] == ["Task_Force 100% Unit"]
+
+
+def test_feeds_carry_no_unsafe_link(api: ApiClient):
+    atom = api.get("/api/feed.atom")
+    assert atom.status_code == 200 and "moa" in atom.text.lower()
+    assert not re.search(r"javascript:|data:text|vbscript:|evil\.example", atom.text)
+    feed = api.get("/api/feed.json")
+    assert feed.status_code == 200
+    assert_links_safe(feed.json())
+
+
+# --- unknown states ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/api/agreements?state=ZZ", "/api/events?state=ZZ"])
+def test_api_unknown_state_is_400_listing_the_valid_ones(api: ApiClient, url: str):
+    r = api.get(url)
+    assert r.status_code == 400
+    message = r.json()["error"]["message"]
+    assert message.startswith("unknown state 'ZZ': use one of AK, AL, AR,") and "WY" in message
