@@ -356,3 +356,13 @@ def sizes_from_db(importer: Importer) -> int:
 
     with importer.db.connect() as conn:
         return int(events_page(conn, limit=1)["count"])
+
+
+def test_a_csv_built_without_its_sidecar_is_rebuilt(api: ApiClient, shared_history: Importer):
+    first = download(api, "publications", "csv")
+    folder = Path(shared_history.archive.root.parent) / "exports"
+    (built,) = [p for p in folder.iterdir() if p.is_dir()]
+    (built / "publications-all.datapackage.json").unlink()  # as a build before sidecars
+    package = datapackage_of(api, "publications")
+    assert package["resources"][0]["path"] == f"g287-publications-{NEWEST}.csv"
+    assert download(api, "publications", "csv") == first

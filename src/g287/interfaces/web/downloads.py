@@ -154,9 +154,14 @@ def _built(request: Request, dataset: str, fmt: str, as_of: date | None) -> tupl
     """This data version's folder and the file's name in it, built if need be."""
     folder = _cache_folder(request)
     key = f"{dataset}-{as_of.isoformat() if as_of else 'all'}{FORMATS[fmt].suffix}"
-    if not (folder / key).exists():
+
+    def done() -> bool:  # a CSV counts as built with its sidecar (older builds had none)
+        built = (folder / key).exists()
+        return built and (fmt != "csv" or datapackage_path(folder / key).exists())
+
+    if not done():
         with _building(folder / (key + ".lock")):  # one build per file, the others wait
-            if not (folder / key).exists():
+            if not done():
                 _build(request, folder, key, dataset, fmt, as_of)
     return folder, key
 
