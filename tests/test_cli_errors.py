@@ -221,3 +221,13 @@ def test_an_unknown_state_lists_the_valid_ones(held, args):
 def test_a_known_state_in_any_case(held):
     done = run(held, "agreements", "--state", "fl", "--json")
     assert done.exit_code == 0 and {a["state"] for a in json.loads(done.stdout)["data"]} == {"FL"}
+
+
+@pytest.mark.parametrize("ref", ["%", "_", "% %"])
+def test_a_publication_named_by_wildcards_matches_none(held, ref):
+    one_line(
+        run(held, "rows", ref),
+        4,
+        f"Error: no publication matches {ref!r} (give an id, sha256 prefix, label, ICE's date "
+        "stamp, file name or latest)",
+    )

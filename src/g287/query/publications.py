@@ -127,7 +127,10 @@ def resolve_publication(conn: Connection, ref: str) -> dict[str, Any]:
             .all()
         )
     if not candidates:
-        raise NotFound(f"no publication matches {ref!r} (try `g287 publications`)")
+        raise NotFound(
+            f"no publication matches {ref!r} (give an id, sha256 prefix, label, ICE's date "
+            "stamp, file name or latest)"
+        )
     if len(candidates) > 1:
         labels = ", ".join(sorted(f"{c['label']} ({c['id']})" for c in candidates))
         raise InvalidQuery(f"{ref!r} is ambiguous: {labels}")
