@@ -11,7 +11,7 @@ from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 
 
 @cli.command("simulate")
-@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option(
     "--publications",
