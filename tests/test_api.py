@@ -426,18 +426,54 @@ def test_names_are_data_never_html(hostile: Importer):
         assert found["name"] == SCRIPT  # verbatim data, to be escaped by whoever renders it
         detail = client.get(found["url"])
         assert detail.headers["content-type"] == "application/json"
-        assert detail.json()["agreement"]["moa_url"] == "javascript:alert(3)"  # data, as stored
+        assert detail.json()["agreement"]["moa_url"] is None  # javascript:alert(3): no link
 
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}, {"X-Token": TOKEN}],
+    [{}, {"Authorization": TOKEN}, {"X-Token": TOKEN}, {"Authorization": "Bearer "}],
 )
-def test_writes_need_the_token(hostile: Importer, headers: dict[str, str]):
+def test_writes_without_a_token_are_401(hostile: Importer, headers: dict[str, str]):
     with api_client(hostile) as client:
         r = client.post("/api/admin/update", headers=headers)
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"] == 'Bearer realm="g287"'
+    assert r.json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    "token", [b"wrong", TOKEN.encode() + b"x", "caf\u00e9".encode(), b"\xff\xfe"]
+)
+def test_writes_with_a_wrong_token_are_403(hostile: Importer, token: bytes):
+    with api_client(hostile) as client:  # non-ASCII tokens are wrong tokens, not a crash
+        r = client.post("/api/admin/update", headers=[(b"authorization", b"Bearer " + token)])
     assert r.status_code == 403
     assert r.json()["error"]["code"] == "forbidden"
+    assert "www-authenticate" not in r.headers
+
+
+@pytest.mark.parametrize("value", [b"\xff", "caf\u00e9".encode(), b"\xc3("])
+def test_non_ascii_headers_are_read_not_a_crash(hostile: Importer, value: bytes):
+    with api_client(hostile) as client:
+        r = client.get("/api/status", headers=[(b"user-agent", value), (b"accept-language", value)])
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/changes",
+        "/api/changes?since=2025-06-01&from=latest",
+        "/api/lookup?city=Tampa",
+        "/api/lookup?county=Hillsborough",
+        "/api/lookup",
+    ],
+)
+def test_api_errors_name_parameters_not_cli_flags(hostile: Importer, url: str):
+    with api_client(hostile) as client:
+        r = client.get(url)
+    assert r.status_code in (400, 422), r.text
+    assert "--" not in r.json()["error"]["message"]
 
 
 def test_update_with_the_token_resolves(hostile: Importer):

@@ -56,27 +56,64 @@ def sizes(api: ApiClient) -> dict[str, int]:
     }
 
 
-def read_csv(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    """A CSV download: a header row and data, nothing before it."""
     text = data.decode("utf-8")
-    comments = [line for line in text.splitlines() if line.startswith("#")]
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    return comments, list(csv.DictReader(io.StringIO(body)))
+    assert not text.startswith("#")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def datapackage_of(api: ApiClient, name: str, query: str = "") -> dict[str, Any]:
+    """The sidecar a CSV download names in its Link header."""
+    r = api.get(f"/api/downloads/{name}.csv{query}")
+    link = r.headers["link"]
+    url = link[link.index("<") + 1 : link.index(">")]
+    assert 'rel="describedby"' in link and url.startswith(f"/api/downloads/{name}/")
+    meta = api.get(url)
+    assert meta.status_code == 200 and meta.headers["content-type"] == "application/json"
+    return dict(meta.json())
 
 
 @pytest.mark.parametrize("name", list(COLUMNS))
 def test_csv(api: ApiClient, name: str):
-    comments, rows = read_csv(download(api, name, "csv"))
+    data = download(api, name, "csv")
+    rows = read_csv(data)
     assert len(rows) == sizes(api)[name]
     assert list(rows[0]) == [c.name for c in COLUMNS[name]]
-    header = " ".join(comments)
-    assert f"g287 {__version__}" in header and f"as of {NEWEST}" in header
-    assert "cite: g287 contributors" in header
+    frame = pd.read_csv(io.BytesIO(data))  # pandas' defaults read it
+    assert list(frame.columns) == [c.name for c in COLUMNS[name]] and len(frame) == len(rows)
+    package = datapackage_of(api, name)
+    assert package["profile"] == "tabular-data-package" and package["version"] == __version__
+    assert package["citation"].startswith("g287 contributors") and NEWEST in package["citation"]
+    assert package["g287"]["as_of"] == NEWEST
+    (resource,) = package["resources"]
+    assert resource["path"] == f"g287-{name}-{NEWEST}.csv" and resource["format"] == "csv"
+    fields = resource["schema"]["fields"]
+    assert [f["name"] for f in fields] == [c.name for c in COLUMNS[name]]
+    assert [f["description"] for f in fields] == [c.label for c in COLUMNS[name]]
+    assert {f["type"] for f in fields} <= {
+        "string",
+        "integer",
+        "number",
+        "boolean",
+        "date",
+        "datetime",
+    }
 
 
 def test_csv_as_of_and_json_agree(api: ApiClient):
-    comments, rows = read_csv(download(api, "agreements", "csv", f"?as_of={AS_OF_DAY}"))
+    rows = read_csv(download(api, "agreements", "csv", f"?as_of={AS_OF_DAY}"))
     assert len(rows) == 635 and {r["status_as_of"] for r in rows} == {"active"}
-    assert "part 05292025am" in comments[1] and AS_OF_DAY in comments[1]
+    package = datapackage_of(api, "agreements", f"?as_of={AS_OF_DAY}")
+    assert package["g287"]["publication"] == "part 05292025am"
+    assert package["g287"]["asked_as_of"] == AS_OF_DAY
+    assert package["resources"][0]["path"] == f"g287-agreements-{AS_OF_DAY}.csv"
+    listing = api.get("/api/downloads").json()["data"][0]["links"]
+    assert listing[-1] == {
+        "format": "datapackage",
+        "media_type": "application/json",
+        "url": "/api/downloads/agreements/datapackage.json",
+    }
     listed = api.get(f"/api/agreements?as_of={AS_OF_DAY}&limit=1000").json()["data"]
     assert [r["id"] for r in rows] == [a["id"] for a in listed]
     as_json = json.loads(download(api, "agreements", "json", f"?as_of={AS_OF_DAY}"))
@@ -88,7 +125,7 @@ def test_csv_as_of_and_json_agree(api: ApiClient):
 
 
 def test_rows_carry_their_provenance(api: ApiClient):
-    _comments, rows = read_csv(download(api, "rows", "csv"))
+    rows = read_csv(download(api, "rows", "csv"))
     pubs = {p["id"]: p for p in api.get("/api/publications").json()["data"]}
     for row in rows[:: len(rows) // 50]:
         pub = pubs[row["publication_id"]]
@@ -251,8 +288,11 @@ def test_library_export(shared_history: Importer, tmp_path: Path):
             exports.build_dataset(conn, "rows", as_of=date(2025, 6, 1))
         with pytest.raises(InvalidQuery):
             exports.build_dataset(conn, "nothing")
-    _comments, rows = read_csv(path.read_bytes())
+    rows = read_csv(path.read_bytes())
     assert len(rows) == 635
+    sidecar = json.loads((tmp_path / "a.datapackage.json").read_text(encoding="utf-8"))
+    assert sidecar["resources"][0]["path"] == "a.csv"
+    assert sidecar["g287"]["asked_as_of"] == AS_OF_DAY
 
 
 def test_labels_fit_stata_and_spss():
@@ -285,10 +325,15 @@ def test_export_command_writes_each_format(shared_history: Importer, tmp_path: P
         env=env,
     )
     assert done.exit_code == 0, done.output
-    path = Path(json.loads(done.stdout)["path"])
+    report = json.loads(done.stdout)
+    path = Path(report["path"])
     assert path.name == f"g287-agreements-{AS_OF_DAY}.csv"
-    _comments, rows = read_csv(path.read_bytes())
+    rows = read_csv(path.read_bytes())
     assert len(rows) == 635
+    assert report["datapackage"] == str(tmp_path / f"g287-agreements-{AS_OF_DAY}.datapackage.json")
+    sidecar = json.loads(Path(report["datapackage"]).read_text(encoding="utf-8"))
+    assert sidecar["resources"][0]["path"] == path.name
+    assert sidecar["citation"].startswith("g287 contributors")
     parquet = runner.invoke(
         cli,
         ["export", "changes", "--format", "parquet", "-o", str(tmp_path / "c.parquet")],
@@ -311,3 +356,13 @@ def sizes_from_db(importer: Importer) -> int:
 
     with importer.db.connect() as conn:
         return int(events_page(conn, limit=1)["count"])
+
+
+def test_a_csv_built_without_its_sidecar_is_rebuilt(api: ApiClient, shared_history: Importer):
+    first = download(api, "publications", "csv")
+    folder = Path(shared_history.archive.root.parent) / "exports"
+    (built,) = [p for p in folder.iterdir() if p.is_dir()]
+    (built / "publications-all.datapackage.json").unlink()  # as a build before sidecars
+    package = datapackage_of(api, "publications")
+    assert package["resources"][0]["path"] == f"g287-publications-{NEWEST}.csv"
+    assert download(api, "publications", "csv") == first

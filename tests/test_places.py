@@ -77,7 +77,7 @@ def test_connecticut_point_has_no_agreements_but_is_a_place(conn):
 
 
 def test_bad_lookups(conn):
-    with pytest.raises(InvalidQuery, match="needs --state"):
+    with pytest.raises(InvalidQuery, match="needs a state"):
         p.lookup(conn, city="Tampa")
     with pytest.raises(NotFound, match="no city 'Nowhereville' in FL"):
         p.lookup(conn, city="Nowhereville", state="FL")

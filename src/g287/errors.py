@@ -9,6 +9,8 @@ it into a one-line message and an exit code, the API into one JSON error shape.
     │   └── Locked             another writer holds the database's writer lock
     ├── NotFound               a publication, agreement, agency ... that does not exist (exit 4)
     ├── InvalidQuery           a filter or argument that cannot be answered (exit 2)
+    ├── Unauthorized           a write without the admin token (HTTP 401)
+    ├── Forbidden              a write with a wrong admin token (HTTP 403)
     └── InputError             a file g287 was given cannot be used (exit 1)
         ├── NotAWorkbook       HTML, PDF, legacy .xls, encrypted or truncated bytes
         ├── UnsafeWorkbook     a zip bomb or an absurdly large member
@@ -20,6 +22,8 @@ stored :class:`g287.read.issues.DataIssue` rows.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 
 class G287Error(Exception):
@@ -63,6 +67,21 @@ class NotFound(G287Error):
 class InvalidQuery(G287Error):
     exit_code = 2
     slug = "invalid_query"
+
+
+class Unauthorized(G287Error):
+    """No credentials: answered 401 with ``WWW-Authenticate: Bearer``."""
+
+    exit_code = 1
+    slug = "unauthorized"
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="g287"'}
+
+
+class Forbidden(G287Error):
+    """Credentials that are not the admin token: answered 403."""
+
+    exit_code = 1
+    slug = "forbidden"
 
 
 class InputError(G287Error):

@@ -22,11 +22,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from g287 import __version__
 from g287.acquire.sources import discover
 from g287.config import Settings
-from g287.errors import G287Error
+from g287.errors import ConfigError, G287Error, InvalidQuery
 from g287.interfaces import output
 from g287.pipeline import Importer, ImportResult
 from g287.query import publications as q
-from g287.store.database import Database
+from g287.store.database import Database, require_database_folder
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +51,8 @@ class App:
     @property
     def importer(self) -> Importer:
         if self._importer is None:
+            if self.database_url is not None:  # given: a typo must not make folders
+                require_database_folder(self.settings.database_url)
             self._importer = Importer.from_settings(self.settings)
         return self._importer
 
@@ -222,7 +224,11 @@ def import_cmd(app: App, paths: tuple[Path, ...], seen_at: str | None, as_json: 
 @handle_errors
 def rebuild(app: App, yes: bool, as_json: bool) -> None:
     """Drop the database and rebuild it from the raw archive; the result is identical."""
-    if not yes and sys.stdin.isatty():
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidQuery(
+                "rebuild drops the database: confirm with --yes (no terminal to ask)"
+            )
         click.confirm(f"Rebuild {app.db.safe_url} from {app.settings.archive_dir}?", abort=True)
     results = app.importer.rebuild()
     _summarize(results, as_json)
@@ -434,6 +440,18 @@ def load_sample(app: App) -> list[ImportResult]:
     return results
 
 
+def require_web_extra() -> None:
+    """Refuse, in one line, to serve without the ``web`` extra (before any work)."""
+    try:
+        import fastapi  # noqa: F401
+        import jinja2  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError(
+            f"serving the site needs the web extra ({exc.name} is missing): pip install 'g287[web]'"
+        ) from None
+
+
 @cli.command()
 @click.option("--serve", is_flag=True, help="Then serve the web site on http://127.0.0.1:8287/.")
 @json_option
@@ -442,6 +460,9 @@ def load_sample(app: App) -> list[ImportResult]:
 def demo(app: App, serve: bool, as_json: bool) -> None:
     """Import the bundled real ICE workbooks (May-July 2025) and print the summary."""
     from g287.query.summary import summary
+
+    if serve:
+        require_web_extra()
 
     results = load_sample(app)
     with app.db.connect() as conn:

@@ -11,7 +11,7 @@ from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 
 
 @cli.command("simulate")
-@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option(
     "--publications",
@@ -60,7 +60,7 @@ def simulate_cmd(
         hard=hard,
     )
     if as_json:
-        output.emit_json(summary.__dict__ if hasattr(summary, "__dict__") else str(summary))
+        output.emit_json(summary.as_dict())
     else:
         click.echo(f"wrote {out_dir}/sheets (import it) and {out_dir}/truth (score against it)")
         click.echo(str(summary))

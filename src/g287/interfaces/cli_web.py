@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from g287.interfaces.cli import App, cli, handle_errors, pass_app
+from g287.interfaces.cli import App, cli, handle_errors, pass_app, require_web_extra
 
 
 @cli.command("serve")
@@ -26,12 +26,14 @@ from g287.interfaces.cli import App, cli, handle_errors, pass_app
 @pass_app
 @handle_errors
 def serve_cmd(app: App, host: str, port: int, workers: int, empty: bool) -> None:
-    """Serve the web site and the JSON API (G287_MODE=production needs G287_ADMIN_TOKEN).
+    """Serve the web site and the JSON API (G287_MODE=production needs G287_ADMIN_TOKEN;
+    so does any --host other than this machine's, such as 0.0.0.0).
 
     On a fresh install (no list imported yet, not in production mode) it first imports
     the bundled real sample lists, so the site has something to show."""
     import os
 
+    require_web_extra()  # before anything is imported or migrated
     import uvicorn
     from sqlalchemy import func, select
 
@@ -40,6 +42,7 @@ def serve_cmd(app: App, host: str, port: int, workers: int, empty: bool) -> None
     from g287.store.schema import publications
 
     web = WebSettings.from_env()  # refuse unsafe production settings before binding
+    web.check_host(host)
     settings = app.settings
     os.environ["G287_DATABASE_URL"] = settings.database_url
     os.environ["G287_DATA_DIR"] = str(settings.data_dir)

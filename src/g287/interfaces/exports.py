@@ -5,9 +5,15 @@ Datasets (:data:`DATASETS`): ``agreements`` (optionally as of a date), ``agencie
 from and the agreement it was resolved to) and ``changes`` (the event feed).
 
 Every file says what it holds: the dataset, its as-of date (the newest list it reflects),
-the g287 version and a citation line -- in a ``#`` header comment (CSV), an ``about``
-sheet (XLSX), the schema metadata (Parquet), top-level members (JSON, GeoJSON), the file
-label and variable labels (Stata; SPSS also gets the citation as a document note).
+the g287 version and a citation line -- in a Frictionless ``datapackage.json`` beside the
+CSV (:func:`datapackage`; the CSV itself is only a header row and data, so
+``pandas.read_csv`` and Excel read it as it is), an ``about`` sheet (XLSX), the schema
+metadata (Parquet), top-level members (JSON, GeoJSON), the file label and variable labels
+(Stata; SPSS also gets the citation as a document note).
+
+CSV text cells that a spreadsheet would run as a formula (beginning with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) are written with a leading ``'``; numbers are
+not (:mod:`g287.interfaces.csv_safe`). XLSX cells are always written as text.
 
 From Python (the CLI and the web downloads use the same two calls)::
 
@@ -23,6 +29,7 @@ writers are in :mod:`g287.interfaces.exports_formats`, the columns in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,7 +64,9 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {
-    "csv": Format("csv", ".csv", "text/csv; charset=utf-8", "CSV (UTF-8, # header lines)"),
+    "csv": Format(
+        "csv", ".csv", "text/csv; charset=utf-8", "CSV (UTF-8; citation in datapackage.json)"
+    ),
     "xlsx": Format(
         "xlsx",
         ".xlsx",
@@ -132,6 +141,70 @@ def citation(
         f"g287 contributors, g287: ICE 287(g) agreements reconstructed from ICE's published "
         f"lists, {which}g287 {version}, {on}{via}. {PROJECT_URL}"
     )
+
+
+FIELD_TYPES = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "date": "date",
+    "datetime": "datetime",
+}
+"""Frictionless Table Schema types of the column types."""
+ICE_SOURCE = {
+    "title": "ICE, Delegation of Immigration Authority Section 287(g)",
+    "path": "https://www.ice.gov/identify-and-arrest/287g",
+}
+
+
+def datapackage(ds: Dataset, fmt: str = "csv", *, path: str | None = None) -> dict[str, Any]:
+    """A Frictionless Data Package (tabular) describing ``ds`` written as ``fmt``: the
+    citation, as-of date, version and source, and each column's name, type and meaning.
+    ``path`` is the data file's name (default: :meth:`Dataset.file_name`)."""
+    return {
+        "profile": "tabular-data-package",
+        "name": f"g287-{ds.name}",
+        "title": ds.title,
+        "description": ds.description,
+        "version": ds.version,
+        "homepage": PROJECT_URL,
+        "sources": [ICE_SOURCE],
+        "citation": ds.citation,
+        "g287": ds.metadata(),
+        "resources": [
+            {
+                "name": ds.name,
+                "path": path or ds.file_name(fmt),
+                "profile": "tabular-data-resource",
+                "format": fmt,
+                "mediatype": FORMATS[fmt].media_type.split(";")[0],
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "header": True, "doubleQuote": True},
+                "description": "Text cells that begin with = + - @, a tab or a carriage "
+                "return are written with a leading ' so spreadsheets never run them.",
+                "schema": {
+                    "fields": [
+                        {"name": c.name, "type": FIELD_TYPES[c.type], "description": c.label}
+                        for c in ds.columns
+                    ]
+                },
+            }
+        ],
+    }
+
+
+def datapackage_path(path: Path) -> Path:
+    """Where the sidecar of a data file goes: ``x.csv`` -> ``x.datapackage.json``."""
+    return path.with_name(path.stem + ".datapackage.json")
+
+
+def write_datapackage(ds: Dataset, fmt: str, data_path: Path) -> Path:
+    """Write the sidecar of ``data_path`` (see :func:`datapackage_path`); returns its path."""
+    target = datapackage_path(data_path)
+    text = json.dumps(datapackage(ds, fmt, path=data_path.name), indent=2, ensure_ascii=False)
+    target.write_text(text + "\n", encoding="utf-8")
+    return target
 
 
 # --- building datasets --------------------------------------------------------------
@@ -276,6 +349,9 @@ def write_dataset(ds: Dataset, fmt: str, path: Path) -> Path:
 
 
 def export(conn: Connection, name: str, fmt: str, path: Path, *, as_of: date | None = None) -> Path:
-    """Build one dataset and write it: the single call behind ``g287 export``."""
+    """Build one dataset and write it (a CSV with its ``datapackage.json`` sidecar)."""
     ds = build_dataset(conn, name, as_of=as_of, geometry=fmt == "geojson")
-    return write_dataset(ds, fmt, path)
+    write_dataset(ds, fmt, path)
+    if fmt == "csv":
+        write_datapackage(ds, fmt, path)
+    return path

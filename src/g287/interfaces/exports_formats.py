@@ -8,7 +8,7 @@ memory (a pandas DataFrame, written by pyreadstat).
 
 from __future__ import annotations
 
-import csv
+import importlib
 import json
 import textwrap
 from collections.abc import Iterator
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from g287.errors import ConfigError, InvalidQuery
+from g287.interfaces.csv_safe import SafeWriter
 
 if TYPE_CHECKING:
     from g287.interfaces.exports import Dataset
@@ -81,13 +82,13 @@ def _header_lines(ds: Dataset) -> list[str]:
 
 
 def write_csv(ds: Dataset, path: Path) -> None:
+    """A header row, then the data: nothing else, so every CSV reader reads it as it is
+    (the citation and provenance are in :func:`g287.interfaces.exports.datapackage`)."""
     with open(path, "w", encoding="utf-8", newline="") as out:
-        for line in _header_lines(ds):
-            out.write("# " + " ".join(line.split()) + "\n")
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SafeWriter(out, text=_text)
         writer.writerow([c.name for c in ds.columns])
         for _row, cells in typed_rows(ds):
-            writer.writerow([_text(v) for v in cells])
+            writer.writerow(cells)
 
 
 def _json_rows(ds: Dataset, out: IO[str], feature: bool) -> int:
@@ -193,12 +194,26 @@ def write_xlsx(ds: Dataset, path: Path) -> None:
         book.close()
 
 
+EXTRA_NEEDED = "Parquet, Stata and SPSS need: pip install 'g287[exports]'"
+
+
 def _pyarrow() -> Any:
     try:
         import pyarrow as pa  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - depends on the install
-        raise ConfigError("Parquet, Stata and SPSS need: pip install 'g287[exports]'") from None
+    except ImportError:  # depends on the install
+        raise ConfigError(EXTRA_NEEDED) from None
     return pa
+
+
+def _pyreadstat() -> Any:
+    """pyreadstat and pandas (Stata and SPSS), or the one-line install hint."""
+    _pyarrow()
+    try:
+        importlib.import_module("pandas")
+        import pyreadstat
+    except ImportError:  # depends on the install
+        raise ConfigError(EXTRA_NEEDED) from None
+    return pyreadstat
 
 
 def _arrow_schema(ds: Dataset) -> Any:
@@ -292,8 +307,7 @@ def _frame(ds: Dataset, flavor: Literal["dta", "sav"]) -> tuple[Any, dict[str, s
 
 
 def write_dta(ds: Dataset, path: Path) -> None:
-    import pyreadstat
-
+    pyreadstat = _pyreadstat()
     frame, formats = _frame(ds, "dta")
     pyreadstat.write_dta(
         frame,
@@ -306,8 +320,7 @@ def write_dta(ds: Dataset, path: Path) -> None:
 
 
 def write_sav(ds: Dataset, path: Path) -> None:
-    import pyreadstat
-
+    pyreadstat = _pyreadstat()
     frame, formats = _frame(ds, "sav")
     pyreadstat.write_sav(
         frame,

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import PurePath
 from typing import Any
 
 import click
@@ -19,6 +20,8 @@ def to_json(value: Any) -> str:
             return obj.isoformat()
         if hasattr(obj, "as_dict"):
             return obj.as_dict()
+        if isinstance(obj, PurePath):
+            return str(obj)
         raise TypeError(f"not JSON serializable: {type(obj).__name__}")
 
     return json.dumps(value, default=default, indent=2, ensure_ascii=False)

@@ -27,6 +27,7 @@ from g287.moa.compare import compare_with_sheet
 from g287.moa.facts import moa_facts
 from g287.moa.text import pdf_text
 from g287.pipeline import Importer
+from g287.query.urls import public_link
 from g287.read.links import file_key
 from g287.store import moa as store
 from g287.store import publications as pubs
@@ -320,8 +321,9 @@ def search_moas(
     names = dict(conn.execute(select(moa_documents.c.sha256, moa_documents.c.file_name)).all())
     out = []
     for hit in hits:
-        urls = sorted(by_doc.get(hit["sha256"], []))
-        agreement_ids = sorted({a for u in urls for a in links.get(u, set())})
+        held = sorted(by_doc.get(hit["sha256"], []))
+        urls = [u for u in held if public_link(u)]  # only http(s) links to ICE, DHS, archive
+        agreement_ids = sorted({a for u in held for a in links.get(u, set())})
         out.append(
             {
                 "sha256": hit["sha256"],

@@ -40,6 +40,8 @@ from g287.query.history import (
 )
 from g287.query.publications import records as _records
 from g287.read.cells import MODEL_NAMES
+from g287.read.states import state_code
+from g287.store.like import contains, contains_pattern, like
 from g287.store.schema import (
     agencies,
     agency_places,
@@ -120,13 +122,13 @@ def search_agreements(
     elif status:
         params["status"] = status
     if state:
-        params["state"] = state.upper()
+        params["state"] = state_code(state)
     if model:
         params["model"] = model.upper()
     if level:
         params["level"] = level
     if text:
-        params["text"] = f"%{text.lower()}%"
+        params["text"] = contains_pattern(text)
     if limit:
         params["limit"] = limit
     if offset:
@@ -171,7 +173,7 @@ def _agreements_query(filters: tuple[str, ...], sort: str) -> tuple[Select[Any],
     if "text" in filters:
         needle = bindparam("text", type_=String)
         conditions.append(
-            or_(func.lower(agreements.c.name).like(needle), agreements.c.id.like(needle))
+            or_(like(func.lower(agreements.c.name), needle), like(agreements.c.id, needle))
         )
     joined = agreements.outerjoin(
         agency_places, agency_places.c.agency_id == agreements.c.agency_id
@@ -219,16 +221,15 @@ def list_agencies(
         agency_places.c.unmatched_reason,
     ).select_from(agencies.outerjoin(agency_places, agency_places.c.agency_id == agencies.c.id))
     if state:
-        q = q.where(agencies.c.state == state.upper())
+        q = q.where(agencies.c.state == state_code(state))
     if level:
         q = q.where(agency_places.c.level == level)
     if text:
-        needle = f"%{text.lower()}%"
         q = q.where(
             or_(
-                func.lower(agencies.c.name).like(needle),
-                func.lower(agencies.c.spellings).like(needle),
-                func.lower(agencies.c.id).like(needle),
+                contains(agencies.c.name, text),
+                contains(agencies.c.spellings, text),
+                contains(agencies.c.id, text),
             )
         )
     column = AGENCY_SORTS[sort.lstrip("-")]

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from g287.errors import InvalidQuery, NotFound
 from g287.query.history import publication_as_of
 from g287.query.publications import resolve_publication
+from g287.query.urls import public_row
 from g287.resolve.build import resolve
 from g287.resolve.changes import agreement_changes, pending_changes
 
@@ -37,12 +38,12 @@ def changes(
     """
     if since is not None:
         if from_ref is not None:
-            raise InvalidQuery("give either --since or --from, not both")
+            raise InvalidQuery("give either since (a date) or from (a list), not both")
         start = publication_as_of(conn, since)
     elif from_ref is not None:
         start = resolve_publication(conn, from_ref)
     else:
-        raise InvalidQuery("give --since DATE or --from PUBLICATION")
+        raise InvalidQuery("give since (a date) or from (a list)")
     end = resolve_publication(conn, to_ref or "latest")
     if start["kind"] != "participating" or end["kind"] != "participating":
         raise InvalidQuery("compare participating lists (pending changes come with them)")
@@ -51,13 +52,15 @@ def changes(
     a, b = _seq_of(part, start["id"]), _seq_of(part, end["id"])
     if a >= b:
         raise InvalidQuery(f"{start['label']} is not before {end['label']}")
-    found = [c.as_dict() for c in agreement_changes(res.history, a, b)]
+    found = [public_row(c.as_dict()) for c in agreement_changes(res.history, a, b)]
     pend = res.publications.get("pending", [])
     pending_found: list[dict[str, Any]] = []
     pa = [p for p in pend if p.published_date <= date.fromisoformat(start["published_date"])]
     pb = [p for p in pend if p.published_date <= date.fromisoformat(end["published_date"])]
     if pa and pb and pa[-1].seq < pb[-1].seq:
-        pending_found = [c.as_dict() for c in pending_changes(res.pending, pa[-1].seq, pb[-1].seq)]
+        pending_found = [
+            public_row(c.as_dict()) for c in pending_changes(res.pending, pa[-1].seq, pb[-1].seq)
+        ]
     counts: dict[str, int] = {}
     for c in found + pending_found:
         counts[c["kind"]] = counts.get(c["kind"], 0) + 1

@@ -13,6 +13,8 @@ from sqlalchemy import Connection, Select, and_, func, or_, select
 from g287.errors import InvalidQuery, NotFound
 from g287.query.publications import _jsonable, held, not_held, resolve_publication
 from g287.read.cells import MODEL_NAMES
+from g287.read.states import state_code
+from g287.store.like import contains, contains_pattern, like
 from g287.store.schema import (
     agencies,
     agreements,
@@ -139,16 +141,16 @@ def list_agreements(
         publication = publication_as_of(conn, as_of)
         q = q.where(agreements.c.id.in_(on_list(publication["id"])))
         if status is not None and status != "active":
-            raise InvalidQuery("with --as-of, every agreement listed is active on that date")
+            raise InvalidQuery("with as_of, every agreement listed is active on that date")
     elif status:
         q = q.where(agreements.c.status == status)
     if state:
-        q = q.where(agreements.c.state == state.upper())
+        q = q.where(agreements.c.state == state_code(state))
     if model:
         q = q.where(agreements.c.model == model.upper())
     if text:
-        needle = f"%{text.lower()}%"
-        q = q.where(or_(func.lower(agreements.c.name).like(needle), agreements.c.id.like(needle)))
+        needle = contains_pattern(text)
+        q = q.where(or_(like(func.lower(agreements.c.name), needle), like(agreements.c.id, needle)))
     total = int(conn.execute(select(func.count()).select_from(q.subquery())).scalar_one())
     column = SORTS[sort.lstrip("-")]
     q = q.order_by(column.desc() if sort.startswith("-") else column, agreements.c.id)
@@ -173,15 +175,14 @@ def list_agreements(
 def find_agency(conn: Connection, ref: str) -> dict[str, Any]:
     row = conn.execute(select(agencies).where(agencies.c.id == ref)).mappings().first()
     if row is None:
-        needle = f"%{ref.lower()}%"
         matches = (
             conn.execute(
                 select(agencies)
                 .where(
                     or_(
-                        func.lower(agencies.c.name).like(needle),
-                        func.lower(agencies.c.spellings).like(needle),
-                        func.lower(agencies.c.id).like(needle),
+                        contains(agencies.c.name, ref),
+                        contains(agencies.c.spellings, ref),
+                        contains(agencies.c.id, ref),
                     )
                 )
                 .order_by(agencies.c.id)
@@ -284,7 +285,7 @@ def events_query(
     if kind:
         q = q.where(events.c.kind == kind)
     if state:
-        q = q.where(events.c.state == state.upper())
+        q = q.where(events.c.state == state_code(state))
     if model:
         q = q.where(events.c.model == model.upper())
     if list_kind:

@@ -24,7 +24,7 @@ from g287.enrich.powers import summary as powers_summary
 from g287.errors import InvalidQuery, NotFound
 from g287.query.history import on_list, publication_as_of
 from g287.query.publications import records
-from g287.read.states import STATES
+from g287.read.states import state_code
 from g287.store.schema import (
     agencies,
     agency_counties,
@@ -57,9 +57,7 @@ def _target(
 ) -> dict[str, Any]:
     """Resolve what the user asked for to a county FIPS (and a city, if any)."""
     if state:
-        state = state.upper()
-        if state not in STATES:
-            raise InvalidQuery(f"{state!r} is not a two-letter state code")
+        state = state_code(state)
     if fips:
         found = county_info(fips)
         if found is None:
@@ -86,7 +84,7 @@ def _target(
         }
     if city:
         if not state:
-            raise InvalidQuery("a city lookup needs --state")
+            raise InvalidQuery("a city lookup needs a state")
         place = match_city(state, city)
         if place is None:
             raise NotFound(f"no city {city!r} in {state}")
@@ -100,7 +98,7 @@ def _target(
         }
     if county:
         if not state:
-            raise InvalidQuery("a county lookup needs --state")
+            raise InvalidQuery("a county lookup needs a state")
         match = match_county(state, county)
         if match is None or match.single is None:
             raise NotFound(f"no county {county!r} in {state}")
@@ -112,7 +110,7 @@ def _target(
             "city": None,
             "how": f"county:{match.how}",
         }
-    raise InvalidQuery("give --county and --state, --fips, --city and --state, or --lat and --lon")
+    raise InvalidQuery("give county and state, fips, city and state, or lat and lon")
 
 
 def _active_on(conn: Connection, as_of: date | None) -> tuple[Any, dict[str, Any] | None]:

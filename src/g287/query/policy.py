@@ -18,7 +18,7 @@ from g287.enrich.policy import (
     stance_as_of,
 )
 from g287.query.history import on_list, publication_as_of
-from g287.read.states import STATES
+from g287.read.states import STATES, state_code
 from g287.store.schema import (
     agency_counties,
     agency_places,
@@ -57,7 +57,7 @@ def record_dict(r: PolicyRecord) -> dict[str, Any]:
 def state_policies(state: str | None = None, day: date | None = None) -> list[dict[str, Any]]:
     """Each state's combined stance on ``day`` (default today) with the records behind it."""
     day = day or date.today()
-    states = [state.upper()] if state else sorted(STATES)
+    states = [state_code(state)] if state else sorted(STATES)
     out = []
     for st in states:
         stance = stance_as_of(st, day)
@@ -117,7 +117,7 @@ def conflicts(
     jurisdictions = [Jurisdiction(c.fips, c.state, c.name) for c in all_counties()]
     found = prohibited_agreements(facts, day) + missing_mandated(jurisdictions, facts, day)
     if state:
-        found = [c for c in found if c.state == state.upper()]
+        found = [c for c in found if c.state == state_code(state)]
     rows = [
         {
             "rule": c.rule,

@@ -13,12 +13,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, select
 
 from g287.enrich.powers import POWERS, Powers
 from g287.errors import NotFound
 from g287.query.places import agency_place
 from g287.query.publications import _jsonable
+from g287.query.urls import public_row
+from g287.read.states import state_code
+from g287.store.like import contains
 from g287.store.schema import (
     agencies,
     agreements,
@@ -77,17 +80,17 @@ def placed_rows(
     if publication_id is not None:
         q = q.where(publication_rows.c.publication_id == publication_id)
     if state:
-        q = q.where(row_contents.c.state == state.upper())
+        q = q.where(row_contents.c.state == state_code(state))
     if model:
         q = q.where(row_contents.c.model == model.upper())
     if text:
-        q = q.where(func.lower(row_contents.c.agency).contains(text.lower(), autoescape=True))
+        q = q.where(contains(row_contents.c.agency, text))
     if hidden is not None:
         q = q.where(publication_rows.c.hidden == hidden)
     q = q.order_by(publications.c.kind, publications.c.seq, publication_rows.c.row_number)
     result = conn.execution_options(yield_per=batch).execute(q).mappings()
     for row in result:
-        yield dict(row)
+        yield public_row(dict(row))
 
 
 def agreement_rows(conn: Connection, agreement_id: str) -> list[dict[str, Any]]:

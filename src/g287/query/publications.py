@@ -11,7 +11,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select, union_all
 
 from g287.errors import InvalidQuery, NotFound
+from g287.query.urls import URL_KEYS, public_row
 from g287.read.issues import ISSUE_KINDS, SEVERITY_RANK
+from g287.read.states import state_code
+from g287.store.like import contains, escape_like, like
 from g287.store.schema import (
     content_issues,
     held_lists,
@@ -35,15 +38,20 @@ def _iso(value: Any) -> Any:
 
 
 def _jsonable(row: Any) -> dict[str, Any]:
-    """A row as a dict, its dates and times as ISO text."""
-    return {key: _iso(value) for key, value in row.items()}
+    """A row as a dict, its dates and times as ISO text, its links checked
+    (:func:`g287.query.urls.public_row`)."""
+    return public_row({key: _iso(value) for key, value in row.items()})
 
 
 def records(result: Any) -> list[dict[str, Any]]:
     """A result's rows as :func:`_jsonable` dicts, zipped from plain rows (several times
     faster than row mappings for the wide pages of the API)."""
     keys = list(result.keys())
-    return [{k: _iso(v) for k, v in zip(keys, row, strict=True)} for row in result]
+    out = [{k: _iso(v) for k, v in zip(keys, row, strict=True)} for row in result]
+    if any(k in URL_KEYS or k == "field" for k in keys):
+        for item in out:
+            public_row(item)
+    return out
 
 
 def not_held() -> Any:
@@ -113,8 +121,8 @@ def resolve_publication(conn: Connection, ref: str) -> dict[str, Any]:
                     or_(
                         func.lower(publications.c.label) == lowered,
                         func.lower(publications.c.file_name) == lowered,
-                        publications.c.label.like("% " + lowered),
-                        publications.c.label.like("% " + lowered + "#%"),
+                        like(publications.c.label, "% " + escape_like(lowered)),
+                        like(publications.c.label, "% " + escape_like(lowered) + "#%"),
                     )
                 )
             )
@@ -122,7 +130,10 @@ def resolve_publication(conn: Connection, ref: str) -> dict[str, Any]:
             .all()
         )
     if not candidates:
-        raise NotFound(f"no publication matches {ref!r} (try `g287 publications`)")
+        raise NotFound(
+            f"no publication matches {ref!r} (give an id, sha256 prefix, label, ICE's date "
+            "stamp, file name or latest)"
+        )
     if len(candidates) > 1:
         labels = ", ".join(sorted(f"{c['label']} ({c['id']})" for c in candidates))
         raise InvalidQuery(f"{ref!r} is ambiguous: {labels}")
@@ -219,11 +230,11 @@ def publication_rows(
         .order_by(placed_rows.c.row_number)
     )
     if state:
-        q = q.where(row_contents.c.state == state.upper())
+        q = q.where(row_contents.c.state == state_code(state))
     if model:
         q = q.where(row_contents.c.model == model.upper())
     if text:
-        q = q.where(func.lower(row_contents.c.agency).contains(text.lower()))
+        q = q.where(contains(row_contents.c.agency, text))
     if hidden is not None:
         q = q.where(placed_rows.c.hidden == hidden)
     if limit:

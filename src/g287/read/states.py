@@ -87,6 +87,17 @@ def state_name(code: str) -> str:
     return STATES[code][0]
 
 
+def state_code(text: str) -> str:
+    """A state filter as its code (any case), or :class:`~g287.errors.InvalidQuery`
+    naming the valid codes."""
+    from g287.errors import InvalidQuery
+
+    code = text.strip().upper()
+    if code not in STATES:
+        raise InvalidQuery(f"unknown state {text!r}: use one of {', '.join(sorted(STATES))}")
+    return code
+
+
 def state_title(code: str) -> str:
     """'NORTH CAROLINA' -> 'North Carolina', 'DISTRICT OF COLUMBIA' -> 'District of Columbia'."""
     words = state_name(code).title().split()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from g287.errors import InvalidQuery
 from g287.simulate.config import SimulationConfig
 from g287.simulate.history import Simulator
 from g287.simulate.model import Publication
@@ -94,7 +95,12 @@ def simulate(
         raise ValueError("publications and agreements must be at least 1")
     out_dir = Path(out_dir)
     sheets = out_dir / "sheets"
-    sheets.mkdir(parents=True, exist_ok=True)
+    try:
+        sheets.mkdir(parents=True, exist_ok=True)
+        (out_dir / "truth").mkdir(exist_ok=True)
+    except OSError as exc:  # out_dir, or a folder above it, is a file; no permission ...
+        reason = exc.strerror or type(exc).__name__
+        raise InvalidQuery(f"cannot write a simulation into {out_dir}: {reason.lower()}") from None
     sim = Simulator(cfg, seed)
     truth = TruthWriter(out_dir / "truth")
     manifest: list[dict[str, Any]] = []

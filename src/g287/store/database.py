@@ -29,6 +29,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def require_database_folder(url: str) -> None:
+    """Refuse a SQLite file whose folder does not exist (a mistyped ``--db`` path), rather
+    than create folders and an empty database there. Other databases pass."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    folder = Path(parsed.database).expanduser().parent
+    if not folder.is_dir():
+        raise StoreError(
+            f"cannot open database {url}: the folder {folder} does not exist (create it first)"
+        )
+
+
 class Database:
     """A g287 database at ``url``; :meth:`migrate` brings its schema to the newest version."""
 

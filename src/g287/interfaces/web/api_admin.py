@@ -32,7 +32,8 @@ router = APIRouter(
     dependencies=[Security(BEARER), Depends(require_token)],
     responses={
         **ERRORS,
-        403: {"model": ErrorBody, "description": "No admin token, or the wrong one."},
+        401: {"model": ErrorBody, "description": "No admin token (`WWW-Authenticate: Bearer`)."},
+        403: {"model": ErrorBody, "description": "A token that is not the admin token."},
     },
 )
 

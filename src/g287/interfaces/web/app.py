@@ -22,7 +22,14 @@ from g287.store.database import Database
 from g287.store.schema import derived_state, raw_files, sightings
 
 STATIC = Path(__file__).parent / "static"
-STATUS = {"not_found": 404, "invalid_query": 400, "forbidden": 403, "config": 500, "store": 503}
+STATUS = {
+    "not_found": 404,
+    "invalid_query": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "config": 500,
+    "store": 503,
+}
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -66,7 +73,10 @@ def create_app(
     @app.exception_handler(G287Error)
     async def g287_error(request: Request, exc: G287Error) -> Response:
         status = STATUS.get(exc.slug, 400)
-        return _error(request, status, exc.slug, exc.message)
+        response = _error(request, status, exc.slug, exc.message)
+        for name, value in getattr(exc, "headers", {}).items():
+            response.headers[name] = value  # WWW-Authenticate on a 401
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -4,6 +4,10 @@ Files are built by :mod:`g287.interfaces.exports` (the writers the CLI uses) onc
 data version and kept on disk under ``<data dir>/exports/<version>/``: the next request
 for the same file is a read, and a new import starts a new folder (the old ones are
 deleted).
+
+A CSV is a header row and data only; its citation, as-of date, version and column types
+are in a Frictionless ``datapackage.json`` (``/api/downloads/{dataset}/datapackage.json``),
+which every CSV download names in a ``Link: <...>; rel="describedby"`` header.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -30,6 +35,8 @@ from g287.interfaces.exports import (
     FormatName,
     build_dataset,
     citation,
+    datapackage,
+    datapackage_path,
     newest_list,
     write_dataset,
 )
@@ -65,6 +72,13 @@ def list_downloads(conn: ConnDep) -> dict[str, Any]:
                         "url": f"/api/downloads/{name}.{f}",
                     }
                     for f in formats
+                ]
+                + [
+                    {
+                        "format": "datapackage",
+                        "media_type": "application/json",
+                        "url": _datapackage_url(name),
+                    }
                 ],
             }
         )
@@ -103,20 +117,53 @@ def get_download(
     (.sav). `rows` has every row of every list with the file (name, sha256) and Excel row
     it came from; GeoJSON gives each agreement or agency its jurisdiction's geometry (a
     state outline, a city point, or its counties), or `null` and the reason."""
-    folder = _cache_folder(request)
-    key = f"{dataset}-{as_of.isoformat() if as_of else 'all'}{FORMATS[fmt].suffix}"
-    target = folder / key
-    if not target.exists():
-        with _building(folder / (key + ".lock")):  # one build per file, the others wait
-            if not target.exists():
-                _build(request, folder, key, dataset, fmt, as_of)
+    folder, key = _built(request, dataset, fmt, as_of)
     name_file = folder / (key + ".name")
     name = name_file.read_text(encoding="utf-8") if name_file.exists() else key
+    headers = {"Content-Disposition": content_disposition(name)}
+    if fmt == "csv":
+        url = _datapackage_url(dataset) + (f"?as_of={as_of.isoformat()}" if as_of else "")
+        headers["Link"] = f'<{url}>; rel="describedby"; type="application/json"'
     return Response(
-        target.read_bytes(),
-        media_type=FORMATS[fmt].media_type,
-        headers={"Content-Disposition": content_disposition(name)},
+        (folder / key).read_bytes(), media_type=FORMATS[fmt].media_type, headers=headers
     )
+
+
+@router.get("/{dataset}/datapackage.json", name="get_download_datapackage")
+def get_download_datapackage(
+    request: Request,
+    dataset: Annotated[DatasetName, Path(description="Which dataset.")],
+    as_of: Annotated[
+        Day | None,
+        Query(description="agreements only: those on the newest list published by this date."),
+    ] = None,
+) -> Response:
+    """The Frictionless Data Package of a dataset's CSV: its citation, as-of date, g287
+    version and source, and each column's name, type and meaning (the CSV itself holds
+    only a header row and the data)."""
+    folder, key = _built(request, dataset, "csv", as_of)
+    sidecar = datapackage_path(folder / key)
+    return Response(sidecar.read_bytes(), media_type="application/json")
+
+
+def _datapackage_url(dataset: str) -> str:
+    return f"/api/downloads/{dataset}/datapackage.json"
+
+
+def _built(request: Request, dataset: str, fmt: str, as_of: date | None) -> tuple[FsPath, str]:
+    """This data version's folder and the file's name in it, built if need be."""
+    folder = _cache_folder(request)
+    key = f"{dataset}-{as_of.isoformat() if as_of else 'all'}{FORMATS[fmt].suffix}"
+
+    def done() -> bool:  # a CSV counts as built with its sidecar (older builds had none)
+        built = (folder / key).exists()
+        return built and (fmt != "csv" or datapackage_path(folder / key).exists())
+
+    if not done():
+        with _building(folder / (key + ".lock")):  # one build per file, the others wait
+            if not done():
+                _build(request, folder, key, dataset, fmt, as_of)
+    return folder, key
 
 
 def _build(
@@ -128,7 +175,11 @@ def _build(
         os.close(fd)
         try:
             write_dataset(ds, fmt, FsPath(tmp))
-            (folder / (key + ".name")).write_text(ds.file_name(fmt), encoding="utf-8")
+            name = ds.file_name(fmt)
+            (folder / (key + ".name")).write_text(name, encoding="utf-8")
+            if fmt == "csv":  # the sidecar first: a CSV on disk always has one
+                meta = json.dumps(datapackage(ds, fmt, path=name), indent=2, ensure_ascii=False)
+                datapackage_path(folder / key).write_text(meta + "\n", encoding="utf-8")
             os.replace(tmp, folder / key)
         finally:
             with contextlib.suppress(FileNotFoundError):

@@ -155,7 +155,10 @@ class HttpLayer:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        headers = {k.decode().lower(): v.decode() for k, v in scope.get("headers", [])}
+        # latin-1 reads any bytes (HTTP headers are not promised to be UTF-8 or ASCII)
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
         origin = headers.get("origin")
         if method == "OPTIONS" and "access-control-request-method" in headers:
             await self._preflight(send, origin)

@@ -18,6 +18,7 @@ from g287.enrich.geo import county as county_info
 from g287.errors import InvalidQuery
 from g287.interfaces.web.http import declared_params
 from g287.interfaces.web.i18n import Translator, choose, explicit, translator
+from g287.query.urls import public_link
 from g287.read.cells import MODEL_NAMES
 from g287.read.states import STATES
 
@@ -110,10 +111,9 @@ def county_label(fips: str | None) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """A link from the data, only if it is plain http(s): never ``javascript:`` or ``data:``."""
-    if url and url.strip().lower().startswith(("https://", "http://")):
-        return url.strip()
-    return None
+    """A link from the data, only if the query layer would emit it
+    (:func:`g287.query.urls.public_link`): never ``javascript:`` or ``data:``."""
+    return public_link(url)
 
 
 def parse_day(value: str | None) -> date | None:

@@ -3,7 +3,6 @@ JSON and CSV the slider and the download link fetch (``/data/map/{day}.json|csv`
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from g287.enrich.geo import counties as all_counties
 from g287.enrich.geo import county as county_info
 from g287.enrich.powers import POWERS
 from g287.errors import InvalidQuery, NotFound
+from g287.interfaces.csv_safe import SafeWriter
 from g287.interfaces.feeds import TITLES as EVENT_TITLES
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.i18n import messages_for_client
@@ -217,7 +217,7 @@ def map_csv(conn: ConnDep, day: str) -> Response:
     data = map_data(conn, _checked_day(conn, day))
     pub = data["layers"]["publication"]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)
     writer.writerow(
         [
             "county_fips",

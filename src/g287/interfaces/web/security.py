@@ -6,7 +6,7 @@ import hmac
 
 from fastapi import Request
 
-from g287.errors import G287Error
+from g287.errors import Forbidden, Unauthorized
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -23,15 +23,19 @@ HEADERS = {
 }
 
 
-class Forbidden(G287Error):
-    exit_code = 1
-    slug = "forbidden"
+__all__ = ["CSP", "HEADERS", "Forbidden", "Unauthorized", "require_token"]
 
 
 def require_token(request: Request) -> None:
-    """A dependency for write endpoints: ``Authorization: Bearer <G287_ADMIN_TOKEN>``."""
+    """A dependency for write endpoints: ``Authorization: Bearer <G287_ADMIN_TOKEN>``.
+
+    No ``Authorization`` header (or another scheme) is 401 with ``WWW-Authenticate``;
+    a bearer token that is not the admin token is 403. Tokens are compared as bytes, in
+    constant time, so a non-ASCII header is a wrong token, never a crash."""
     expected = request.app.state.web.admin_token
     given = request.headers.get("authorization", "")
-    token = given[7:] if given.lower().startswith("bearer ") else ""
-    if not token or not hmac.compare_digest(token, expected):
-        raise Forbidden("this action needs the admin token (Authorization: Bearer ...)")
+    if not given.lower().startswith("bearer ") or not given[7:].strip():
+        raise Unauthorized("this action needs the admin token (Authorization: Bearer ...)")
+    token = given[7:].strip().encode("utf-8", "surrogateescape")
+    if not hmac.compare_digest(token, expected.encode("utf-8", "surrogateescape")):
+        raise Forbidden("the admin token given is not this server's")

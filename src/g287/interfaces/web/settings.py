@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 
@@ -43,3 +44,23 @@ class WebSettings:
                 "refusing to start in production with the default or a short G287_ADMIN_TOKEN "
                 "(set one of at least 16 characters)"
             )
+
+    def check_host(self, host: str) -> None:
+        """Refuse to serve the admin endpoints beyond this machine with the default token
+        (in any mode: production refuses the default token anywhere)."""
+        if self.admin_token == DEFAULT_TOKEN and not is_loopback(host):
+            raise ConfigError(
+                f"refusing to serve on {host} with the default G287_ADMIN_TOKEN: set "
+                "G287_ADMIN_TOKEN (at least 16 characters) or serve on 127.0.0.1"
+            )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only listens on this machine (127.0.0.0/8, ::1, localhost)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # a host name (or 0.0.0.0's kin): assume it reaches the network
