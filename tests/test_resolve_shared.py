@@ -65,7 +65,7 @@ def test_nine_june_12_agreements_are_re_dated_not_removed_and_added(shared_histo
 
 def test_indialantic_is_one_agreement_throughout(shared_history):
     with shared_history.db.connect() as conn:
-        found = h.list_agreements(conn, text="indi%lantic", state="FL")["data"]
+        found = h.list_agreements(conn, text="indialantic", state="FL")["data"]
         agency = h.agency_history(conn, "FL-indialantic-police-department")
     assert len(found) == 1
     (agreement,) = found

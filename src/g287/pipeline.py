@@ -9,6 +9,7 @@ transaction, so it never holds half a publication.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy import Connection, select
 
@@ -34,6 +35,7 @@ from g287.resolve.build import Resolution, rebuild_history
 from g287.store import publications as store
 from g287.store.database import Database
 from g287.store.history import DerivedCache
+from g287.store.locks import writer_lock
 from g287.store.schema import list_reviews, publications
 
 Outcome = Literal["accepted", "duplicate", "unchanged", "rejected"]
@@ -66,6 +68,24 @@ class ImportResult:
         }
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def writes(what: str) -> Callable[[_F], _F]:
+    """The Importer method holds the database's writer lock (re-entrant) while it runs:
+    one writer at a time across processes and hosts; a second says who holds it."""
+
+    def wrap(method: _F) -> _F:
+        @functools.wraps(method)
+        def locked(self: Importer, *args: Any, **kwargs: Any) -> Any:
+            with writer_lock(self.db, what):
+                return method(self, *args, **kwargs)
+
+        return cast(_F, locked)
+
+    return wrap
+
+
 class Importer:
     def __init__(self, db: Database, archive: RawArchive) -> None:
         self.db = db
@@ -83,6 +103,7 @@ class Importer:
 
     # -- entry points ------------------------------------------------------
 
+    @writes("import")
     def import_paths(
         self,
         paths: Iterable[Path],
@@ -101,6 +122,7 @@ class Importer:
             self.resolve()
         return results
 
+    @writes("resolve")
     def resolve(self) -> Resolution:
         """Re-derive agencies, agreements, pending requests and events (one transaction)."""
         if self._derived_generation != self.db.generation:
@@ -113,6 +135,7 @@ class Importer:
             self._derived = DerivedCache()  # the transaction rolled back: forget what we wrote
             raise
 
+    @writes("accept")
     def accept(self, ref: str, note: str = "", *, now: datetime | None = None) -> dict[str, Any]:
         """Accept a list held as suspect (a person's verdict, kept across rebuilds), and
         re-derive the history with it."""
@@ -143,6 +166,7 @@ class Importer:
         except G287Error:
             return []
 
+    @writes("import")
     def import_file(self, item: FileToImport) -> ImportResult:
         try:
             size = item.path.stat().st_size
@@ -165,6 +189,7 @@ class Importer:
             )
         return self.import_bytes(data, name=item.name, source=item.source, seen_at=item.seen_at)
 
+    @writes("import")
     def import_bytes(
         self,
         data: bytes,
@@ -345,6 +370,7 @@ class Importer:
 
     # -- rebuild -------------------------------------------------------------
 
+    @writes("rebuild")
     def rebuild(
         self, *, on_result: Callable[[ImportResult], None] | None = None
     ) -> list[ImportResult]:

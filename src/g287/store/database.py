@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from g287.errors import StoreError
+from g287.store.locks import writer_lock
 from g287.store.schema import metadata
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -76,18 +77,26 @@ class Database:
         return cfg
 
     def migrate(self) -> None:
-        """Create or upgrade every table to the newest migration."""
+        """Create or upgrade every table to the newest migration (under the writer lock,
+        so two processes starting on a new database never both create it)."""
         try:
-            with self.engine.begin() as conn:
+            if self._at_head():
+                return
+            with writer_lock(self, "migrate"), self.engine.begin() as conn:
                 cfg = self.alembic_config(conn)
                 current = MigrationContext.configure(conn).get_current_revision()
-                head = ScriptDirectory.from_config(cfg).get_current_head()
-                if current != head:
+                if current != ScriptDirectory.from_config(cfg).get_current_head():
                     command.upgrade(cfg, "head")
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"cannot migrate database {self.safe_url}: {_first_line(exc)}"
             ) from None
+
+    def _at_head(self) -> bool:
+        with self.engine.connect() as conn:
+            cfg = self.alembic_config(conn)
+            current = MigrationContext.configure(conn).get_current_revision()
+            return current == ScriptDirectory.from_config(cfg).get_current_head()
 
     def drop_all(self) -> None:
         """Drop every g287 table and the migration marker."""

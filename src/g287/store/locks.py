@@ -26,11 +26,14 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import make_url, text
 
 from g287.errors import ConfigError, Locked
-from g287.store.database import Database
+
+if TYPE_CHECKING:
+    from g287.store.database import Database
 
 LOCK_CLASS = 287  # first key of the advisory lock: g287's namespace
 POLL = 0.2  # seconds between attempts while waiting
