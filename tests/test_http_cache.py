@@ -80,3 +80,34 @@ def test_a_flood_of_distinct_queries_stays_within_the_budget(served):
         assert r.status_code == 200
         assert layer.cache.bytes <= layer.cache.budget == 2 * 1024 * 1024
     assert 0 < len(layer.cache) < 200  # older entries were evicted, newer kept
+
+
+def test_health_and_readiness_are_never_cached(served):
+    client, layer = served
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json() == {"status": "ready", "derived": True}
+    assert not any(key[0] in ("/healthz", "/readyz") for key in layer.cache._entries)
+
+
+def test_readiness_is_a_json_503_when_the_database_is_unreachable(tmp_path):
+    from g287.config import Settings
+    from g287.interfaces.web.app import create_app
+    from g287.interfaces.web.settings import WebSettings
+    from tests.api_support import TOKEN
+
+    settings = Settings.from_env(
+        {}, data_dir=tmp_path, database_url="postgresql://nobody@127.0.0.1:9/none"
+    )
+    app = create_app(settings, WebSettings(admin_token=TOKEN), migrate=False)
+    client = ApiClient(app)
+    try:
+        r = client.get("/readyz")
+        assert r.status_code == 503
+        assert r.json()["error"]["code"] == "store" and "\n" not in r.json()["error"]["message"]
+        assert client.get("/healthz").status_code == 200
+        api = client.get("/api/status")  # every answer is the one JSON error, not a 500
+        assert api.status_code == 503 and api.json()["error"]["code"] == "store"
+        assert client.get("/").status_code == 503
+    finally:
+        client.close()

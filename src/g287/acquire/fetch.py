@@ -58,6 +58,7 @@ from g287.query.changes import changes as net_changes
 from g287.query.history import list_events
 from g287.query.publications import resolve_publication
 from g287.store import publications as store
+from g287.store.locks import writer_lock
 
 __all__ = [
     "DEFAULT_PAGE",
@@ -646,7 +647,7 @@ def update(
     policy = policy or FetchPolicy()
     seen_at = parse_utc(format_utc(now or datetime.now(UTC)))
     root = importer.archive.root
-    with exclusive_lock(root / LOCK_NAME):
+    with exclusive_lock(root / LOCK_NAME), writer_lock(importer.db, "update"):
         state = FetchState.load(root / STATE_NAME)
         report = UpdateReport(base_url, seen_at)
         before = _newest(importer)

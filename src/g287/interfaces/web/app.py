@@ -101,6 +101,23 @@ def create_app(
 
     from g287.interfaces.web import api, pages  # routes register on import
 
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """Liveness for a proxy or supervisor: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> Response:
+        """Readiness: the database answers (503 with the JSON error shape when it does not)."""
+        try:
+            with db.connect() as conn:
+                token = conn.execute(
+                    select(derived_state.c.value).where(derived_state.c.key == "token")
+                ).scalar()
+        except G287Error as exc:
+            return JSONResponse(error_body(503, "store", exc.message), status_code=503)
+        return JSONResponse({"status": "ready", "derived": token is not None})
+
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

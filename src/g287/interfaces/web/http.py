@@ -25,12 +25,14 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from g287.errors import G287Error
 from g287.interfaces.web.i18n import choose
 from g287.interfaces.web.security import HEADERS
 
 CACHE_BYTES = 32 * 1024 * 1024
 CACHE_MAX_BODY = 1024 * 1024
 VERSION_TTL = 1.0  # seconds between data-version checks
+UNCACHED = ("/admin", "/healthz", "/readyz")  # always answered afresh
 PATHS_KNOWN = 20_000  # paths whose declared parameters are remembered
 ENTRY_OVERHEAD = 512  # bytes a cached entry costs besides its body and headers
 
@@ -163,8 +165,11 @@ class HttpLayer:
         if method == "OPTIONS" and "access-control-request-method" in headers:
             await self._preflight(send, origin)
             return
-        version, modified = self.version.get()
-        cacheable = method in ("GET", "HEAD") and not scope["path"].startswith("/admin")
+        cacheable = method in ("GET", "HEAD") and not scope["path"].startswith(UNCACHED)
+        try:
+            version, modified = self.version.get()
+        except G287Error:  # the database is unreachable: the app answers 503 in its own shape
+            version, modified, cacheable = "", None, False
         query = scope.get("query_string", b"").decode("latin-1")
         lang = choose(query, headers.get("accept-language", ""))
         path = scope["path"]
