@@ -33,20 +33,30 @@ def moa_fetch(app: App, refetch: bool, limit: int | None, as_json: bool) -> None
 
 @moa_group.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 when any PDF is rejected.")
 @json_option
 @pass_app
 @handle_errors
-def moa_import(app: App, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Import MOA PDFs from disk; each is tied to the list URLs with its file name."""
-    from g287.moa.library import import_moa
+def moa_import(app: App, paths: tuple[Path, ...], strict: bool, as_json: bool) -> None:
+    """Import MOA PDFs from disk; each is tied to the list URLs with its file name.
 
-    files = [f for p in paths for f in (sorted(p.rglob("*.pdf")) if p.is_dir() else [p])]
-    now = datetime.now(UTC)
-    results = [
-        import_moa(app.importer, f.read_bytes(), name=f.name, source=str(f.resolve()), seen_at=now)
-        for f in files
-    ]
-    _report(results, as_json)
+    One line per PDF (read, unchanged, or rejected with its reason), then a summary.
+    A rejected PDF is recorded (see ``g287 files --status rejected``), not an error.
+    """
+    from g287.moa.library import MoaResult, import_moa_files, import_summary
+
+    def show(result: MoaResult) -> None:
+        click.echo(result.line(), err=result.outcome == "rejected")
+
+    results = import_moa_files(
+        app.importer, list(paths), seen_at=datetime.now(UTC), progress=None if as_json else show
+    )
+    if as_json:
+        output.emit_json({"documents": [r.__dict__ for r in results], **import_summary(results)})
+    else:
+        click.echo(import_summary(results)["summary"])
+    if strict and any(r.outcome == "rejected" for r in results):
+        sys.exit(1)
 
 
 def _report(results: list, as_json: bool) -> None:  # type: ignore[type-arg]

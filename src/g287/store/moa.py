@@ -124,5 +124,7 @@ def documents(conn: Connection) -> list[dict[str, Any]]:
         d.pop("tsv", None)
         for key in ("signing_dates", "signatories", "problems"):
             d[key] = json.loads(d[key])
+        for key in ("pages", "evidence"):  # NULL for documents read before revision 0010
+            d[key] = json.loads(d[key]) if d[key] is not None else None
         out.append(d)
     return out
