@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -142,3 +143,94 @@ def moa_check(app: App, as_json: bool) -> None:
                 ("note", "note"),
             ],
         )
+
+
+@moa_group.command("list")
+@json_option
+@pass_app
+@handle_errors
+def moa_list(app: App, as_json: bool) -> None:
+    """Every MOA document held: pages, scanned pages, model, agency, state, signing dates."""
+    from g287.moa.documents import document_list
+
+    with app.db.connect() as conn:
+        rows = document_list(conn)
+    if as_json:
+        output.emit_json(rows)
+        return
+    for row in rows:
+        row["signed"] = ", ".join(row["signing_dates"])
+        row["pages"] = f"{row['page_count']}" + (f" {row['scan_note']}" if row["scan_note"] else "")
+    output.table(
+        rows,
+        [
+            ("file_name", "PDF"),
+            ("pages", "pages"),
+            ("model", "model"),
+            ("agency", "agency"),
+            ("state", "state"),
+            ("signed", "signing dates"),
+        ],
+    )
+    click.echo(f"{len(rows)} document(s)")
+
+
+@moa_group.command("facts")
+@click.argument("document", required=False)
+@json_option
+@pass_app
+@handle_errors
+def moa_facts(app: App, document: str | None, as_json: bool) -> None:
+    """The facts read from every MOA (or one: file name or sha256), each with page and text."""
+    from g287.moa.documents import document_facts
+
+    with app.db.connect() as conn:
+        docs = document_facts(conn, document)
+    if as_json:
+        output.emit_json(docs)
+        return
+    for doc in docs:
+        click.echo(render_facts(doc))
+
+
+EVIDENCE_WIDTH = 90  # characters of evidence text shown per fact
+
+
+def _evidence(found: list[dict[str, Any]] | dict[str, Any] | None) -> str:
+    if found is None:
+        return "(no evidence stored: g287 rebuild re-reads it)"
+    items = [found] if isinstance(found, dict) else found
+    if not items:
+        return ""
+    parts = []
+    for item in items:
+        where = "PDF metadata" if item["page"] == 0 else f"p. {item['page']}"
+        text = item["text"] if len(item["text"]) <= EVIDENCE_WIDTH else item["text"][:87] + "..."
+        parts.append(f'{where}: "{text}"')
+    return "; ".join(parts)
+
+
+def render_facts(doc: dict[str, Any]) -> str:
+    """One document's facts, one per line, each with the page and text it was read from."""
+    scan = doc["scan"]
+    head = f"{doc['file_name']} ({doc['page_count']} pages"
+    head += f"; {scan['note']}, no OCR)" if scan and scan["note"] else ")"
+    lines = [head, f"  sha256         {doc['sha256']}"]
+    for name, fact in doc["facts"].items():
+        value = fact["value"]
+        if isinstance(value, list):
+            value = ", ".join(value)
+        if value is None or value == "":
+            lines.append(f"  {name.replace('_', ' '):<14} (not found)")
+            continue
+        shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+        lines.append(f"  {name.replace('_', ' '):<14} {shown}")
+        if evidence := _evidence(fact["evidence"]):
+            lines.append(f"  {'':<14}   {evidence}")
+    for s in doc["signatories"]:
+        who = ", ".join(x for x in (s["name"], s["title"], s["organization"], s["date"]) if x)
+        lines.append(f"  {'signed (' + s['side'] + ')':<14} {who or '(illegible)'}")
+        if evidence := _evidence(s["evidence"]):
+            lines.append(f"  {'':<14}   {evidence}")
+    lines.append(f"  {'linked by':<14} {', '.join(doc['agreements']) or '(no agreement)'}")
+    return "\n".join(lines)
