@@ -77,22 +77,59 @@ def _report(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
 @click.argument("query")
 @click.option("--any-words", is_flag=True, help="All the words anywhere, not the phrase.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Passages to skip.")
 @json_option
 @pass_app
 @handle_errors
-def moa_search(app: App, query: str, any_words: bool, limit: int, as_json: bool) -> None:
-    """Full-text search across every MOA: documents with highlighted snippets and agreements."""
-    from g287.moa.library import search_moas
+def moa_search(
+    app: App, query: str, any_words: bool, limit: int, offset: int, as_json: bool
+) -> None:
+    """Full-text search across every MOA: how many documents match, each distinct passage
+    once (with its page) and the agreements that link it."""
+    from g287.moa.library import search_report
 
     with app.db.connect() as conn:
-        hits = search_moas(conn, query, phrase=not any_words, limit=limit)
+        report = search_report(conn, query, phrase=not any_words, limit=limit, offset=offset)
     if as_json:
-        output.emit_json(hits)
+        output.emit_json(report)
         return
-    for hit in hits:
+    for hit in report["data"]:
         click.echo(f"{hit['file_name']}: {', '.join(hit['agreements']) or '(no agreement linked)'}")
-        click.echo(f"    {hit['snippet']}")
-    click.echo(f"{len(hits)} document(s)")
+        click.echo(f"    {_page(hit['page'])}{hit['snippet']}")
+        if hit["more_count"]:
+            names = ", ".join(
+                d["file_name"] + (f" (p. {d['page']})" if d["page"] else "")
+                for d in hit["more"][:3]
+            )
+            rest = " ..." if hit["more_count"] > 3 else ""
+            s = "s" if hit["more_count"] != 1 else ""
+            click.echo(
+                f"    and {hit['more_count']} more document{s} with this passage: {names}{rest}"
+            )
+    click.echo(search_summary(report))
+
+
+def _page(page: int | None) -> str:
+    return f"p. {page}: " if page else ""
+
+
+def search_summary(report: dict[str, Any]) -> str:
+    """``'9 documents match "48 hours", in 3 distinct passages; passages 1-3 shown'``."""
+    docs, count, offset = report["documents"], report["count"], report["offset"]
+    shown = len(report["data"])
+    line = f'{docs} document{"s" if docs != 1 else ""} match "{report["query"]}"'
+    if not docs:
+        return line
+    line += f", in {count} distinct passage{'s' if count != 1 else ''}"
+    if shown == 1:
+        line += f"; passage {offset + 1} shown"
+    elif shown:
+        line += f"; passages {offset + 1}-{offset + shown} shown"
+    else:
+        line += f"; none from --offset {offset}"
+    if offset + shown < count:
+        line += f" (next: --offset {offset + shown})"
+    return line
 
 
 @moa_group.command("pending")

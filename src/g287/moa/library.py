@@ -28,6 +28,7 @@ from g287.errors import InputError
 from g287.moa.compare import compare_with_sheet
 from g287.moa.facts import MoaFacts, moa_facts
 from g287.moa.scans import document_scan
+from g287.moa.search import search_moas, search_report
 from g287.moa.text import pdf_text
 from g287.pipeline import Importer
 from g287.read.links import file_key
@@ -42,6 +43,24 @@ from g287.store.schema import (
     publications,
     row_contents,
 )
+
+__all__ = [
+    "MoaResult",
+    "check_moas",
+    "evidence_json",
+    "fetch_moas",
+    "import_moa",
+    "import_moa_files",
+    "import_summary",
+    "linked_urls",
+    "moa_files",
+    "moa_summary",
+    "pending_moas",
+    "replay_fetch_log",
+    "replay_moas",
+    "search_moas",  # from g287.moa.search
+    "search_report",
+]
 
 USER_AGENT = f"g287/{__version__} (+https://github.com/g287/g287; MOA archive)"
 TIMEOUT = 30.0
@@ -396,36 +415,6 @@ def replay_fetch_log(importer: Importer) -> None:
                 checked_at=parse_utc(rec["at"]),
                 error=rec.get("error"),
             )
-
-
-def search_moas(
-    conn: Connection, query: str, *, phrase: bool = True, limit: int = 50
-) -> list[dict[str, Any]]:
-    """Documents containing ``query``, each with a highlighted snippet and the agreements
-    that link it."""
-    hits = store.search(conn, query, phrase=phrase, limit=limit)
-    if not hits:
-        return []
-    links = linked_urls(conn)
-    by_doc: dict[str, list[str]] = defaultdict(list)
-    for url, sha in conn.execute(select(moa_urls.c.url, moa_urls.c.sha256)):
-        if sha:
-            by_doc[sha].append(url)
-    names = dict(conn.execute(select(moa_documents.c.sha256, moa_documents.c.file_name)).all())
-    out = []
-    for hit in hits:
-        urls = sorted(by_doc.get(hit["sha256"], []))
-        agreement_ids = sorted({a for u in urls for a in links.get(u, set())})
-        out.append(
-            {
-                "sha256": hit["sha256"],
-                "file_name": names.get(hit["sha256"]),
-                "snippet": hit["snippet"],
-                "urls": urls,
-                "agreements": agreement_ids,
-            }
-        )
-    return out
 
 
 def pending_moas(conn: Connection, *, today: date | None = None) -> list[dict[str, Any]]:

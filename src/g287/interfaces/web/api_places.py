@@ -16,6 +16,7 @@ from g287.interfaces.web.api_common import (
     Day,
     LoopConnDep,
     ModelQ,
+    OffsetQ,
     StateQ,
     with_agreement_url,
 )
@@ -30,7 +31,7 @@ from g287.interfaces.web.schemas import (
     ModelsPublic,
     StatePoliciesPublic,
 )
-from g287.moa.library import search_moas
+from g287.moa.library import search_report
 from g287.query import claims as c
 from g287.query import places
 from g287.query import policy as pol
@@ -186,9 +187,10 @@ def search_moa_text(
         ),
     ],
     any_words: Annotated[bool, Query(description="All the words, not the phrase.")] = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Annotated[int, Query(ge=1, le=200, description="Passages per page.")] = 50,
+    offset: OffsetQ = 0,
 ) -> dict[str, Any]:
-    """Full-text search across every archived MOA: documents with a highlighted snippet
-    and the agreements that link them."""
-    hits = search_moas(conn, q, phrase=not any_words, limit=limit)
-    return {"count": len(hits), "data": hits}
+    """Full-text search across every archived MOA: how many documents match (`documents`),
+    each distinct passage once (`count` of them, paged) with its page, the documents that
+    repeat it word for word (`more`), and the agreements that link them."""
+    return search_report(conn, q, phrase=not any_words, limit=limit, offset=offset)

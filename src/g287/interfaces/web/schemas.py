@@ -9,7 +9,7 @@ the fields documented here.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -634,16 +634,30 @@ class ModelsPublic(Model):
     data: list[PowersPublic]
 
 
-class MoaHit(Model):
+class MoaPassageDocument(Model):
     sha256: str
     file_name: str | None
-    snippet: str
-    urls: list[str]
+    page: int | None = Field(description="The page of the passage (1-based).")
     agreements: list[str]
 
 
-class MoaHitsPublic(Model):
-    count: int
+class MoaHit(Model):
+    sha256: str
+    file_name: str | None
+    page: int | None = Field(description="The page of the snippet (1-based).")
+    snippet: str = Field(description="The passage, matched words in [brackets].")
+    urls: list[str]
+    agreements: list[str]
+    more_count: int = Field(description="Other documents with this very passage.")
+    more: list[MoaPassageDocument]
+
+
+class MoaHitsPublic(PageMeta):
+    """``count`` distinct passages (identical snippets collapsed) in ``documents`` documents."""
+
+    query: str
+    mode: Literal["phrase", "all_words"]
+    documents: int = Field(description="Documents matching, on every page.")
     data: list[MoaHit]
 
 
