@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import DependencyError
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 from sqlalchemy import select
@@ -195,6 +195,24 @@ def test_stamped_form_field_over_a_scan_is_not_body_text() -> None:
     assert scan.kind == "scanned"  # ... but not a body: the page is still a scan
     assert not scan.has_body_text
     assert scan.pages[0].body_words == 0
+
+
+def pasted_scan(y: float) -> bytes:
+    """Kansas BI's last page (text) with Laramie's scanned page 9 pasted at height ``y``."""
+    writer = PdfWriter()
+    page = writer.add_page(PdfReader(MOA / KANSAS).pages[13])
+    scan = PdfReader(MOA / LARAMIE).pages[8]
+    page.merge_transformed_page(scan, Transformation().scale(0.8, 0.45).translate(60, y))
+    return _write(writer)
+
+
+def test_a_scan_pasted_beside_the_text_is_a_partly_scanned_page() -> None:
+    below = document_scan(pdf_text(pasted_scan(5)))  # under the text, where the page is empty
+    assert below.pages[0].kind == "partly_scanned"
+    assert below.pages[0].image_cover == pytest.approx(0.36)
+    assert below.kind == "partly_scanned" and below.describe() == "partly scanned (page 1)"
+    behind = document_scan(pdf_text(pasted_scan(380)))  # behind the text: a background
+    assert behind.pages[0].kind == "text" and behind.kind is None
 
 
 @pytest.mark.parametrize(
