@@ -68,6 +68,7 @@ def test_facts_json_equals_the_library_and_carries_evidence(library):
         "scanned_pages": [9],
         "partly_scanned_pages": [],
         "ocr_pages": [],
+        "ocr_by_g287": [],
         "note": "partly scanned (page 9)",
     }
     assert laramie["agreements"] == ["WY-laramie-county-sheriff-office#TFM#2025-06-11"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,9 @@ from sqlalchemy import select
 
 from g287.config import Settings
 from g287.interfaces.cli import cli
+from g287.moa import ocr
 from g287.moa import text as moa_text
+from g287.moa.facts import moa_facts
 from g287.moa.library import import_moa_files
 from g287.moa.scans import document_scan, page_list
 from g287.moa.text import NotAPdf, pdf_text
@@ -110,7 +113,7 @@ def test_aes_without_cryptography_is_a_rejection_not_a_traceback(monkeypatch) ->
 
 def test_import_folder_every_pdf_in_one_line_and_a_summary(folder: Path, settings: Settings):
     env = {"G287_DATA_DIR": str(settings.data_dir), "G287_DATABASE_URL": settings.database_url}
-    result = CliRunner().invoke(cli, ["moa", "import", str(folder)], env=env)
+    result = CliRunner().invoke(cli, ["moa", "import", str(folder), "--no-ocr"], env=env)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"{ARCADIA}: read (14 pages)",
@@ -220,3 +223,47 @@ def test_a_scan_pasted_beside_the_text_is_a_partly_scanned_page() -> None:
 )
 def test_page_list(pages: list[int], text: str) -> None:
     assert page_list(pages) == text
+
+
+# -- OCR (optional: Debian's tesseract-ocr, installed by make test) ---------------------
+
+needs_ocr = pytest.mark.skipif(not ocr.available(), reason="tesseract or Pillow not installed")
+
+
+@needs_ocr
+def test_ocr_reads_a_scanned_page_once_and_marks_it(tmp_path: Path) -> None:
+    data = scanned_page()  # Laramie County SO's signature page 9, an image
+    reader = ocr.Ocr("laramie9", tmp_path)
+    text = pdf_text(data, ocr=reader)
+    reader.save()
+    page = text.page(1)
+    assert "By signing this MOA, each party represents it is fully authorized" in page.flat
+    assert "Laramie County Sheriff's Office, WY" in page.flat
+    assert {f.source for line in page.lines for f in line.fragments} == {"text", "ocr"}
+    scan = document_scan(text)
+    assert scan.pages[0].kind == "scanned"  # still a scan: OCR is marked, never body text
+    assert page.ocr_confidence is not None and page.ocr_confidence > 80
+    assert scan.describe().startswith("scanned (page 1), OCR'd (page 1, ")
+    cached = pdf_text(data, ocr=ocr.Ocr("laramie9", tmp_path, run=False))  # no engine
+    assert cached.text == text.text
+    facts = moa_facts(text)
+    # the LEA's date is typed in the scan (May 16, 2025), ICE's is a text field (6/11/2025)
+    assert facts.signing_dates == (date(2025, 5, 16), date(2025, 6, 11))
+
+
+@needs_ocr
+def test_import_ocrs_scans_and_they_become_searchable(folder: Path, settings: Settings):
+    env = {"G287_DATA_DIR": str(settings.data_dir), "G287_DATABASE_URL": settings.database_url}
+    result = CliRunner().invoke(cli, ["moa", "import", str(folder), "--ocr"], env=env)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Laramie_scanned_page.PDF: read (1 page, scanned (page 1), OCR'd (page 1, " in result.stdout
+    )
+    assert len(list((settings.archive_dir / "ocr").glob("*.json"))) == 1  # the scan's cache
+    found = CliRunner().invoke(
+        cli, ["moa", "search", "fully authorized to enter into this MOA", "--json"], env=env
+    )
+    names = {d["file_name"] for d in json.loads(found.stdout)["data"]} | {
+        m["file_name"] for d in json.loads(found.stdout)["data"] for m in d["more"]
+    }
+    assert "Laramie_scanned_page.PDF" in names

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from g287.errors import ConfigError
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 
@@ -21,24 +22,34 @@ def moa_group() -> None:
 @moa_group.command("fetch")
 @click.option("--refetch", is_flag=True, help="Check every link again, not only new ones.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many downloads.")
+@click.option(
+    "--ocr/--no-ocr", default=None, help="OCR scanned pages (default: when Tesseract is installed)."
+)
 @json_option
 @pass_app
 @handle_errors
-def moa_fetch(app: App, refetch: bool, limit: int | None, as_json: bool) -> None:
+def moa_fetch(app: App, refetch: bool, limit: int | None, ocr: bool | None, as_json: bool) -> None:
     """Download every MOA the lists link (archived by sha256; dead links recorded)."""
     from g287.moa.library import fetch_moas
 
-    results = fetch_moas(app.importer, refetch=refetch, limit=limit)
+    results = fetch_moas(app.importer, refetch=refetch, limit=limit, ocr=_use_ocr(ocr))
     _report(results, as_json)
 
 
 @moa_group.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit 1 when any PDF is rejected.")
+@click.option(
+    "--ocr/--no-ocr",
+    default=None,
+    help="OCR scanned pages with Tesseract (default: when it is installed).",
+)
 @json_option
 @pass_app
 @handle_errors
-def moa_import(app: App, paths: tuple[Path, ...], strict: bool, as_json: bool) -> None:
+def moa_import(
+    app: App, paths: tuple[Path, ...], strict: bool, ocr: bool | None, as_json: bool
+) -> None:
     """Import MOA PDFs from disk; each is tied to the list URLs with its file name.
 
     One line per PDF (read, unchanged, or rejected with its reason), then a summary.
@@ -50,7 +61,11 @@ def moa_import(app: App, paths: tuple[Path, ...], strict: bool, as_json: bool) -
         click.echo(result.line(), err=result.outcome == "rejected")
 
     results = import_moa_files(
-        app.importer, list(paths), seen_at=datetime.now(UTC), progress=None if as_json else show
+        app.importer,
+        list(paths),
+        seen_at=datetime.now(UTC),
+        progress=None if as_json else show,
+        ocr=_use_ocr(ocr),
     )
     if as_json:
         output.emit_json({"documents": [r.__dict__ for r in results], **import_summary(results)})
@@ -58,6 +73,14 @@ def moa_import(app: App, paths: tuple[Path, ...], strict: bool, as_json: bool) -
         click.echo(import_summary(results)["summary"])
     if strict and any(r.outcome == "rejected" for r in results):
         sys.exit(1)
+
+
+def _use_ocr(asked: bool | None) -> bool:
+    from g287.moa import ocr
+
+    if asked and not ocr.available():
+        raise ConfigError("--ocr needs the tesseract program and Pillow (pip install 'g287[ocr]')")
+    return ocr.available() if asked is None else asked
 
 
 def _report(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
@@ -251,7 +274,10 @@ def render_facts(doc: dict[str, Any]) -> str:
     """One document's facts, one per line, each with the page and text it was read from."""
     scan = doc["scan"]
     head = f"{doc['file_name']} ({doc['page_count']} pages"
-    head += f"; {scan['note']}, no OCR)" if scan and scan["note"] else ")"
+    if scan and scan["note"]:
+        head += f"; {scan['note']})" if "OCR'd" in scan["note"] else f"; {scan['note']}, no OCR)"
+    else:
+        head += ")"
     lines = [head, f"  sha256         {doc['sha256']}"]
     for name, fact in doc["facts"].items():
         value = fact["value"]

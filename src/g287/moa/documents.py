@@ -33,7 +33,9 @@ def _links(conn: Connection) -> tuple[dict[str, list[str]], dict[str, set[str]]]
 
 
 def scan_summary(pages: list[dict[str, Any]] | None) -> dict[str, Any] | None:
-    """``{"kind", "scanned_pages", "partly_scanned_pages", "ocr_pages", "note"}`` or None."""
+    """``{"kind", "scanned_pages", "partly_scanned_pages", "ocr_pages", "ocr_by_g287",
+    "note"}`` or None. ``ocr_pages`` are scans that came with a text layer;
+    ``ocr_by_g287`` the pages g287 OCR'd itself, with the mean word confidence."""
     if pages is None:
         return None
     scan = DocumentScan(tuple(PageScan(**page) for page in pages))
@@ -42,6 +44,11 @@ def scan_summary(pages: list[dict[str, Any]] | None) -> dict[str, Any] | None:
         "scanned_pages": list(scan.scanned_pages),
         "partly_scanned_pages": list(scan.partly_scanned_pages),
         "ocr_pages": [p.page for p in scan.pages if p.kind == "ocr"],
+        "ocr_by_g287": [
+            {"page": p.page, "confidence": p.ocr_confidence}
+            for p in scan.pages
+            if p.ocr_confidence is not None
+        ],
         "note": scan.describe(),
     }
 

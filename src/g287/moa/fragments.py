@@ -16,7 +16,8 @@ Three more sources of text are added as fragments:
 
 * form-field widgets with a text value (``/V``), placed at their rectangle;
 * free-text annotations (``/FreeText`` ``/Contents``), e.g. a typed signer name;
-* nothing else: no OCR, images stay images.
+* nothing else: images stay images here (OCR of scanned pages, optional, is
+  :mod:`g287.moa.ocr`; its words are fragments of source ``ocr``).
 
 Some MOAs were written with TrueType subsets that have no ToUnicode map, so
 the text comes out as glyph ids offset by 29 (``)RU,&(`` for ``For ICE``);
@@ -33,7 +34,7 @@ from pypdf import PageObject
 from pypdf.generic import DictionaryObject
 
 Matrix = tuple[float, float, float, float, float, float]
-FragmentSource = Literal["text", "form", "field", "note"]
+FragmentSource = Literal["text", "form", "field", "note", "ocr"]  # ocr: g287.moa.ocr
 
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 GLYPH_OFFSET = 29  # Word's TrueType subsets: glyph id = character code - 29

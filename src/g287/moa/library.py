@@ -27,6 +27,7 @@ from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex
 from g287.errors import InputError
 from g287.moa.compare import compare_with_sheet
 from g287.moa.facts import MoaFacts, moa_facts
+from g287.moa.ocr import Ocr
 from g287.moa.scans import document_scan
 from g287.moa.search import search_moas, search_report
 from g287.moa.text import pdf_text
@@ -86,7 +87,9 @@ class MoaResult:
             return f"{self.name}: unchanged (already held)"
         detail = f"{self.pages} page{'s' if self.pages != 1 else ''}" if self.pages else "read"
         if self.scan:
-            detail += f", {self.scan}, not searchable there (no OCR)"
+            detail += f", {self.scan}"
+            if "OCR'd" not in self.scan:
+                detail += ", not searchable there (no OCR)"
         return f"{self.name}: read ({detail})"
 
 
@@ -122,8 +125,14 @@ def import_moa(
     url: str | None = None,
     http_status: int | None = None,
     archive: bool = True,
+    ocr: bool = False,
 ) -> MoaResult:
-    """Archive one PDF, read its text and facts, and tie it to the URLs that link it."""
+    """Archive one PDF, read its text and facts, and tie it to the URLs that link it.
+
+    Scanned pages get the OCR text cached for this PDF under ``<archive>/ocr/`` (so a
+    rebuild reads them again identically); with ``ocr=True`` and Tesseract installed,
+    pages not yet cached are OCR'd (see :mod:`g287.moa.ocr`).
+    """
     sha = sha256_hex(data)
     seen_at = parse_utc(format_utc(seen_at))
     if archive:
@@ -136,7 +145,9 @@ def import_moa(
         known = pubs.get_raw_file(conn, sha)
     if known is None:
         try:
-            text = pdf_text(data, source=name)
+            reader = Ocr(sha, importer.archive.root / "ocr", run=ocr)
+            text = pdf_text(data, source=name, ocr=reader)
+            reader.save()
             scan = document_scan(text)
             problems = list(text.problems)
             try:
@@ -270,6 +281,7 @@ def import_moa_files(
     *,
     seen_at: datetime,
     progress: Callable[[MoaResult], None] | None = None,
+    ocr: bool = False,
 ) -> list[MoaResult]:
     """Import every PDF under ``paths``; each ends read, unchanged or rejected with its reason."""
     results = []
@@ -280,7 +292,7 @@ def import_moa_files(
             result = MoaResult(path.name, "", "rejected", reason=f"unreadable file ({exc})")
         else:
             result = import_moa(
-                importer, data, name=path.name, source=str(path.resolve()), seen_at=seen_at
+                importer, data, name=path.name, source=str(path.resolve()), seen_at=seen_at, ocr=ocr
             )
         results.append(result)
         if progress is not None:
@@ -304,6 +316,7 @@ def fetch_moas(
     refetch: bool = False,
     limit: int | None = None,
     now: datetime | None = None,
+    ocr: bool = False,
 ) -> list[MoaResult]:
     """Download every linked MOA not yet held (politely), archive and read it; log dead links."""
     with importer.db.connect() as conn:
@@ -331,6 +344,7 @@ def fetch_moas(
                     seen_at=moment,
                     url=url,
                     http_status=status,
+                    ocr=ocr,
                 )
                 _log_fetch(
                     importer,

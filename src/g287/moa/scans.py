@@ -22,7 +22,8 @@ Each page gets one :data:`PageKind`:
 
 A document is ``scanned`` when every page that is not blank is scanned,
 ``partly_scanned`` when some pages are scanned or partly scanned, else None.
-No OCR is done here.
+No OCR is done here; words g287 OCR'd (:mod:`g287.moa.ocr`) are never body text,
+so an OCR'd scan stays a scan, with its ``ocr_confidence``.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ BODY_LINE_WORDS = 6  # a line with fewer words is a field, a label, a heading
 MIN_BODY_WORDS = 20  # fewer body words than this under an image: the image is the text
 LARGE_IMAGE = 0.25  # share of the page an image must cover to be a scanned block
 FULL_PAGE = 0.5  # share of the page a scan covers
-_NOT_BODY = frozenset({"field", "note"})  # form-field values and free-text annotations
+_NOT_BODY = frozenset({"field", "note", "ocr"})  # form fields, notes, g287's own OCR
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,18 @@ class PageScan:
     kind: PageKind
     body_words: int  # words in body lines (see BODY_LINE_WORDS)
     image_cover: float  # share of the page covered by its largest image, 0..1
+    ocr_confidence: float | None = None  # g287 OCR'd the page: mean word confidence
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "page": self.page,
             "kind": self.kind,
             "body_words": self.body_words,
             "image_cover": round(self.image_cover, 2),
         }
+        if self.ocr_confidence is not None:
+            found["ocr_confidence"] = round(self.ocr_confidence, 1)
+        return found
 
 
 def _cover(image: ImagePlacement, page: PdfPage) -> float:
@@ -107,7 +112,7 @@ def page_scan(page: PdfPage) -> PageScan:
         kind = "blank"
     else:
         kind = "text"
-    return PageScan(page.number, kind, body, largest)
+    return PageScan(page.number, kind, body, largest, page.ocr_confidence)
 
 
 @dataclass(frozen=True)
@@ -137,13 +142,23 @@ class DocumentScan:
         """Whether any page has text to search (False for an image-only PDF)."""
         return any(p.kind in ("text", "ocr", "partly_scanned") for p in self.pages)
 
+    @property
+    def ocr_pages(self) -> tuple[int, ...]:
+        """Pages g287 read with OCR (their text is marked as OCR)."""
+        return tuple(p.page for p in self.pages if p.ocr_confidence is not None)
+
     def describe(self) -> str:
-        """``'scanned (pages 1-11)'``, ``'partly scanned (page 9)'`` or ``''``."""
+        """``'scanned (pages 1-11)'``, ``'partly scanned (page 9), OCR'd (page 9, 94%)'``,
+        or ``''``."""
         if self.kind is None:
             return ""
         pages = self.scanned_pages + self.partly_scanned_pages
         label = "scanned" if self.kind == "scanned" else "partly scanned"
-        return f"{label} ({page_list(sorted(pages))})"
+        described = f"{label} ({page_list(sorted(pages))})"
+        if ocr := [p for p in self.pages if p.ocr_confidence is not None]:
+            confidence = sum(p.ocr_confidence or 0 for p in ocr) / len(ocr)
+            described += f", OCR'd ({page_list([p.page for p in ocr])}, {confidence:.0f}%)"
+        return described
 
 
 def document_scan(text: PdfText) -> DocumentScan:

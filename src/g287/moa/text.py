@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
+from typing import Protocol
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
@@ -78,6 +79,7 @@ class PdfPage:
     height: float
     lines: tuple[TextLine, ...]
     images: tuple[ImagePlacement, ...] = ()  # where images are drawn, in page points
+    ocr_confidence: float | None = None  # mean word confidence (0-100) of OCR'd text
 
     @cached_property
     def text(self) -> str:
@@ -169,13 +171,20 @@ def group_lines(fragments: list[Fragment]) -> tuple[TextLine, ...]:
     return tuple(TextLine(group[0].y, tuple(sorted(group, key=lambda f: f.x))) for group in lines)
 
 
-def pdf_text(data: bytes, *, source: str | None = None) -> PdfText:
+class PageOcr(Protocol):
+    """Reads a page's images when it is a scan (see :class:`g287.moa.ocr.Ocr`)."""
+
+    def __call__(self, page: PdfPage, obj: PageObject) -> PdfPage: ...
+
+
+def pdf_text(data: bytes, *, source: str | None = None, ocr: PageOcr | None = None) -> PdfText:
     """Read the text layer and metadata of a PDF.
 
     Raises :class:`NotAPdf` (one line) for bytes that are not a PDF, a
     truncated or damaged file (whatever pypdf raised, never a traceback), or
     an encrypted one that needs a password. Encrypted PDFs with an empty user
-    password (RC4 or AES, the latter with ``cryptography``) are read.
+    password (RC4 or AES, the latter with ``cryptography``) are read. ``ocr``,
+    when given, may add OCR'd words to scanned pages (:mod:`g287.moa.ocr`).
     """
     if b"%PDF-" not in data[:1024]:
         raise NotAPdf("not a PDF (no %PDF- header)", source=source)
@@ -186,7 +195,10 @@ def pdf_text(data: bytes, *, source: str | None = None) -> PdfText:
         with _pypdf_problems(problems):
             reader = PdfReader(io.BytesIO(data))
             _decrypt(reader, source)
-            pages = tuple(_read_page(n, page) for n, page in enumerate(reader.pages, start=1))
+            pages = tuple(
+                ocr(_read_page(n, page), page) if ocr else _read_page(n, page)
+                for n, page in enumerate(reader.pages, start=1)
+            )
             meta = reader.metadata
             text = PdfText(
                 pages=pages,
