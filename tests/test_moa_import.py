@@ -260,6 +260,16 @@ def test_import_ocrs_scans_and_they_become_searchable(folder: Path, settings: Se
         "Laramie_scanned_page.PDF: read (1 page, scanned (page 1), OCR'd (page 1, " in result.stdout
     )
     assert len(list((settings.archive_dir / "ocr").glob("*.json"))) == 1  # the scan's cache
+    importer = Importer.from_settings(settings)
+    try:
+        with importer.db.connect() as conn:
+            docs = {d["file_name"]: d for d in store.documents(conn)}
+    finally:
+        importer.db.dispose()
+    scan = docs["Laramie_scanned_page.PDF"]
+    assert scan["has_text"]  # searchable now, by g287's OCR ...
+    assert scan["pages"][0]["kind"] == "scanned"  # ... of a page that is still a scan
+    assert scan["pages"][0]["ocr_confidence"] > 80
     found = CliRunner().invoke(
         cli, ["moa", "search", "fully authorized to enter into this MOA", "--json"], env=env
     )

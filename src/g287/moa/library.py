@@ -159,7 +159,7 @@ def import_moa(
                 "sha256": sha,
                 "file_name": name,
                 "page_count": text.page_count,
-                "has_text": scan.has_body_text,
+                "has_text": scan.has_body_text or bool(scan.ocr_pages),  # searchable
                 "text": text.text,
                 "model": facts.model,
                 "agency": facts.agency,
