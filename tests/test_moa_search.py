@@ -8,6 +8,7 @@ the same word for word in several of them.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -121,3 +122,29 @@ def test_api_search_is_paged_with_totals(library):
         assert all(hit["page"] for hit in body["data"])
         bad = client.get("/api/moas/search", params={"q": "x", "offset": -1})
         assert bad.status_code == 422
+
+
+def test_exact_finds_the_word_as_typed_not_its_stems(library):
+    importer, env = library
+    # independently: the documents whose text has the word "detainer" itself
+    has_word = {
+        p.name
+        for p in PDFS
+        if re.search(r"(?<!\w)detainer(?!\w)", pdf_text(p.read_bytes()).text, re.I)
+    }
+    with importer.db.connect() as conn:
+        stemmed = {h["file_name"] for h in search_moas(conn, "detainer", limit=100)}
+        exact = search_moas(conn, "detainer", exact=True, limit=100)
+        report = search_report(conn, "detainer", exact=True)
+    assert {h["file_name"] for h in exact} == has_word
+    assert has_word < stemmed  # stemming also finds "detained", "detainers"
+    for hit in exact:
+        assert "[detainer]" in hit["snippet"].lower()
+        pdf = next(p for p in PDFS if p.name == hit["file_name"])
+        assert "detainer" in pdf_text(pdf.read_bytes()).page(hit["page"]).flat.lower()
+    assert report["exact"] is True and report["documents"] == len(has_word)
+    result = CliRunner().invoke(cli, ["moa", "search", "detainer", "--exact"], env=env)
+    assert result.stdout.splitlines()[-1].startswith(
+        f"{len(has_word)} document{'s match' if len(has_word) != 1 else ' matches'} "
+        '"detainer" exactly, in '
+    )

@@ -99,20 +99,23 @@ def _report(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
 @moa_group.command("search")
 @click.argument("query")
 @click.option("--any-words", is_flag=True, help="All the words anywhere, not the phrase.")
+@click.option("--exact", is_flag=True, help="The words as typed ('detainer', not 'detained').")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Passages to skip.")
 @json_option
 @pass_app
 @handle_errors
 def moa_search(
-    app: App, query: str, any_words: bool, limit: int, offset: int, as_json: bool
+    app: App, query: str, any_words: bool, exact: bool, limit: int, offset: int, as_json: bool
 ) -> None:
     """Full-text search across every MOA: how many documents match, each distinct passage
     once (with its page) and the agreements that link it."""
     from g287.moa.library import search_report
 
     with app.db.connect() as conn:
-        report = search_report(conn, query, phrase=not any_words, limit=limit, offset=offset)
+        report = search_report(
+            conn, query, phrase=not any_words, exact=exact, limit=limit, offset=offset
+        )
     if as_json:
         output.emit_json(report)
         return
@@ -140,7 +143,10 @@ def search_summary(report: dict[str, Any]) -> str:
     """``'9 documents match "48 hours", in 3 distinct passages; passages 1-3 shown'``."""
     docs, count, offset = report["documents"], report["count"], report["offset"]
     shown = len(report["data"])
-    line = f'{docs} document{"s" if docs != 1 else ""} match "{report["query"]}"'
+    verb = "document matches" if docs == 1 else "documents match"
+    line = f'{docs} {verb} "{report["query"]}"'
+    if report.get("exact"):
+        line += " exactly"
     if not docs:
         return line
     line += f", in {count} distinct passage{'s' if count != 1 else ''}"

@@ -9,6 +9,10 @@ snippet carries the page it is on, found by locating the snippet in the
 document's stored text (pages are separated by form feeds).
 
 :func:`search_moas` is the plain list: one hit per document, best first.
+
+Full-text search stems words ("detainer" also finds "detained"). ``exact=True``
+keeps only documents where the words stand as typed (case and spacing aside),
+with the snippet cut around that very place.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from g287.moa.text import snippet as cut_snippet
 from g287.store import moa as store
 from g287.store.schema import moa_documents, moa_urls
 
@@ -87,18 +92,67 @@ def _documents(conn: Connection, hits: list[dict[str, Any]]) -> dict[str, dict[s
     return out
 
 
+def _exact(
+    conn: Connection, hits: list[dict[str, Any]], query: str, phrase: bool
+) -> list[dict[str, Any]]:
+    """The hits whose text has the words as typed, each with a snippet around them."""
+    words = [w for w in query.replace('"', " ").split() if w]
+    if phrase:
+        patterns = [r"(?<!\w)" + r"\W+".join(re.escape(w) for w in words) + r"(?!\w)"]
+    else:
+        patterns = [r"(?<!\w)" + re.escape(w) + r"(?!\w)" for w in words]
+    compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
+    texts = store.document_texts(conn, [h["sha256"] for h in hits])
+    out = []
+    for hit in hits:
+        pages = [_spaces(page) for page in texts.get(hit["sha256"], "").split("\f")]
+        if not all(any(p.search(page) for page in pages) for p in compiled):
+            continue
+        first = next(
+            ((n, pg, m) for n, pg in enumerate(pages, 1) if (m := compiled[0].search(pg))), None
+        )
+        if first is None:
+            continue
+        number, page, match = first
+        around = cut_snippet(number, page, match.start(), match.end()).text
+        marked = around.replace(match.group(0), f"[{match.group(0)}]", 1)
+        out.append({**hit, "snippet": f"{_ELLIPSIS} {marked} {_ELLIPSIS}"})
+    return out
+
+
+def _matches(
+    conn: Connection, query: str, *, phrase: bool, exact: bool, limit: int | None, offset: int
+) -> list[dict[str, Any]]:
+    if not exact:
+        return store.search(conn, query, phrase=phrase, limit=limit, offset=offset)
+    found = _exact(conn, store.search(conn, query, phrase=phrase, limit=None), query, phrase)
+    return found[offset : None if limit is None else offset + limit]
+
+
 def search_moas(
-    conn: Connection, query: str, *, phrase: bool = True, limit: int = 50, offset: int = 0
+    conn: Connection,
+    query: str,
+    *,
+    phrase: bool = True,
+    exact: bool = False,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Documents containing ``query``, best first, each with a highlighted snippet, its
     page, and the agreements that link the document."""
-    hits = store.search(conn, query, phrase=phrase, limit=limit, offset=offset)
+    hits = _matches(conn, query, phrase=phrase, exact=exact, limit=limit, offset=offset)
     documents = _documents(conn, hits)
     return [documents[h["sha256"]] for h in hits]
 
 
 def search_report(
-    conn: Connection, query: str, *, phrase: bool = True, limit: int = 50, offset: int = 0
+    conn: Connection,
+    query: str,
+    *,
+    phrase: bool = True,
+    exact: bool = False,
+    limit: int = 50,
+    offset: int = 0,
 ) -> dict[str, Any]:
     """Every match counted, identical passages collapsed, one page of passages.
 
@@ -106,7 +160,7 @@ def search_report(
     each passage in ``data`` is its best-ranked document plus ``more``: the other
     documents with the very same passage (file name, page, agreements).
     """
-    hits = store.search(conn, query, phrase=phrase, limit=None)
+    hits = _matches(conn, query, phrase=phrase, exact=exact, limit=None, offset=0)
     passages: dict[str, list[dict[str, Any]]] = {}
     for hit in hits:
         passages.setdefault(passage_key(hit["snippet"]), []).append(hit)
@@ -120,6 +174,7 @@ def search_report(
     return {
         "query": query,
         "mode": "phrase" if phrase else "all_words",
+        "exact": exact,
         "documents": len(hits),
         "count": len(passages),
         "limit": limit,

@@ -187,10 +187,13 @@ def search_moa_text(
         ),
     ],
     any_words: Annotated[bool, Query(description="All the words, not the phrase.")] = False,
+    exact: Annotated[
+        bool, Query(description="The words as typed, not stemmed ('detainer', not 'detained').")
+    ] = False,
     limit: Annotated[int, Query(ge=1, le=200, description="Passages per page.")] = 50,
     offset: OffsetQ = 0,
 ) -> dict[str, Any]:
     """Full-text search across every archived MOA: how many documents match (`documents`),
     each distinct passage once (`count` of them, paged) with its page, the documents that
     repeat it word for word (`more`), and the agreements that link them."""
-    return search_report(conn, q, phrase=not any_words, limit=limit, offset=offset)
+    return search_report(conn, q, phrase=not any_words, exact=exact, limit=limit, offset=offset)

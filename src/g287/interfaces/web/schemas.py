@@ -657,6 +657,7 @@ class MoaHitsPublic(PageMeta):
 
     query: str
     mode: Literal["phrase", "all_words"]
+    exact: bool = Field(description="Words as typed (true) or stemmed (false).")
     documents: int = Field(description="Documents matching, on every page.")
     data: list[MoaHit]
 
