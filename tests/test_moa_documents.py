@@ -20,6 +20,7 @@ from g287.moa.documents import document_facts, document_list
 from g287.moa.library import import_moa
 from g287.pipeline import Importer
 from g287.sample import moa_dir
+from tests.api_support import api_client
 from tests.conftest import SHEETS
 
 T0 = datetime(2025, 7, 8, tzinfo=UTC)
@@ -107,3 +108,25 @@ def test_list_shows_scanned_pages(library):
     text = CliRunner().invoke(cli, ["moa", "list"], env=env)
     assert "14 partly scanned (page 9)" in text.stdout
     assert text.stdout.splitlines()[-1] == "9 document(s)"
+
+
+def test_api_lists_documents_and_gives_facts_with_evidence(library):
+    importer, _env = library
+    with importer.db.connect() as conn:
+        facts = json.loads(json.dumps(document_facts(conn)))
+        rows = json.loads(json.dumps(document_list(conn)))
+    laramie = next(d for d in facts if d["file_name"] == LARAMIE)
+    with api_client(importer) as client:
+        listed = client.get("/api/moas")
+        assert listed.status_code == 200
+        assert listed.json() == {"count": 9, "data": rows}
+        one = client.get(f"/api/moas/{laramie['sha256'][:12]}")
+        assert one.status_code == 200
+        assert one.json() == laramie
+        assert one.json()["facts"]["signing_dates"]["evidence"] == [
+            {"page": 9, "text": "6/11/2025"}
+        ]
+        missing = client.get("/api/moas/0123456789abcdef")
+        assert missing.status_code == 404
+        assert "no MOA document" in missing.text
+        assert client.get("/api/moas/not-a-hash").status_code == 422

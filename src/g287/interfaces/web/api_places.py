@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from g287.enrich.powers import POWERS
 from g287.errors import InvalidQuery
@@ -27,10 +27,13 @@ from g287.interfaces.web.schemas import (
     ConflictsPublic,
     CoveragePublic,
     LookupPublic,
+    MoaDocumentFacts,
+    MoaDocumentsPublic,
     MoaHitsPublic,
     ModelsPublic,
     StatePoliciesPublic,
 )
+from g287.moa.documents import document_facts, document_list
 from g287.moa.library import search_report
 from g287.query import claims as c
 from g287.query import places
@@ -197,3 +200,23 @@ def search_moa_text(
     each distinct passage once (`count` of them, paged) with its page, the documents that
     repeat it word for word (`more`), and the agreements that link them."""
     return search_report(conn, q, phrase=not any_words, exact=exact, limit=limit, offset=offset)
+
+
+@router.get("/moas", name="list_moa_documents", response_model=MoaDocumentsPublic)
+def list_moa_documents(conn: ConnDep) -> dict[str, Any]:
+    """Every archived MOA document: pages, scanned pages, model, agency, state, dates."""
+    rows = document_list(conn)
+    return {"count": len(rows), "data": rows}
+
+
+@router.get(
+    "/moas/{sha256}",
+    name="get_moa_facts",
+    response_model=MoaDocumentFacts,
+)
+def get_moa_facts(
+    conn: ConnDep,
+    sha256: Annotated[str, Path(pattern="^[0-9a-f]{8,64}$", description="sha256 or a prefix")],
+) -> dict[str, Any]:
+    """One MOA document's facts, each with the page and text it was read from."""
+    return document_facts(conn, sha256)[0]
