@@ -136,6 +136,7 @@ def test_import_folder_every_pdf_in_one_line_and_a_summary(folder: Path, setting
         report["summary"]
         == "4 PDF(s): 0 read, 3 unchanged, 1 rejected; 0 scanned, 0 partly scanned"
     )
+    assert report["documents"][3]["reason"] == "truncated PDF (no %%EOF at the end)"
     strict = CliRunner().invoke(cli, ["moa", "import", str(folder), "--strict"], env=env)
     assert strict.exit_code == 1
 
@@ -249,6 +250,20 @@ def test_ocr_reads_a_scanned_page_once_and_marks_it(tmp_path: Path) -> None:
     facts = moa_facts(text)
     # the LEA's date is typed in the scan (May 16, 2025), ICE's is a text field (6/11/2025)
     assert facts.signing_dates == (date(2025, 5, 16), date(2025, 6, 11))
+
+
+@needs_ocr
+def test_a_failing_ocr_leaves_the_page_a_scan(tmp_path: Path, monkeypatch) -> None:
+    def broken(image, box):
+        raise OSError("tesseract crashed")
+
+    monkeypatch.setattr(ocr, "read_words", broken)
+    reader = ocr.Ocr("laramie9", tmp_path)
+    text = pdf_text(scanned_page(), ocr=reader)
+    assert text.page_count == 1 and text.page(1).ocr_confidence is None
+    assert reader.problems == ["OCR of page 1 failed (OSError)"]
+    reader.save()
+    assert not (tmp_path / "laramie9.json").exists()  # not cached: tried again next time
 
 
 @needs_ocr

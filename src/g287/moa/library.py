@@ -143,13 +143,15 @@ def import_moa(
     scan = None
     with importer.db.connect() as conn:
         known = pubs.get_raw_file(conn, sha)
+    if known is not None and known["status"] == "rejected":
+        reason = known["reason"]  # rejected before: the same reason
     if known is None:
         try:
             reader = Ocr(sha, importer.archive.root / "ocr", run=ocr)
             text = pdf_text(data, source=name, ocr=reader)
             reader.save()
             scan = document_scan(text)
-            problems = list(text.problems)
+            problems = list(text.problems) + reader.problems
             try:
                 facts = moa_facts(text)
             except Exception as exc:  # a bug in reading facts must not lose the document

@@ -113,6 +113,7 @@ class Ocr:
         if self.cache.get("version") != CACHE_VERSION:
             self.cache = {"version": CACHE_VERSION, "engine": None, "pages": {}}
         self.ran = False
+        self.problems: list[str] = []  # pages OCR could not read (tried again next time)
 
     def __call__(self, page: PdfPage, obj: PageObject) -> PdfPage:
         if page_scan(page).kind not in _SCANNED or not page.images:
@@ -121,12 +122,16 @@ class Ocr:
         if key not in self.cache["pages"]:
             if not self.run:
                 return page
-            image = _largest_image(obj)
-            if image is None:
+            try:
+                image = _largest_image(obj)
+                if image is None:
+                    return page
+                box = max(page.images, key=lambda i: i.area)
+                self.cache["pages"][key] = read_words(image, box)
+                self.cache["engine"] = self.cache["engine"] or engine_version()
+            except Exception as exc:  # OCR failing leaves the page a scan, never the PDF unread
+                self.problems.append(f"OCR of page {page.number} failed ({type(exc).__name__})")
                 return page
-            box = max(page.images, key=lambda i: i.area)
-            self.cache["pages"][key] = read_words(image, box)
-            self.cache["engine"] = self.cache["engine"] or engine_version()
             self.ran = True
         words = self.cache["pages"][key]
         if not words:
