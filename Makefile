@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test install install-test browser lint typecheck pytest bench clean
+.PHONY: demo test install install-test browser ocr lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ browser:
 	    { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }; \
 	  else echo "install Debian's chromium package for the browser tests" >&2; exit 1; fi; }
 
+# OCR of scanned MOA pages uses Debian's Tesseract (optional: without it scans are flagged only).
+ocr:
+	@command -v tesseract >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -qq tesseract-ocr >/dev/null || \
+	    { apt-get update -qq && apt-get install -y -qq tesseract-ocr >/dev/null; } || \
+	    echo "could not install tesseract-ocr: scanned MOAs will be flagged, not OCR'd" >&2; \
+	  else echo "install Debian's tesseract-ocr package to OCR scanned MOAs" >&2; fi; }
+
 demo: install
 	$(BIN)/g287 demo --serve
 
@@ -38,7 +47,7 @@ typecheck:
 pytest:
 	$(BIN)/pytest
 
-test: install-test browser lint typecheck pytest
+test: install-test browser ocr lint typecheck pytest
 
 # Figures and full commands (with the 500-list history and Datasette) in docs/benchmarks.md.
 bench: install-test browser

@@ -15,7 +15,8 @@ it into a one-line message and an exit code, the API into one JSON error shape.
         ├── NotAWorkbook       HTML, PDF, legacy .xls, encrypted or truncated bytes
         ├── UnsafeWorkbook     a zip bomb or an absurdly large member
         ├── EmptyWorkbook      no sheet, or no data rows
-        └── UnrecognizedLayout no sheet carries the expected header names
+        ├── UnrecognizedLayout no sheet carries the expected header names
+        └── NotAPdf            (g287.moa.text) not a PDF, truncated, damaged, needs a password
 
 Data problems found *inside* ICE's sheets are not exceptions: they become
 stored :class:`g287.read.issues.DataIssue` rows.

@@ -11,9 +11,13 @@ reader can check it against the PDF. What a document does not say stays None.
 * **agency**: the party in "... Homeland Security (DHS), and [the] <agency>
   (<abbreviation>), pursuant to / hereinafter / under ..."; in 2025 fill-in
   forms whose blank is empty in the text, the first filled-in value on page 1.
-* **state**: a ", WY" suffix on the agency's name, a state agency named after
+  The "(DHS)" it follows may be OCR'd as "(OHS)" or "(0HS)".
+* **state**: a ", WY" or ", Florida" suffix on the agency's name, a state agency named after
   its state ("Florida Department of Corrections"), "represents the State of
   Kansas", or the agency's own address in a points-of-contact appendix.
+* **signing dates**: the dates written in the signature area (see
+  :mod:`g287.moa.signatures`), never a template's "Revised 3/7/2025" and never
+  a date after the PDF was last saved (its metadata), which is impossible.
 """
 
 from __future__ import annotations
@@ -56,14 +60,16 @@ _CAPITALIZED = r"(?:[A-Z][\w.'&-]*)"
 _PARTY = re.compile(
     rf"((?:{_CAPITALIZED}|{_CONNECTOR})(?:\s+(?:{_CAPITALIZED}|{_CONNECTOR}))*)\s*[({{]\s*([A-Z]{{2,8}})\s*\)"
 )
+_STATE_NAMES = "|".join(sorted((n.title() for n in BY_NAME if " OF " not in n), key=len)[::-1])
 _AGENCY = re.compile(
-    r"\(DHS\)\s*,?\s+and\s+(?:the\b\s*)?(?P<name>[^,()]{3,150}?)\s*"
+    r"\(\s*[DO0]\s*H\s*S\s*\)\s*,?\s+and\s+(?:the\b\s*)?(?P<name>[^,()]{3,150}?)\s*"
+    rf"(?:,\s*(?:the\s+)?(?:State of\s+)?(?P<state>{_STATE_NAMES}|[A-Z]{{2}})\.?\s*)?"
     r"(?:[({]\s*(?P<abbr>[A-Z][A-Za-z]{1,15})\s*\))?\s*,\s*(?:hereinafter|pursuant|under)"
 )
 _ABBREVIATION = re.compile(r"\s*\(\s*([A-Z][A-Za-z]{1,15})\s*\)\s*$")
 _STATE_SUFFIX = re.compile(r",\s*([A-Z]{2})\s*$")
+_STATE_NAME_SUFFIX = re.compile(rf",\s*(?:the\s+)?(?:State of\s+)?({_STATE_NAMES})\.?\s*$", re.I)
 _REPRESENTS = re.compile(r"represents the State of ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
-_STATE_NAMES = "|".join(sorted((n.title() for n in BY_NAME if " OF " not in n), key=len)[::-1])
 _ADDRESS = re.compile(rf",\s*([A-Z]{{2}}|{_STATE_NAMES})\.?\s+\d{{5}}\b")
 _FOR_PARTY = re.compile(r"^For (?:the )?(.+?):")
 _STATE_AGENCY_WORDS = word_set(
@@ -107,6 +113,7 @@ def moa_facts(text: PdfText) -> MoaFacts:
         agency=agency,
         parties=_parties(text),
         lea_on_left=any(_TEMPLATE_2025.search(p.text) for p in text.pages),
+        not_after=latest_possible_date(text),
     )
     note("signing_dates", *(found for _, found in dates))
     return MoaFacts(
@@ -118,6 +125,12 @@ def moa_facts(text: PdfText) -> MoaFacts:
         is_addendum=bool(addendum),
         evidence=evidence,
     )
+
+
+def latest_possible_date(text: PdfText) -> date:
+    """No signature can be dated after the PDF was last saved (nor after today)."""
+    saved = [moment.date() for moment in (text.created, text.modified) if moment is not None]
+    return min(max(saved), date.today()) if saved else date.today()
 
 
 def _find(text: PdfText, pattern: re.Pattern[str], pages: range | None = None) -> list[Snippet]:
@@ -157,8 +170,10 @@ def _agency(text: PdfText) -> tuple[str | None, str | None, list[Snippet]]:
     for page in text.pages[:2]:
         match = _AGENCY.search(page.flat)
         if match and re.search(r"[A-Za-z]{3}", match["name"]) and "_" not in match["name"]:
-            found = snippet(page.number, page.flat, match.start("name"), match.end("name"))
-            return (*_name_and_state(match["name"]), [found])
+            end = match.end("state") if match["state"] else match.end("name")
+            found = snippet(page.number, page.flat, match.start("name"), end)
+            raw = f"{match['name']}, {match['state']}" if match["state"] else match["name"]
+            return (*_name_and_state(raw), [found])
     if text.pages:  # a 2025 fill-in form: the agency is typed into the blanks
         for line in text.pages[0].lines:
             for fragment in line.fragments:
@@ -178,6 +193,8 @@ def _name_and_state(raw: str) -> tuple[str, str | None]:
     state = None
     if (suffix := _STATE_SUFFIX.search(name)) and suffix.group(1) in STATES:
         state, name = suffix.group(1), name[: suffix.start()]
+    elif suffix := _STATE_NAME_SUFFIX.search(name):
+        state, name = BY_NAME[suffix.group(1).upper()], name[: suffix.start()]
     return clean(name), state
 
 

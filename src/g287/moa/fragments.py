@@ -7,11 +7,17 @@ gives each chunk of text with its matrices, but inside a form XObject it
 ignores the form's ``/Matrix`` and the ``cm`` in force at ``Do``; this module
 tracks those itself so that every fragment gets a page position.
 
+Images drawn on the page (``Do`` of an image XObject) are recorded as
+:class:`ImagePlacement` boxes in page space, so that a scanned page (a
+full-page image, perhaps with a few stamped form fields over it) can be told
+from a page of text (see :mod:`g287.moa.scans`).
+
 Three more sources of text are added as fragments:
 
 * form-field widgets with a text value (``/V``), placed at their rectangle;
 * free-text annotations (``/FreeText`` ``/Contents``), e.g. a typed signer name;
-* nothing else: no OCR, images stay images.
+* nothing else: images stay images here (OCR of scanned pages, optional, is
+  :mod:`g287.moa.ocr`; its words are fragments of source ``ocr``).
 
 Some MOAs were written with TrueType subsets that have no ToUnicode map, so
 the text comes out as glyph ids offset by 29 (``)RU,&(`` for ``For ICE``);
@@ -28,7 +34,7 @@ from pypdf import PageObject
 from pypdf.generic import DictionaryObject
 
 Matrix = tuple[float, float, float, float, float, float]
-FragmentSource = Literal["text", "form", "field", "note"]
+FragmentSource = Literal["text", "form", "field", "note", "ocr"]  # ocr: g287.moa.ocr
 
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 GLYPH_OFFSET = 29  # Word's TrueType subsets: glyph id = character code - 29
@@ -44,6 +50,31 @@ class Fragment:
     y: float
     text: str
     source: FragmentSource = "text"
+
+
+@dataclass(frozen=True)
+class ImagePlacement:
+    """The bounding box, in page points, of one image drawn on a page."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def area(self) -> float:
+        return max(0.0, self.x1 - self.x0) * max(0.0, self.y1 - self.y0)
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
+
+
+def image_box(m: Matrix) -> ImagePlacement:
+    """Where the unit square of an image lands under the matrix ``m``."""
+    a, b, c, d, e, f = m
+    xs = (e, a + e, c + e, a + c + e)
+    ys = (f, b + f, d + f, b + d + f)
+    return ImagePlacement(min(xs), min(ys), max(xs), max(ys))
 
 
 def multiply(m: Matrix, n: Matrix) -> Matrix:
@@ -92,6 +123,7 @@ class _FragmentCollector:
             (IDENTITY, resources.get_object() if resources is not None else None)
         ]
         self._pushed: list[bool] = []
+        self.images: list[ImagePlacement] = []
         self.repaired = False
 
     def before(self, operator: bytes, operands: Any, cm: Any, tm: Any) -> None:
@@ -104,6 +136,8 @@ class _FragmentCollector:
                 xobject = resources["/XObject"][operands[0]].get_object()
         except (KeyError, TypeError, AttributeError):
             xobject = None
+        if xobject is not None and xobject.get("/Subtype") == "/Image":
+            self.images.append(image_box(multiply(_matrix(cm), to_page)))
         if xobject is None or xobject.get("/Subtype") != "/Form":
             self._pushed.append(False)
             return
@@ -164,6 +198,11 @@ def _annotation_fragments(page: PageObject) -> list[Fragment]:
 
 def page_fragments(page: PageObject) -> list[Fragment]:
     """Every piece of text on ``page`` with its position, in drawing order."""
+    return page_content(page)[0]
+
+
+def page_content(page: PageObject) -> tuple[list[Fragment], list[ImagePlacement]]:
+    """The text fragments of ``page`` (see :func:`page_fragments`) and its images."""
     collector = _FragmentCollector(page)
     page.extract_text(
         visitor_text=collector.text,
@@ -176,4 +215,4 @@ def page_fragments(page: PageObject) -> list[Fragment]:
             Fragment(f.x, f.y, "_" * len(f.text), f.source) if _B_RUN.match(f.text) else f
             for f in fragments
         ]
-    return fragments + _annotation_fragments(page)
+    return fragments + _annotation_fragments(page), collector.images

@@ -13,8 +13,10 @@ import json
 import os
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,10 +26,12 @@ from g287 import __version__
 from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex
 from g287.errors import InputError
 from g287.moa.compare import compare_with_sheet
-from g287.moa.facts import moa_facts
+from g287.moa.facts import MoaFacts, moa_facts
+from g287.moa.ocr import Ocr
+from g287.moa.scans import document_scan
+from g287.moa.search import search_moas, search_report
 from g287.moa.text import pdf_text
 from g287.pipeline import Importer
-from g287.query.urls import public_link
 from g287.read.links import file_key
 from g287.store import moa as store
 from g287.store import publications as pubs
@@ -40,6 +44,24 @@ from g287.store.schema import (
     publications,
     row_contents,
 )
+
+__all__ = [
+    "MoaResult",
+    "check_moas",
+    "evidence_json",
+    "fetch_moas",
+    "import_moa",
+    "import_moa_files",
+    "import_summary",
+    "linked_urls",
+    "moa_files",
+    "moa_summary",
+    "pending_moas",
+    "replay_fetch_log",
+    "replay_moas",
+    "search_moas",  # from g287.moa.search
+    "search_report",
+]
 
 USER_AGENT = f"g287/{__version__} (+https://github.com/g287/g287; MOA archive)"
 TIMEOUT = 30.0
@@ -54,6 +76,21 @@ class MoaResult:
     outcome: str  # accepted | unchanged | rejected
     urls: tuple[str, ...] = ()
     reason: str | None = None
+    pages: int | None = None  # of a document read in this run
+    scan: str | None = None  # 'scanned (pages 1-11)', 'partly scanned (page 9)'
+
+    def line(self) -> str:
+        """One line for this PDF: read (pages, scan), unchanged, or rejected and why."""
+        if self.outcome == "rejected":
+            return f"{self.name}: rejected: {self.reason or 'unreadable'}"
+        if self.outcome == "unchanged":
+            return f"{self.name}: unchanged (already held)"
+        detail = f"{self.pages} page{'s' if self.pages != 1 else ''}" if self.pages else "read"
+        if self.scan:
+            detail += f", {self.scan}"
+            if "OCR'd" not in self.scan:
+                detail += ", not searchable there (no OCR)"
+        return f"{self.name}: read ({detail})"
 
 
 def linked_urls(conn: Connection) -> dict[str, set[str]]:
@@ -88,8 +125,14 @@ def import_moa(
     url: str | None = None,
     http_status: int | None = None,
     archive: bool = True,
+    ocr: bool = False,
 ) -> MoaResult:
-    """Archive one PDF, read its text and facts, and tie it to the URLs that link it."""
+    """Archive one PDF, read its text and facts, and tie it to the URLs that link it.
+
+    Scanned pages get the OCR text cached for this PDF under ``<archive>/ocr/`` (so a
+    rebuild reads them again identically); with ``ocr=True`` and Tesseract installed,
+    pages not yet cached are OCR'd (see :mod:`g287.moa.ocr`).
+    """
     sha = sha256_hex(data)
     seen_at = parse_utc(format_utc(seen_at))
     if archive:
@@ -97,17 +140,28 @@ def import_moa(
         importer.archive.record(Sighting(sha, name, source, format_utc(seen_at), len(data), "moa"))
     reason = None
     values: dict[str, Any] | None = None
+    scan = None
     with importer.db.connect() as conn:
         known = pubs.get_raw_file(conn, sha)
+    if known is not None and known["status"] == "rejected":
+        reason = known["reason"]  # rejected before: the same reason
     if known is None:
         try:
-            text = pdf_text(data, source=name)
-            facts = moa_facts(text)
+            reader = Ocr(sha, importer.archive.root / "ocr", run=ocr)
+            text = pdf_text(data, source=name, ocr=reader)
+            reader.save()
+            scan = document_scan(text)
+            problems = list(text.problems) + reader.problems
+            try:
+                facts = moa_facts(text)
+            except Exception as exc:  # a bug in reading facts must not lose the document
+                problems.append(f"facts not read ({type(exc).__name__}: {exc})")
+                facts = MoaFacts(None, None, None, (), (), False)
             values = {
                 "sha256": sha,
                 "file_name": name,
                 "page_count": text.page_count,
-                "has_text": text.has_text,
+                "has_text": scan.has_body_text or bool(scan.ocr_pages),  # searchable
                 "text": text.text,
                 "model": facts.model,
                 "agency": facts.agency,
@@ -126,7 +180,9 @@ def import_moa(
                     ]
                 ),
                 "is_addendum": facts.is_addendum,
-                "problems": json.dumps(list(text.problems)),
+                "problems": json.dumps(problems),
+                "pages": json.dumps([p.as_dict() for p in scan.pages]),
+                "evidence": json.dumps(evidence_json(facts)),
             }
         except InputError as exc:
             reason = exc.message
@@ -173,7 +229,77 @@ def import_moa(
         if reason or (known is not None and known["status"] == "rejected")
         else ("unchanged" if known is not None else "accepted")
     )
-    return MoaResult(name, sha, outcome, tuple(targets), reason)
+    return MoaResult(
+        name,
+        sha,
+        outcome,
+        tuple(targets),
+        reason,
+        pages=values["page_count"] if values else None,
+        scan=(scan.describe() or None) if scan else None,
+    )
+
+
+def import_summary(results: list[MoaResult]) -> dict[str, Any]:
+    """Counts of a run, and the sentence that ends it."""
+    counts = {
+        outcome: sum(1 for r in results if r.outcome == outcome)
+        for outcome in ("accepted", "unchanged", "rejected")
+    }
+    scanned = sum(1 for r in results if r.scan and r.scan.startswith("scanned"))
+    partly = sum(1 for r in results if r.scan and r.scan.startswith("partly"))
+    summary = (
+        f"{len(results)} PDF(s): {counts['accepted']} read, {counts['unchanged']} unchanged, "
+        f"{counts['rejected']} rejected; {scanned} scanned, {partly} partly scanned"
+    )
+    return {**counts, "scanned": scanned, "partly_scanned": partly, "summary": summary}
+
+
+def evidence_json(facts: MoaFacts) -> dict[str, list[dict[str, Any]]]:
+    """``{fact: [{"page": 1, "text": ...}]}``, and each signatory's block as ``signatory.N``."""
+    out = {
+        fact: [{"page": s.page, "text": s.text} for s in found]
+        for fact, found in facts.evidence.items()
+    }
+    for i, signatory in enumerate(facts.signatories):
+        out[f"signatory.{i}"] = [{"page": signatory.evidence.page, "text": signatory.evidence.text}]
+    return out
+
+
+def moa_files(paths: list[Path]) -> list[Path]:
+    """The PDFs named or found (recursively, ``*.pdf`` in any case) under ``paths``."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf")
+        else:
+            found.append(path)
+    return found
+
+
+def import_moa_files(
+    importer: Importer,
+    paths: list[Path],
+    *,
+    seen_at: datetime,
+    progress: Callable[[MoaResult], None] | None = None,
+    ocr: bool = False,
+) -> list[MoaResult]:
+    """Import every PDF under ``paths``; each ends read, unchanged or rejected with its reason."""
+    results = []
+    for path in moa_files(paths):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result = MoaResult(path.name, "", "rejected", reason=f"unreadable file ({exc})")
+        else:
+            result = import_moa(
+                importer, data, name=path.name, source=str(path.resolve()), seen_at=seen_at, ocr=ocr
+            )
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return results
 
 
 def _log_fetch(importer: Importer, record: dict[str, Any]) -> None:
@@ -192,6 +318,7 @@ def fetch_moas(
     refetch: bool = False,
     limit: int | None = None,
     now: datetime | None = None,
+    ocr: bool = False,
 ) -> list[MoaResult]:
     """Download every linked MOA not yet held (politely), archive and read it; log dead links."""
     with importer.db.connect() as conn:
@@ -219,6 +346,7 @@ def fetch_moas(
                     seen_at=moment,
                     url=url,
                     http_status=status,
+                    ocr=ocr,
                 )
                 _log_fetch(
                     importer,
@@ -303,37 +431,6 @@ def replay_fetch_log(importer: Importer) -> None:
                 checked_at=parse_utc(rec["at"]),
                 error=rec.get("error"),
             )
-
-
-def search_moas(
-    conn: Connection, query: str, *, phrase: bool = True, limit: int = 50
-) -> list[dict[str, Any]]:
-    """Documents containing ``query``, each with a highlighted snippet and the agreements
-    that link it."""
-    hits = store.search(conn, query, phrase=phrase, limit=limit)
-    if not hits:
-        return []
-    links = linked_urls(conn)
-    by_doc: dict[str, list[str]] = defaultdict(list)
-    for url, sha in conn.execute(select(moa_urls.c.url, moa_urls.c.sha256)):
-        if sha:
-            by_doc[sha].append(url)
-    names = dict(conn.execute(select(moa_documents.c.sha256, moa_documents.c.file_name)).all())
-    out = []
-    for hit in hits:
-        held = sorted(by_doc.get(hit["sha256"], []))
-        urls = [u for u in held if public_link(u)]  # only http(s) links to ICE, DHS, archive
-        agreement_ids = sorted({a for u in held for a in links.get(u, set())})
-        out.append(
-            {
-                "sha256": hit["sha256"],
-                "file_name": names.get(hit["sha256"]),
-                "snippet": hit["snippet"],
-                "urls": urls,
-                "agreements": agreement_ids,
-            }
-        )
-    return out
 
 
 def pending_moas(conn: Connection, *, today: date | None = None) -> list[dict[str, Any]]:

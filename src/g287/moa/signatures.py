@@ -105,11 +105,13 @@ def read_signatures(
     agency: str | None,
     parties: dict[str, str],
     lea_on_left: bool,
+    not_after: date | None = None,
 ) -> tuple[list[Signatory], list[tuple[date, Snippet]]]:
     """Signatories, and every date written in the signature area with its evidence.
 
     ``parties`` expands header abbreviations (``ICE``, ``OAG``) to names;
-    ``lea_on_left`` is the column convention for blocks without a header.
+    ``lea_on_left`` is the column convention for blocks without a header;
+    dates after ``not_after`` (the day the PDF was saved) are impossible and dropped.
     """
     page = signature_page(text)
     if page is None:
@@ -119,11 +121,12 @@ def read_signatures(
     signatories = [
         s
         for block in blocks
-        if (s := _signatory(block, page.number, agency, parties, lea_on_left)) is not None
+        if (s := _signatory(block, page.number, agency, parties, lea_on_left, not_after))
+        is not None
     ]
     dates: list[tuple[date, Snippet]] = []
     for item in items:
-        for value in find_dates(item.text):
+        for value in find_dates(item.text, not_after=not_after):
             if value not in [d for d, _ in dates]:
                 dates.append((value, Snippet(page.number, item.text)))
     return signatories, sorted(dates, key=lambda pair: pair[0])
@@ -179,14 +182,19 @@ def _blocks(items: list[_Item]) -> list[_Block]:
 
 
 def _signatory(
-    block: _Block, page: int, agency: str | None, parties: dict[str, str], lea_on_left: bool
+    block: _Block,
+    page: int,
+    agency: str | None,
+    parties: dict[str, str],
+    lea_on_left: bool,
+    not_after: date | None,
 ) -> Signatory | None:
     name, title, when = block.name, None, None
     organizations: list[str] = []
     last = ""
     for item in block.items:
         label, value = _field(item.text)
-        when = when or first_date(item.text)
+        when = when or first_date(item.text, not_after=not_after)
         if label == "title" or (label is None and not title and _is_title(value)):
             if value and not title:
                 title, organization = _title_and_organization(value)

@@ -4,7 +4,8 @@
 of :class:`~g287.moa.fragments.Fragment` s grouped by height and ordered left to
 right, so two signature columns stay side by side and filled-in form values sit
 on the line they were typed on. A scanned page without a text layer has no
-lines; a document without any text has ``has_text=False``.
+lines; a document without any text has ``has_text=False``. Where images are
+drawn is kept too, so :mod:`g287.moa.scans` can find scanned pages.
 
 Text is normalized enough for phrase search (:meth:`PdfText.find`): Unicode
 NFKC, straight quotes, collapsed whitespace, and words hyphenated across a line
@@ -23,12 +24,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
+from typing import Protocol
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from g287.errors import InputError
-from g287.moa.fragments import Fragment, page_fragments
+from g287.moa.fragments import Fragment, ImagePlacement, page_content
 
 LINE_TOLERANCE = 3.0  # points: fragments whose baselines differ less share a line
 SNIPPET_CONTEXT = 60  # characters either side of a phrase found by PdfText.find
@@ -76,6 +78,8 @@ class PdfPage:
     width: float
     height: float
     lines: tuple[TextLine, ...]
+    images: tuple[ImagePlacement, ...] = ()  # where images are drawn, in page points
+    ocr_confidence: float | None = None  # mean word confidence (0-100) of OCR'd text
 
     @cached_property
     def text(self) -> str:
@@ -167,11 +171,20 @@ def group_lines(fragments: list[Fragment]) -> tuple[TextLine, ...]:
     return tuple(TextLine(group[0].y, tuple(sorted(group, key=lambda f: f.x))) for group in lines)
 
 
-def pdf_text(data: bytes, *, source: str | None = None) -> PdfText:
+class PageOcr(Protocol):
+    """Reads a page's images when it is a scan (see :class:`g287.moa.ocr.Ocr`)."""
+
+    def __call__(self, page: PdfPage, obj: PageObject) -> PdfPage: ...
+
+
+def pdf_text(data: bytes, *, source: str | None = None, ocr: PageOcr | None = None) -> PdfText:
     """Read the text layer and metadata of a PDF.
 
     Raises :class:`NotAPdf` (one line) for bytes that are not a PDF, a
-    truncated or damaged file, or an encrypted one that needs a password.
+    truncated or damaged file (whatever pypdf raised, never a traceback), or
+    an encrypted one that needs a password. Encrypted PDFs with an empty user
+    password (RC4 or AES, the latter with ``cryptography``) are read. ``ocr``,
+    when given, may add OCR'd words to scanned pages (:mod:`g287.moa.ocr`).
     """
     if b"%PDF-" not in data[:1024]:
         raise NotAPdf("not a PDF (no %PDF- header)", source=source)
@@ -182,7 +195,10 @@ def pdf_text(data: bytes, *, source: str | None = None) -> PdfText:
         with _pypdf_problems(problems):
             reader = PdfReader(io.BytesIO(data))
             _decrypt(reader, source)
-            pages = tuple(_read_page(n, page) for n, page in enumerate(reader.pages, start=1))
+            pages = tuple(
+                ocr(_read_page(n, page), page) if ocr else _read_page(n, page)
+                for n, page in enumerate(reader.pages, start=1)
+            )
             meta = reader.metadata
             text = PdfText(
                 pages=pages,
@@ -195,8 +211,10 @@ def pdf_text(data: bytes, *, source: str | None = None) -> PdfText:
             )
     except NotAPdf:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except Exception as exc:  # any failure of the PDF library means a bad file
         reason = clean(str(exc)) or type(exc).__name__
+        if not isinstance(exc, PyPdfError):
+            reason = f"{type(exc).__name__}: {reason}" if str(exc) else reason
         raise NotAPdf(f"damaged PDF ({reason[:120]})", source=source) from exc
     return replace(text, problems=tuple(dict.fromkeys(problems))[:MAX_PROBLEMS])
 
@@ -206,19 +224,23 @@ def _decrypt(reader: PdfReader, source: str | None) -> None:
         return
     try:
         if reader.decrypt(""):
-            return  # an owner password only: readable by anyone
-    except (DependencyError, FileNotDecryptedError, NotImplementedError):
+            return  # an owner password only: readable by anyone (RC4 or AES)
+    except DependencyError as exc:  # AES without the cryptography package
+        raise NotAPdf(f"encrypted PDF ({clean(str(exc))})", source=source) from exc
+    except (FileNotDecryptedError, NotImplementedError):
         pass
     raise NotAPdf("encrypted PDF (needs a password)", source=source)
 
 
 def _read_page(number: int, page: PageObject) -> PdfPage:
     box = page.mediabox
+    fragments, images = page_content(page)
     return PdfPage(
         number=number,
         width=float(box.width),
         height=float(box.height),
-        lines=group_lines(page_fragments(page)),
+        lines=group_lines(fragments),
+        images=tuple(images),  # in the same space as the fragments
     )
 
 

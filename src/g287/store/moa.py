@@ -76,12 +76,15 @@ def clear(conn: Connection) -> None:
 
 
 def search(
-    conn: Connection, query: str, *, phrase: bool = True, limit: int = 50
+    conn: Connection, query: str, *, phrase: bool = True, limit: int | None = 50, offset: int = 0
 ) -> list[dict[str, Any]]:
-    """Documents matching ``query`` (one phrase, or all its words), with highlighted snippets."""
+    """Documents matching ``query`` (one phrase, or all its words), best first, with
+    highlighted snippets; ``limit=None`` for every match."""
     words = [w for w in query.replace('"', " ").split() if w]
     if not words:
         return []
+    page = " LIMIT :n OFFSET :o" if limit is not None else " LIMIT -1 OFFSET :o"
+    params: dict[str, Any] = {"n": limit, "o": offset}
     if is_sqlite(conn):
         match = ('"' + " ".join(words) + '"') if phrase else " AND ".join(f'"{w}"' for w in words)
         rows = (
@@ -89,15 +92,16 @@ def search(
                 text(
                     "SELECT sha256, snippet(moa_fts, 1, '[', ']', ' … ', 16) AS snippet, "
                     "bm25(moa_fts) AS score FROM moa_fts WHERE moa_fts MATCH :q "
-                    "ORDER BY score LIMIT :n"
+                    "ORDER BY score, sha256" + page
                 ),
-                {"q": match, "n": limit},
+                {**params, "q": match},
             )
             .mappings()
             .all()
         )
     else:
         fn = "phraseto_tsquery" if phrase else "plainto_tsquery"
+        page = " LIMIT :n OFFSET :o" if limit is not None else " OFFSET :o"
         rows = (
             conn.execute(
                 text(
@@ -105,14 +109,24 @@ def search(
                     "'StartSel=[, StopSel=], MaxWords=24, MinWords=8, MaxFragments=2, "
                     "FragmentDelimiter= … ') AS snippet, "
                     f"ts_rank(tsv, {fn}('english', :q)) AS score FROM moa_documents "
-                    f"WHERE tsv @@ {fn}('english', :q) ORDER BY score DESC LIMIT :n"
+                    f"WHERE tsv @@ {fn}('english', :q) ORDER BY score DESC, sha256" + page
                 ),
-                {"q": " ".join(words), "n": limit},
+                {**params, "q": " ".join(words)},
             )
             .mappings()
             .all()
         )
     return [dict(r) for r in rows]
+
+
+def document_texts(conn: Connection, sha256s: list[str]) -> dict[str, str]:
+    """The stored text (pages joined by form feeds) of these documents."""
+    if not sha256s:
+        return {}
+    q = select(moa_documents.c.sha256, moa_documents.c.text).where(
+        moa_documents.c.sha256.in_(sha256s)
+    )
+    return {row.sha256: row.text for row in conn.execute(q)}
 
 
 def documents(conn: Connection) -> list[dict[str, Any]]:
@@ -124,5 +138,7 @@ def documents(conn: Connection) -> list[dict[str, Any]]:
         d.pop("tsv", None)
         for key in ("signing_dates", "signatories", "problems"):
             d[key] = json.loads(d[key])
+        for key in ("pages", "evidence"):  # NULL for documents read before revision 0010
+            d[key] = json.loads(d[key]) if d[key] is not None else None
         out.append(d)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from g287.enrich.powers import POWERS
 from g287.errors import InvalidQuery
@@ -16,6 +16,7 @@ from g287.interfaces.web.api_common import (
     Day,
     LoopConnDep,
     ModelQ,
+    OffsetQ,
     StateQ,
     with_agreement_url,
 )
@@ -26,11 +27,14 @@ from g287.interfaces.web.schemas import (
     ConflictsPublic,
     CoveragePublic,
     LookupPublic,
+    MoaDocumentFacts,
+    MoaDocumentsPublic,
     MoaHitsPublic,
     ModelsPublic,
     StatePoliciesPublic,
 )
-from g287.moa.library import search_moas
+from g287.moa.documents import document_facts, document_list
+from g287.moa.library import search_report
 from g287.query import claims as c
 from g287.query import places
 from g287.query import policy as pol
@@ -186,9 +190,33 @@ def search_moa_text(
         ),
     ],
     any_words: Annotated[bool, Query(description="All the words, not the phrase.")] = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    exact: Annotated[
+        bool, Query(description="The words as typed, not stemmed ('detainer', not 'detained').")
+    ] = False,
+    limit: Annotated[int, Query(ge=1, le=200, description="Passages per page.")] = 50,
+    offset: OffsetQ = 0,
 ) -> dict[str, Any]:
-    """Full-text search across every archived MOA: documents with a highlighted snippet
-    and the agreements that link them."""
-    hits = search_moas(conn, q, phrase=not any_words, limit=limit)
-    return {"count": len(hits), "data": hits}
+    """Full-text search across every archived MOA: how many documents match (`documents`),
+    each distinct passage once (`count` of them, paged) with its page, the documents that
+    repeat it word for word (`more`), and the agreements that link them."""
+    return search_report(conn, q, phrase=not any_words, exact=exact, limit=limit, offset=offset)
+
+
+@router.get("/moas", name="list_moa_documents", response_model=MoaDocumentsPublic)
+def list_moa_documents(conn: ConnDep) -> dict[str, Any]:
+    """Every archived MOA document: pages, scanned pages, model, agency, state, dates."""
+    rows = document_list(conn)
+    return {"count": len(rows), "data": rows}
+
+
+@router.get(
+    "/moas/{sha256}",
+    name="get_moa_facts",
+    response_model=MoaDocumentFacts,
+)
+def get_moa_facts(
+    conn: ConnDep,
+    sha256: Annotated[str, Path(pattern="^[0-9a-f]{8,64}$", description="sha256 or a prefix")],
+) -> dict[str, Any]:
+    """One MOA document's facts, each with the page and text it was read from."""
+    return document_facts(conn, sha256)[0]
