@@ -111,3 +111,36 @@ def test_readiness_is_a_json_503_when_the_database_is_unreachable(tmp_path):
         assert client.get("/").status_code == 503
     finally:
         client.close()
+
+
+def test_no_route_that_touches_the_database_runs_on_the_event_loop(served):
+    """A slow query in an ``async def`` route would stall every connection of the worker:
+    database work runs in sync routes (FastAPI's thread pool)."""
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    from g287.interfaces.web.deps import get_conn, get_db
+
+    _client, layer = served
+
+    def calls(dependant):
+        for dep in dependant.dependencies:
+            yield dep.call
+            yield from calls(dep)
+
+    routes = []
+    todo = list(layer.app.router.routes)
+    seen = 0
+    for route in todo:
+        if isinstance(route, APIRoute):
+            seen += 1
+            if inspect.iscoroutinefunction(route.endpoint) and (
+                {get_conn, get_db} & set(calls(route.dependant))
+            ):
+                routes.append(route.path)
+        for attr in ("original_router", "router"):
+            inner = getattr(route, attr, None)
+            if inner is not None and hasattr(inner, "routes"):
+                todo.extend(inner.routes)
+    assert seen > 20 and routes == []

@@ -20,7 +20,7 @@ from g287.interfaces.web import (
     api_publications,
     downloads,
 )
-from g287.interfaces.web.api_common import ERRORS, LoopConnDep
+from g287.interfaces.web.api_common import ERRORS
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.schemas import CountsPublic, StatusPublic
 from g287.query import history as h
@@ -31,7 +31,7 @@ meta = APIRouter(tags=["status"], responses=ERRORS)
 
 
 @meta.get("/status", name="get_status", response_model=StatusPublic)
-async def status(conn: LoopConnDep) -> dict[str, Any]:
+def status(conn: ConnDep) -> dict[str, Any]:
     """The program now: newest list, active agreements by model, state and type, pending."""
     return h.status(conn)
 

@@ -14,7 +14,6 @@ from g287.interfaces.web.api_common import (
     AsOfQ,
     LevelQ,
     LimitQ,
-    LoopConnDep,
     ModelQ,
     OffsetQ,
     StateQ,
@@ -49,8 +48,8 @@ ID_DOC = (
 
 
 @router.get("/agreements", name="list_agreements", response_model=AgreementsPublic)
-async def list_agreements(
-    conn: LoopConnDep,
+def list_agreements(
+    conn: ConnDep,
     state: StateQ = None,
     model: ModelQ = None,
     level: LevelQ = None,
@@ -127,8 +126,8 @@ def get_agreement(
 
 
 @router.get("/agencies", name="list_agencies", response_model=AgenciesPublic)
-async def list_agencies(
-    conn: LoopConnDep,
+def list_agencies(
+    conn: ConnDep,
     state: StateQ = None,
     level: LevelQ = None,
     text: TextQ = None,
@@ -146,8 +145,8 @@ async def list_agencies(
 
 
 @router.get("/agencies/{agency_id}", name="get_agency", response_model=AgencyDetail)
-async def get_agency(
-    conn: LoopConnDep,
+def get_agency(
+    conn: ConnDep,
     agency_id: Annotated[
         str,
         Path(

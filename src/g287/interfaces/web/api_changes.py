@@ -16,7 +16,6 @@ from g287.interfaces.web.api_common import (
     NO_CONTROL,
     Day,
     LimitQ,
-    LoopConnDep,
     ModelQ,
     OffsetQ,
     StateQ,
@@ -82,8 +81,8 @@ def get_changes(
 
 
 @router.get("/events", name="list_events", response_model=EventsPublic)
-async def list_events(
-    conn: LoopConnDep,
+def list_events(
+    conn: ConnDep,
     since: SinceQ = None,
     until: Annotated[Day | None, Query(description="Lists published up to this date.")] = None,
     kind: KindQ = None,

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import quote
 
-from fastapi import Depends, Query, Request
+from fastapi import Query
 from pydantic import BeforeValidator
-from sqlalchemy import Connection
 
 from g287.enrich.jurisdiction import Level
 from g287.interfaces.web.schemas import ErrorBody
@@ -136,16 +134,3 @@ def split_cells(row: dict[str, Any]) -> dict[str, Any]:
     out["raw"] = {k: row.get(k) for k in RAW_CELLS}
     out["normalized"] = {k: row.get(k) for k in NORMALIZED_CELLS}
     return out
-
-
-async def _loop_connection(request: Request) -> AsyncIterator[Connection]:
-    with request.app.state.db.connect() as conn:
-        yield conn
-
-
-LoopConnDep = Annotated[Connection, Depends(_loop_connection)]
-"""A connection for ``async def`` routes whose queries are short and bounded (a page of a
-list, one item, a lookup): they run on the event loop, with no hop to the thread pool and
-back (which costs more than such a query: see benchmarks/bench_api.py). Anything that
-may take long (whole-table aggregates, resolution, files) stays a plain ``def`` route
-with :data:`~g287.interfaces.web.deps.ConnDep`, run in the thread pool."""

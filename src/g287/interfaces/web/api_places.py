@@ -14,7 +14,6 @@ from g287.interfaces.web.api_common import (
     NO_CONTROL,
     AsOfQ,
     Day,
-    LoopConnDep,
     ModelQ,
     OffsetQ,
     StateQ,
@@ -56,8 +55,8 @@ def _state(state: str | None) -> str | None:
 
 
 @router.get("/lookup", name="lookup_place", response_model=LookupPublic)
-async def lookup_place(
-    conn: LoopConnDep,
+def lookup_place(
+    conn: ConnDep,
     county: Annotated[
         str | None,
         Query(description="County name (with state).", max_length=120, pattern=NO_CONTROL),
