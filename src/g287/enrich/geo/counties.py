@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import OSA
@@ -287,8 +287,10 @@ def _match(entries: list[_Entry], test: Callable[[_Entry], bool]) -> list[_Entry
     return [e for e in entries if test(e)]
 
 
+@lru_cache(maxsize=65536)
 def match_county(state: str, text: str) -> CountyMatch | None:
-    """The county of ``state`` (USPS code) that ``text`` names, or None.
+    """The county of ``state`` (USPS code) that ``text`` names, or None (memoized: ICE
+    prints the same county text on every list).
 
     None means no county fits, or several fit equally well; see the module
     docstring for the steps and the fuzzy threshold.
@@ -302,10 +304,11 @@ def match_county(state: str, text: str) -> CountyMatch | None:
         return CountyMatch(text, (entry.county.fips,), entry.county.name, how, score)
 
     exact = " ".join(cleaned.casefold().split())
+    punct, key = plain(cleaned), name_key(cleaned)  # normalized once, not once per county
     for how, test in (
         ("exact", lambda e: e.exact == exact),
-        ("punctuation", lambda e: e.plain == plain(cleaned)),
-        ("saint", lambda e: e.key == name_key(cleaned)),
+        ("punctuation", lambda e: e.plain == punct),
+        ("saint", lambda e: e.key == key),
     ):
         hits = _match(entries, test)
         if len(hits) == 1:
