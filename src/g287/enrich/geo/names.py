@@ -14,18 +14,23 @@ import unicodedata
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 _DROP = re.compile(r"['’‘`´.]")
 _SPACE = re.compile(r"[\s\-‐‑–—/,;:()]+")
+_ABBREVIATED = re.compile(r"(?:^|\s)(?:st|ste|ft|mt)(?:\s|$)")
 _AMP = re.compile(r"\s*&\s*")
 
 
 def strip_accents(text: str) -> str:
     """``Doña Ana`` -> ``Dona Ana``."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def plain(text: str) -> str:
     """Case-folded, accent-free, apostrophes and periods dropped, spaces squeezed."""
-    text = strip_accents(unicodedata.normalize("NFKC", text)).casefold()
+    if not text.isascii():  # ASCII (nearly every name) is already NFKC and accent-free
+        text = strip_accents(unicodedata.normalize("NFKC", text))
+    text = text.casefold()
     text = _AMP.sub(" and ", text)
     text = _DROP.sub("", text)
     return " ".join(_SPACE.sub(" ", text).split())
@@ -33,6 +38,8 @@ def plain(text: str) -> str:
 
 def expand_abbreviations(text: str) -> str:
     """``saint``/``sainte``/``fort``/``mount`` for ``st``/``ste``/``ft``/``mt`` tokens."""
+    if not _ABBREVIATED.search(text):
+        return " ".join(text.split())
     return " ".join(_ABBREVIATIONS.get(token, token) for token in text.split())
 
 
