@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -292,3 +292,44 @@ def test_import_ocrs_scans_and_they_become_searchable(folder: Path, settings: Se
         m["file_name"] for d in json.loads(found.stdout)["data"] for m in d["more"]
     }
     assert "Laramie_scanned_page.PDF" in names
+
+
+def test_reading_in_worker_processes_stores_exactly_what_one_process_stores(
+    tmp_path: Path, db_url: str
+) -> None:
+    """PDFs are read in parallel and written in file order: the same documents, byte for
+    byte, as a one-process import; a PDF given twice is read once."""
+    from g287.sample import moa_dir
+    from g287.store.schema import moa_documents, moa_urls
+
+    pdfs = sorted(moa_dir().glob("*.pdf"))
+    assert len(pdfs) >= 5
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for pdf in pdfs:
+        (folder / pdf.name).write_bytes(pdf.read_bytes())
+    (folder / "zz-copy.pdf").write_bytes(pdfs[0].read_bytes())
+    when = datetime(2025, 7, 1, tzinfo=UTC)
+    tables = []
+    for workers in (1, 2):
+        imp = Importer.from_settings(
+            Settings.from_env(
+                {},
+                data_dir=tmp_path / f"w{workers}",
+                database_url=f"sqlite:///{tmp_path / f'w{workers}.sqlite'}"
+                if workers == 1
+                else db_url,
+            )
+        )
+        results = import_moa_files(imp, [folder], seen_at=when, workers=workers)
+        assert [r.outcome for r in results].count("accepted") == len(pdfs)
+        assert results[-1].outcome == "unchanged"  # the copy: already held
+        with imp.db.connect() as conn:
+            tables.append(
+                (
+                    [tuple(r) for r in conn.execute(select(moa_documents).order_by("sha256"))],
+                    [tuple(r) for r in conn.execute(select(moa_urls).order_by("url"))],
+                )
+            )
+        imp.db.dispose()
+    assert tables[0] == tables[1]

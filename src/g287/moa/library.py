@@ -13,9 +13,12 @@ import json
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +31,14 @@ from g287.errors import InputError
 from g287.moa.compare import compare_with_sheet
 from g287.moa.facts import MoaFacts, moa_facts
 from g287.moa.ocr import Ocr
-from g287.moa.scans import document_scan
+from g287.moa.scans import DocumentScan, document_scan
 from g287.moa.search import search_moas, search_report
 from g287.moa.text import pdf_text
 from g287.pipeline import Importer
 from g287.read.links import file_key
 from g287.store import moa as store
 from g287.store import publications as pubs
+from g287.store.locks import writer_lock
 from g287.store.schema import (
     agreements,
     content_agreements,
@@ -115,6 +119,64 @@ def linked_urls(conn: Connection) -> dict[str, set[str]]:
     return out
 
 
+@dataclass(frozen=True)
+class DocumentRead:
+    """What reading one PDF gave: the document's stored values, or why it was rejected."""
+
+    values: dict[str, Any] | None
+    reason: str | None
+    scan: DocumentScan | None
+
+
+def read_document(data: bytes, sha: str, name: str, ocr_root: Path, ocr: bool) -> DocumentRead:
+    """Read one PDF's text, scan kinds and facts (no database: runs in a worker process)."""
+    try:
+        reader = Ocr(sha, ocr_root, run=ocr)
+        text = pdf_text(data, source=name, ocr=reader)
+        reader.save()
+        scan = document_scan(text)
+        problems = list(text.problems) + reader.problems
+        try:
+            facts = moa_facts(text)
+        except Exception as exc:  # a bug in reading facts must not lose the document
+            problems.append(f"facts not read ({type(exc).__name__}: {exc})")
+            facts = MoaFacts(None, None, None, (), (), False)
+    except InputError as exc:
+        return DocumentRead(None, exc.message, None)
+    values = {
+        "sha256": sha,
+        "file_name": name,
+        "page_count": text.page_count,
+        "has_text": scan.has_body_text or bool(scan.ocr_pages),  # searchable
+        "text": text.text,
+        "model": facts.model,
+        "agency": facts.agency,
+        "state": facts.state,
+        "signing_dates": json.dumps([d.isoformat() for d in facts.signing_dates]),
+        "signatories": json.dumps(
+            [
+                {
+                    "side": s.side,
+                    "name": s.name,
+                    "title": s.title,
+                    "organization": s.organization,
+                    "date": s.date.isoformat() if s.date else None,
+                }
+                for s in facts.signatories
+            ]
+        ),
+        "is_addendum": facts.is_addendum,
+        "problems": json.dumps(problems),
+        "pages": json.dumps([p.as_dict() for p in scan.pages]),
+        "evidence": json.dumps(evidence_json(facts)),
+    }
+    return DocumentRead(values, None, scan)
+
+
+def _read_job(job: tuple[bytes, str, str, Path, bool]) -> DocumentRead:
+    return read_document(*job)
+
+
 def import_moa(
     importer: Importer,
     data: bytes,
@@ -126,6 +188,7 @@ def import_moa(
     http_status: int | None = None,
     archive: bool = True,
     ocr: bool = False,
+    preread: DocumentRead | None = None,
 ) -> MoaResult:
     """Archive one PDF, read its text and facts, and tie it to the URLs that link it.
 
@@ -138,54 +201,14 @@ def import_moa(
     if archive:
         importer.archive.put(data, sha)
         importer.archive.record(Sighting(sha, name, source, format_utc(seen_at), len(data), "moa"))
-    reason = None
-    values: dict[str, Any] | None = None
-    scan = None
     with importer.db.connect() as conn:
         known = pubs.get_raw_file(conn, sha)
-    if known is not None and known["status"] == "rejected":
-        reason = known["reason"]  # rejected before: the same reason
+    values: dict[str, Any] | None = None
+    scan: DocumentScan | None = None
+    reason = known["reason"] if known is not None and known["status"] == "rejected" else None
     if known is None:
-        try:
-            reader = Ocr(sha, importer.archive.root / "ocr", run=ocr)
-            text = pdf_text(data, source=name, ocr=reader)
-            reader.save()
-            scan = document_scan(text)
-            problems = list(text.problems) + reader.problems
-            try:
-                facts = moa_facts(text)
-            except Exception as exc:  # a bug in reading facts must not lose the document
-                problems.append(f"facts not read ({type(exc).__name__}: {exc})")
-                facts = MoaFacts(None, None, None, (), (), False)
-            values = {
-                "sha256": sha,
-                "file_name": name,
-                "page_count": text.page_count,
-                "has_text": scan.has_body_text or bool(scan.ocr_pages),  # searchable
-                "text": text.text,
-                "model": facts.model,
-                "agency": facts.agency,
-                "state": facts.state,
-                "signing_dates": json.dumps([d.isoformat() for d in facts.signing_dates]),
-                "signatories": json.dumps(
-                    [
-                        {
-                            "side": s.side,
-                            "name": s.name,
-                            "title": s.title,
-                            "organization": s.organization,
-                            "date": s.date.isoformat() if s.date else None,
-                        }
-                        for s in facts.signatories
-                    ]
-                ),
-                "is_addendum": facts.is_addendum,
-                "problems": json.dumps(problems),
-                "pages": json.dumps([p.as_dict() for p in scan.pages]),
-                "evidence": json.dumps(evidence_json(facts)),
-            }
-        except InputError as exc:
-            reason = exc.message
+        read = preread or read_document(data, sha, name, importer.archive.root / "ocr", ocr)
+        values, reason, scan = read.values, read.reason, read.scan
     with importer.db.begin() as conn:
         if known is None:
             pubs.insert_raw_file(
@@ -284,22 +307,83 @@ def import_moa_files(
     seen_at: datetime,
     progress: Callable[[MoaResult], None] | None = None,
     ocr: bool = False,
+    workers: int | None = None,
 ) -> list[MoaResult]:
-    """Import every PDF under ``paths``; each ends read, unchanged or rejected with its reason."""
-    results = []
-    for path in moa_files(paths):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            result = MoaResult(path.name, "", "rejected", reason=f"unreadable file ({exc})")
-        else:
-            result = import_moa(
-                importer, data, name=path.name, source=str(path.resolve()), seen_at=seen_at, ocr=ocr
-            )
-        results.append(result)
-        if progress is not None:
-            progress(result)
+    """Import every PDF under ``paths``; each ends read, unchanged or rejected with its reason.
+
+    PDFs not held yet are read in worker processes (one per core, in batches), then
+    written here in file order, under the database's writer lock."""
+    files = moa_files(paths)
+    workers = workers if workers is not None else min(os.cpu_count() or 1, MOA_WORKERS)
+    results: list[MoaResult] = []
+    with writer_lock(importer.db, "moa import"), _reader_pool(workers, len(files)) as pool:
+        for start in range(0, len(files), MOA_BATCH):
+            batch: list[tuple[Path, bytes | None, str]] = []
+            for path in files[start : start + MOA_BATCH]:
+                try:
+                    batch.append((path, path.read_bytes(), ""))
+                except OSError as exc:
+                    batch.append((path, None, f"unreadable file ({exc})"))
+            reads = _read_batch(importer, batch, pool, ocr)
+            for (path, data, error), read in zip(batch, reads, strict=True):
+                if data is None:
+                    result = MoaResult(path.name, "", "rejected", reason=error)
+                else:
+                    result = import_moa(
+                        importer,
+                        data,
+                        name=path.name,
+                        source=str(path.resolve()),
+                        seen_at=seen_at,
+                        ocr=ocr,
+                        preread=read,
+                    )
+                results.append(result)
+                if progress is not None:
+                    progress(result)
     return results
+
+
+MOA_WORKERS = 4
+MOA_BATCH = 16  # PDFs held in memory at once
+
+
+def _read_batch(
+    importer: Importer,
+    batch: list[tuple[Path, bytes | None, str]],
+    pool: ProcessPoolExecutor | None,
+    ocr: bool,
+) -> list[DocumentRead | None]:
+    """Each new PDF of the batch read (in the pool when there is one); None for the rest."""
+    shas = [sha256_hex(data) if data is not None else "" for _path, data, _e in batch]
+    with importer.db.connect() as conn:
+        held = {sha for sha in shas if sha and pubs.get_raw_file(conn, sha) is not None}
+    root = importer.archive.root / "ocr"
+    jobs = {
+        i: (data, sha, path.name, root, ocr)
+        for i, ((path, data, _e), sha) in enumerate(zip(batch, shas, strict=True))
+        if data is not None and sha not in held and shas.index(sha) == i
+    }
+    reads: dict[int, DocumentRead] = {}
+    if pool is not None and len(jobs) > 1:
+        for i, read in zip(jobs, pool.map(_read_job, jobs.values()), strict=True):
+            reads[i] = read
+    else:
+        reads = {i: _read_job(job) for i, job in jobs.items()}
+    return [reads.get(i) for i in range(len(batch))]
+
+
+@contextmanager
+def _reader_pool(workers: int, files: int) -> Iterator[ProcessPoolExecutor | None]:
+    if workers < 2 or files < 2:
+        yield None
+        return
+    method = "fork" if "fork" in get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _log_fetch(importer: Importer, record: dict[str, Any]) -> None:
@@ -320,7 +404,21 @@ def fetch_moas(
     now: datetime | None = None,
     ocr: bool = False,
 ) -> list[MoaResult]:
-    """Download every linked MOA not yet held (politely), archive and read it; log dead links."""
+    """Download every linked MOA not yet held (politely), archive and read it; log dead links
+    (under the database's writer lock)."""
+    with writer_lock(importer.db, "moa fetch"):
+        return _fetch_moas(importer, client=client, refetch=refetch, limit=limit, now=now, ocr=ocr)
+
+
+def _fetch_moas(
+    importer: Importer,
+    *,
+    client: httpx.Client | None,
+    refetch: bool,
+    limit: int | None,
+    now: datetime | None,
+    ocr: bool,
+) -> list[MoaResult]:
     with importer.db.connect() as conn:
         urls = sorted(linked_urls(conn))
         held = {r.url: r for r in conn.execute(select(moa_urls))}
