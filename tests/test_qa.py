@@ -183,3 +183,49 @@ def test_lists_out_of_date_order_are_caught(imp):
             .values(published_date=day + timedelta(days=30))
         )
     assert "participating lists in date order" in failing(imp)
+
+
+def test_a_misprinted_second_row_is_folded_only_with_its_recorded_decision(
+    importer: Importer, tmp_path
+):
+    """ICE prints one agreement twice on a new list, once one keystroke off: the resolver
+    folds it (near_duplicate, with the two spellings as evidence) and the checks pass;
+    without that recorded decision the same fold fails them."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete
+
+    from g287.query import publications as q
+    from g287.store.schema import decisions
+    from tests.test_suspect import newest_rows
+    from tests.workbooks import build
+
+    importer.import_paths(sorted(p for p in SHEETS.iterdir() if p.is_dir())[:4])
+    rows = newest_rows(importer, 10_000)
+    (i, row) = next(
+        (i, r)
+        for i, r in enumerate(rows)
+        if r[3] and "#" not in str(r[3]) and "Police" in str(r[1])
+    )
+    misprint = [*row]
+    misprint[1] = str(row[1]).replace("Police", "Polcie")
+    rows.insert(i + 1, misprint)
+    path = build(tmp_path / "participatingAgencies06012025am.xlsx", rows)
+    importer.import_bytes(
+        path.read_bytes(),
+        name=path.name,
+        source=str(path),
+        seen_at=datetime(2025, 6, 1, 15, tzinfo=UTC),
+    )
+    importer.resolve()
+    assert failing(importer) == set()
+    with importer.db.connect() as conn:
+        folds = [d for d in conn.execute(select(decisions)) if d.rule == "near_duplicate"]
+        latest = q.resolve_publication(conn, "latest")
+    assert len(folds) == 1 and "polcie" in folds[0].evidence
+    assert latest["file_name"] == path.name
+    with importer.db.begin() as conn:
+        conn.execute(delete(decisions).where(decisions.c.rule == "near_duplicate"))
+    assert "rows of one list in one agreement are duplicates (same agency, model, date)" in (
+        failing(importer)
+    )

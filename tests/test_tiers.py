@@ -152,6 +152,26 @@ def test_a_typo_on_one_agreement_beside_the_agencys_other_one(county, joined):
         assert not typo and [c.kind for c in ident.candidates] == ["blocked_typo"]
 
 
+@pytest.mark.parametrize(
+    ("lists", "county", "folded"),
+    [
+        ([9], "Brevard", True),
+        ([9, 10], "Brevard", True),
+        ([9], None, False),
+        ([3, 25], "Brevard", False),
+    ],
+)
+def test_a_misprinted_second_row_beside_the_agreements_own_row(lists, county, folded):
+    """On one list ICE printed the agreement twice, once with a transposition: a duplicate
+    (folded, recorded), unless the county is unknown or the spelling recurs elsewhere."""
+    own = obs("Melbourne Police Department", range(1, 21), county=county and "Brevard")
+    misprint = obs("Melbourne Polcie Department", lists, county=county)
+    ident, _ = resolve([own, misprint], 20)
+    assert len(ident.groups) == (1 if folded else 2)
+    rules = [d.rule for d in ident.decisions]
+    assert rules == (["near_duplicate"] if folded else [])
+
+
 def test_a_relabel_across_counties_is_refused():
     old = obs("Lynn County Sheriff's Office", range(1, 6), state="TX", county="Lynn County")
     new = obs("Harris County Constable", range(6, 11), state="TX", county="Harris County")

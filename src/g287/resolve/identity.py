@@ -56,7 +56,16 @@ FOLD_UNLINKED_DAYS = 90
 YEAR_TYPO_MIN_DAYS = 300
 YEAR_TYPO_WINDOW_DAYS = 60
 
-RESOLUTION_ORDER = ("alias", "rename", "relabel", "modifier", "typo", "date_corrected", "exact")
+RESOLUTION_ORDER = (
+    "alias",
+    "rename",
+    "relabel",
+    "modifier",
+    "typo",
+    "near_duplicate",
+    "date_corrected",
+    "exact",
+)
 
 
 class UnionFind:
@@ -453,6 +462,22 @@ class _Tiers:
         members = [n for n in self.spelling_index.values() if self.agency_uf.find(n) in (xa, xb)]
         return len(members) == 2
 
+    def one_list_misprint(self, a: int, b: int) -> bool:
+        """A row ICE printed on one or two lists, beside the same agreement's own row, one
+        keystroke off: its spelling is on those lists only (nowhere else), the other
+        spelling is established (three lists or more) and covers it, and ICE printed one
+        and the same county for both. Such a pair is a duplicate row, not two agencies."""
+        la, lb = self.listings[a], self.listings[b]
+        small, big = sorted((la, lb), key=lambda x: x.presence.count)
+        if small.presence.count > 2 or big.presence.count < 3:
+            return False
+        if self.spelling_count[(small.state, small.canon)] != small.presence.count:
+            return False  # the spelling is printed elsewhere too: not a one-off misprint
+        if Presence.union([small.presence, big.presence]).count != big.presence.count:
+            return False  # printed on a list without the agreement's own row
+        counties = {_county_key(o.county) for o in la.obs + lb.obs}
+        return len(counties) == 1 and None not in counties
+
     def merge(
         self,
         a: int,
@@ -462,12 +487,13 @@ class _Tiers:
         evidence: Mapping[str, object],
         *,
         agency_guard: bool = True,
+        guard: bool = True,
     ) -> bool:
         ra, rb = self.uf.find(a), self.uf.find(b)
         if ra == rb:
             return False
         la, lb = self.listings[a], self.listings[b]
-        why = self.colisted(a, b)
+        why = self.colisted(a, b) if guard else None
         if why is not None and not agency_guard and self.colisted(a, b, agencies=False) is None:
             why = None
             evidence = {**evidence, "co_listed_spellings": sorted({la.canon, lb.canon})}
@@ -536,6 +562,17 @@ class _Tiers:
             "a_lists": a.presence.count,
             "b_lists": b.presence.count,
         }
+        if same_digits and dist == 1 and self.one_list_misprint(i, j):
+            self.merge(
+                i,
+                j,
+                "near_duplicate",
+                "a spelling printed on one list only, one edit from the agreement's own row "
+                "beside it (same county, model and date): a misprinted second row",
+                {**evidence, "co_listed_spellings": sorted({a.canon, b.canon})},
+                guard=False,
+            )
+            return
         if same_digits and (
             (dist <= TYPO_DISTANCE and (disjoint or dominated))
             or (dist == TYPO_DISTANCE_STRICT and disjoint and dominated)

@@ -95,7 +95,9 @@ class Agreement:
     name: str  # latest printed agency name
     listings: list[Listing]
     presence: Presence
-    resolution: str  # exact | typo | modifier | rename | relabel | alias | date_corrected
+    resolution: (
+        str  # exact | typo | near_duplicate | modifier | rename | relabel | alias | date_corrected
+    )
     status: str = "active"
     successor_id: str | None = None
     predecessor_id: str | None = None

@@ -261,6 +261,19 @@ def _names(state: str | None, agency: str | None) -> str:
     return canon
 
 
+def _recorded_spellings(conn: Connection, rules: tuple[str, ...]) -> set[frozenset[str]]:
+    """Pairs of spellings a decision of ``rules`` joined although ICE printed them side by
+    side (its evidence names them): the only exceptions the checks below allow."""
+    recorded: set[frozenset[str]] = set()
+    for (evidence,) in conn.execute(
+        select(decisions.c.evidence).where(decisions.c.rule.in_(rules))
+    ):
+        pair = json.loads(evidence).get("co_listed_spellings")
+        if pair:
+            recorded.add(frozenset(pair))
+    return recorded
+
+
 def _folds_are_duplicates(conn: Connection) -> Check:
     """Two rows of one list in one agreement must be one agency, model and date printed
     twice (a duplicate), never two different names or dates."""
@@ -287,7 +300,16 @@ def _folds_are_duplicates(conn: Connection) -> Check:
             if (pid, aid) in wanted:
                 c = contents[cid]
                 rows[(pid, aid)].add((c.state, c.model, c.signed, _names(c.state, c.agency)))
-        bad = sorted(f"{aid} on {pid}" for (pid, aid), keys in rows.items() if len(keys) > 1)
+        misprints = _recorded_spellings(conn, ("near_duplicate",))
+
+        def folded(keys: set[tuple[Any, ...]]) -> bool:
+            if len(keys) == 1:
+                return True
+            if len({k[:3] for k in keys}) != 1:
+                return False  # another state, model or date is never a duplicate
+            return frozenset(k[3] for k in keys) in misprints
+
+        bad = sorted(f"{aid} on {pid}" for (pid, aid), keys in rows.items() if not folded(keys))
     return Check(
         "rows of one list in one agreement are duplicates (same agency, model, date)",
         not bad,
@@ -317,11 +339,7 @@ def _co_listed_agencies(conn: Connection) -> Check:
         spellings[agency_id][_names(c.state, c.agency)].extend(runs.get(cid, []))
     # a typo merge may join two spellings printed beside each other on *different*
     # agreements of one agency (same county); it says so in its evidence
-    recorded: set[frozenset[str]] = set()
-    for (evidence,) in conn.execute(select(decisions.c.evidence).where(decisions.c.rule == "typo")):
-        pair = json.loads(evidence).get("co_listed_spellings")
-        if pair:
-            recorded.add(frozenset(pair))
+    recorded = _recorded_spellings(conn, ("typo", "near_duplicate"))
     bad: list[str] = []
     for agency_id, names in spellings.items():
         if len(names) < 2:
