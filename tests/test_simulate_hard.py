@@ -21,6 +21,7 @@ from g287.read.publication import ParsedList, read_list
 from g287.simulate import score, simulate
 from g287.simulate.config import HARD_SCENARIOS
 from g287.simulate.score import report, truth_as_prediction
+from tests.conftest import SHEETS
 
 
 @dataclass
@@ -293,12 +294,46 @@ def test_the_resolver_gets_every_hard_case_exactly(hard: HardRun, importer: Impo
         "G287_DATABASE_URL": importer.db.url,
         "G287_DATA_DIR": str(importer.archive.root.parent),
     }
-    shown = CliRunner().invoke(cli, ["score", str(hard.truth)], env=env)
+    shown = CliRunner().invoke(cli, ["score", str(hard.truth), "--use-database"], env=env)
     assert shown.exit_code == 0, shown.output
     assert shown.stdout.splitlines() == report(result)
     assert "hard scenarios 100.00%" in shown.stdout.splitlines()[0]
-    as_json = CliRunner().invoke(cli, ["score", str(hard.truth), "--json"], env=env)
+    as_json = CliRunner().invoke(
+        cli, ["score", str(hard.truth), "--use-database", "--json"], env=env
+    )
     assert json.loads(as_json.stdout) == json.loads(json.dumps(result.as_dict()))
+
+
+def test_score_works_in_its_own_workspace_and_never_touches_the_users_data(
+    hard: HardRun, tmp_path: Path
+):
+    """The README's simulation steps leave the user's database and archive byte for byte
+    unchanged: `g287 score OUT` imports OUT/sheets into OUT/workspace."""
+    import shutil
+
+    sim = tmp_path / "sim"
+    shutil.copytree(hard.root, sim, ignore=shutil.ignore_patterns("workspace"))
+    user = tmp_path / "user-data"
+    runner = CliRunner()
+    env = {"G287_DATA_DIR": str(user)}
+    assert (
+        runner.invoke(cli, ["import", str(SHEETS / "sheets_20250519_024330")], env=env).exit_code
+        == 0
+    )
+
+    def snapshot() -> dict[str, bytes]:
+        return {str(p): p.read_bytes() for p in sorted(user.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    first = runner.invoke(cli, ["score", str(sim)], env=env)
+    assert first.exit_code == 0, first.output
+    assert "hard scenarios 100.00%" in first.stdout.splitlines()[0]
+    again = runner.invoke(cli, ["score", str(sim / "truth")], env=env)  # truth/ works too
+    assert again.stdout == first.stdout
+    assert snapshot() == before
+    assert (sim / "workspace" / "g287.sqlite").is_file()
+    bad = runner.invoke(cli, ["score", str(user)], env=env)
+    assert bad.exit_code == 2 and "not a folder written by g287 simulate" in bad.stderr
 
 
 def test_simulate_hard_from_the_command_line(tmp_path: Path):

@@ -47,7 +47,8 @@ def simulate_cmd(
 ) -> None:
     """Write realistic ICE-style workbooks from a seeded history, and that true history.
 
-    Then: g287 import OUT_DIR/sheets, and g287 score OUT_DIR/truth.
+    Then: g287 score OUT_DIR (it imports the lists into OUT_DIR/workspace, never into
+    your database, and scores them against OUT_DIR/truth).
     """
     from g287.simulate import simulate
 
@@ -62,30 +63,41 @@ def simulate_cmd(
     if as_json:
         output.emit_json(summary.as_dict())
     else:
-        click.echo(f"wrote {out_dir}/sheets (import it) and {out_dir}/truth (score against it)")
+        click.echo(f"wrote {out_dir}/sheets and {out_dir}/truth; next: g287 score {out_dir}")
         click.echo(str(summary))
 
 
 @cli.command("score")
-@click.argument("truth_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("sim_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option(
     "--worst", type=click.IntRange(min=0), default=10, show_default=True,
     help="How many inexact agreements to print with their rows.",
 )  # fmt: skip
+@click.option(
+    "--use-database", is_flag=True,
+    help="Score the configured database (--db) instead of the simulation's own workspace: "
+    "only if you imported the simulated lists there yourself.",
+)  # fmt: skip
 @json_option
 @pass_app
 @handle_errors
-def score_cmd(app: App, truth_dir: Path, worst: int, as_json: bool) -> None:
-    """Score the database's resolution against a simulator's truth folder.
+def score_cmd(app: App, sim_dir: Path, worst: int, use_database: bool, as_json: bool) -> None:
+    """Score resolution against a simulation (the folder g287 simulate wrote, or its truth).
 
-    Agreement grain (the share of true agreements whose rows are exactly one resolved
-    agreement), per scenario, per-list as-of active counts, the worst cases with their
-    rows, and the pairwise figures beside them."""
+    The simulated lists are imported into SIM_DIR/workspace, a database and archive of
+    their own (never yours), then scored: agreement grain (the share of true agreements
+    whose rows are exactly one resolved agreement), per scenario, per-list as-of active
+    counts, the worst cases with their rows, and the pairwise figures beside them."""
     from g287.query.scoring import score_against
     from g287.simulate.score import report
+    from g287.simulate.workspace import score_simulation, simulation_folders
 
-    with app.db.connect() as conn:
-        result = score_against(conn, truth_dir, worst=worst)
+    if use_database:
+        _sheets, truth = simulation_folders(sim_dir)
+        with app.db.connect() as conn:
+            result = score_against(conn, truth, worst=worst)
+    else:
+        result = score_simulation(sim_dir, worst=worst)
     if as_json:
         output.emit_json(result.as_dict())
         return
