@@ -34,8 +34,9 @@ ocr:
 	    echo "could not install tesseract-ocr: scanned MOAs will be flagged, not OCR'd" >&2; \
 	  else echo "install Debian's tesseract-ocr package to OCR scanned MOAs" >&2; fi; }
 
+PORT ?= 8287
 demo: install
-	$(BIN)/g287 demo --serve
+	$(BIN)/g287 demo --serve --port $(PORT)
 
 lint:
 	$(BIN)/ruff check src tests benchmarks

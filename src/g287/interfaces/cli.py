@@ -269,7 +269,10 @@ def publications_cmd(app: App, kind: str | None, as_json: bool) -> None:
 @click.argument("publication")
 @click.option("--state", help="Two-letter state code.")
 @click.option(
-    "--model", type=click.Choice(["TFM", "WSO", "JEM", "TTF", "JTF"], case_sensitive=False)
+    "--model",
+    type=click.Choice(["TFM", "WSO", "JEM", "TTF", "JTF"], case_sensitive=False),
+    help="Only rows of this model (TTF and JTF are the pre-2025 roster's task force and "
+    "jail task force).",
 )
 @click.option("--search", "text", help="Agency name contains this text.")
 @click.option(
@@ -453,11 +456,15 @@ def require_web_extra() -> None:
 
 
 @cli.command()
-@click.option("--serve", is_flag=True, help="Then serve the web site on http://127.0.0.1:8287/.")
+@click.option("--serve", is_flag=True, help="Then serve the web site (on 127.0.0.1).")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8287, show_default=True,
+    help="The port for --serve (env G287_PORT).", envvar="G287_PORT",
+)  # fmt: skip
 @json_option
 @pass_app
 @handle_errors
-def demo(app: App, serve: bool, as_json: bool) -> None:
+def demo(app: App, serve: bool, port: int, as_json: bool) -> None:
     """Import the bundled real ICE workbooks (May-July 2025) and print the summary."""
     from g287.query.summary import summary
 
@@ -476,7 +483,7 @@ def demo(app: App, serve: bool, as_json: bool) -> None:
     click.echo(render_summary(report, app.settings))
     if serve:
         ctx = click.get_current_context()
-        ctx.invoke(cli.commands["serve"])
+        ctx.invoke(cli.commands["serve"], port=port)
 
 
 # Commands over the resolved history register themselves on ``cli``.

@@ -221,7 +221,7 @@ def changes_cmd(
 @click.option("--since", help="Only changes on lists published on or after this date.")
 @click.option("--kind", type=click.Choice(CHANGE_KINDS), help="Only this kind of change.")
 @click.option("--state", help="Two-letter state code.")
-@click.option("--model", type=MODELS)
+@click.option("--model", type=MODELS, help="Only changes to agreements of this model.")
 @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
 @json_option
 @pass_app
