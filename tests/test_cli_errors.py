@@ -235,3 +235,12 @@ def test_a_publication_named_by_wildcards_matches_none(held, ref):
         f"Error: no publication matches {ref!r} (give an id, sha256 prefix, label, ICE's date "
         "stamp, file name or latest)",
     )
+
+
+def test_claim_help_names_every_query_whole():
+    from g287.query.claims import QUERIES
+
+    out = CliRunner().invoke(cli, ["claim", "--help"], terminal_width=80).output
+    assert out.splitlines()[0].endswith(" claim [OPTIONS] [QUERY]")
+    text = " ".join(out.split())
+    assert all(f" {name}," in text or f" {name}." in text for name in QUERIES)

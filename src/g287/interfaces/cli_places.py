@@ -177,7 +177,7 @@ def geo_unmatched(app: App, as_json: bool) -> None:
 
 
 @cli.command("claim")
-@click.argument("query", required=False, type=click.Choice(list(QUERIES)))
+@click.argument("query", required=False, type=click.Choice(list(QUERIES)), metavar="[QUERY]")
 @click.option(
     "--file",
     "path",
@@ -212,6 +212,9 @@ def claim_cmd(
     as_json: bool,
 ) -> None:
     """Check published figures: agree / disagree / cannot tell, with the ICE lists as evidence.
+
+    QUERY is one of:
+    active_agreements, states, signed_in_year, model_share, growth, pending.
 
     Exits 1 if any claim DISAGREEs, 0 otherwise (agree or cannot tell)."""
     if path or domain:
