@@ -120,10 +120,20 @@ def test_fetching_archives_pdfs_records_dead_links_and_survives_rebuild(importer
     laramie = next(p for p in PDFS if p.name.startswith("Laramie"))
     fake = FakeIce(laramie)
     try:
+        seen: list[tuple[int, int, str]] = []
         with httpx.Client(transport=ToLocal(fake.port)) as client:
-            results = fetch_moas(importer, client=client, now=T0)
+            results = fetch_moas(
+                importer,
+                client=client,
+                now=T0,
+                progress=lambda done, total, r: seen.append((done, total, r.name)),
+            )
     finally:
         fake.close()
+    # progress is told of every link as it is fetched, in order, with the total
+    assert [d for d, _t, _n in seen] == list(range(1, len(results) + 1))
+    assert {t for _d, t, _n in seen} == {len(results)}
+    assert [n for _d, _t, n in seen] == [r.name for r in results]
     with importer.db.connect() as conn:
         summary = moa_summary(conn)
         urls = linked_urls(conn)

@@ -30,10 +30,21 @@ def moa_group() -> None:
 @handle_errors
 def moa_fetch(app: App, refetch: bool, limit: int | None, ocr: bool | None, as_json: bool) -> None:
     """Download every MOA the lists link (archived by sha256; dead links recorded)."""
-    from g287.moa.library import fetch_moas
+    from g287.moa.library import MoaResult, fetch_moas
 
-    results = fetch_moas(app.importer, refetch=refetch, limit=limit, ocr=_use_ocr(ocr))
-    _report(results, as_json)
+    def show(done: int, total: int, result: MoaResult) -> None:
+        """One line per link as it is fetched (a run may take tens of minutes)."""
+        line = f"[{done}/{total}] {result.line()}"
+        click.echo(line, err=result.outcome == "rejected")
+
+    results = fetch_moas(
+        app.importer,
+        refetch=refetch,
+        limit=limit,
+        ocr=_use_ocr(ocr),
+        progress=None if as_json else show,
+    )
+    _report(results, as_json, each=False)
 
 
 @moa_group.command("import")
@@ -83,11 +94,11 @@ def _use_ocr(asked: bool | None) -> bool:
     return ocr.available() if asked is None else asked
 
 
-def _report(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
+def _report(results: list, as_json: bool, *, each: bool = True) -> None:  # type: ignore[type-arg]
     if as_json:
         output.emit_json([r.__dict__ for r in results])
     else:
-        for r in results:
+        for r in results if each else ():
             if r.outcome == "rejected":
                 output.error(f"{r.name}: {r.reason}")
         ok = sum(1 for r in results if r.outcome != "rejected")

@@ -403,11 +403,20 @@ def fetch_moas(
     limit: int | None = None,
     now: datetime | None = None,
     ocr: bool = False,
+    progress: Callable[[int, int, MoaResult], None] | None = None,
 ) -> list[MoaResult]:
     """Download every linked MOA not yet held (politely), archive and read it; log dead links
-    (under the database's writer lock)."""
+    (under the database's writer lock). ``progress(done, total, result)`` after each link."""
     with writer_lock(importer.db, "moa fetch"):
-        return _fetch_moas(importer, client=client, refetch=refetch, limit=limit, now=now, ocr=ocr)
+        return _fetch_moas(
+            importer,
+            client=client,
+            refetch=refetch,
+            limit=limit,
+            now=now,
+            ocr=ocr,
+            progress=progress,
+        )
 
 
 def _fetch_moas(
@@ -418,6 +427,7 @@ def _fetch_moas(
     limit: int | None,
     now: datetime | None,
     ocr: bool,
+    progress: Callable[[int, int, MoaResult], None] | None,
 ) -> list[MoaResult]:
     with importer.db.connect() as conn:
         urls = sorted(linked_urls(conn))
@@ -457,6 +467,8 @@ def _fetch_moas(
                     },
                 )
                 results.append(result)
+                if progress is not None:
+                    progress(len(results), len(todo), result)
                 continue
             with importer.db.begin() as conn:
                 store.upsert_url(
@@ -480,6 +492,8 @@ def _fetch_moas(
                 },
             )
             results.append(MoaResult(url.rsplit("/", 1)[-1], "", "rejected", (url,), error))
+            if progress is not None:
+                progress(len(results), len(todo), results[-1])
     finally:
         if own:
             http.close()
