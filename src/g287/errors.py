@@ -6,6 +6,7 @@ it into a one-line message and an exit code, the API into one JSON error shape.
     G287Error
     ├── ConfigError            bad settings or environment (exit 3)
     ├── StoreError             the database cannot be opened or migrated (exit 3)
+    │   └── StaleHistory       the derived history lags the stored lists (a crash)
     ├── NotFound               a publication, agreement, agency ... that does not exist (exit 4)
     ├── InvalidQuery           a filter or argument that cannot be answered (exit 2)
     └── InputError             a file g287 was given cannot be used (exit 1)
@@ -46,6 +47,13 @@ class ConfigError(G287Error):
 class StoreError(G287Error):
     exit_code = 3
     slug = "store"
+
+
+class StaleHistory(StoreError):
+    """The derived tables were not built from what is stored now (an interrupted import
+    or rebuild): a writer re-derives them, a reader refuses."""
+
+    slug = "stale_history"
 
 
 class NotFound(G287Error):

@@ -1,7 +1,13 @@
-"""The one door to the database: engine, migrations, transactions."""
+"""The one door to the database: engine, migrations, transactions.
+
+A rebuild must leave the old state whole if it is killed: on a SQLite file it builds
+a new file beside the old one and swaps it in (:meth:`Database.swap_in`); elsewhere
+it runs in one transaction (:meth:`Database.one_transaction`).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +55,31 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.generation = 0  # bumped whenever tables are dropped: callers drop their caches
+        self._pinned: Connection | None = None  # inside one_transaction()
+        self.sqlite_path: Path | None = (
+            Path(parsed.database).expanduser()
+            if self.is_sqlite and parsed.database and parsed.database != ":memory:"
+            else None
+        )
+        self._inode = self._file_id()
+
+    def _file_id(self) -> tuple[int, int] | None:
+        try:
+            st = self.sqlite_path.stat() if self.sqlite_path else None
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino) if st else None
+
+    def _follow_swap(self) -> None:
+        """Another process swapped a rebuilt file in: drop connections to the old one."""
+        if self.sqlite_path is None or self._pinned is not None:
+            return
+        current = self._file_id()
+        if current != self._inode:
+            if self._inode is not None:
+                self.engine.dispose()
+                self.generation += 1
+            self._inode = current
 
     @property
     def safe_url(self) -> str:
@@ -65,7 +96,7 @@ class Database:
     def migrate(self) -> None:
         """Create or upgrade every table to the newest migration."""
         try:
-            with self.engine.begin() as conn:
+            with self.begin() as conn:
                 cfg = self.alembic_config(conn)
                 current = MigrationContext.configure(conn).get_current_revision()
                 head = ScriptDirectory.from_config(cfg).get_current_head()
@@ -80,7 +111,7 @@ class Database:
         """Drop every g287 table and the migration marker."""
         self.generation += 1
         try:
-            with self.engine.begin() as conn:
+            with self.begin() as conn:
                 if self.is_sqlite:
                     conn.execute(text("DROP TABLE IF EXISTS moa_fts"))
                 metadata.drop_all(conn)
@@ -93,8 +124,14 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A transaction: committed when the block ends, rolled back if it raises."""
+        """A transaction: committed when the block ends, rolled back if it raises
+        (inside :meth:`one_transaction`, a savepoint of that one transaction)."""
         try:
+            if self._pinned is not None:
+                with self._pinned.begin_nested():
+                    yield self._pinned
+                return
+            self._follow_swap()
             with self.engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
@@ -103,13 +140,90 @@ class Database:
     @contextmanager
     def connect(self) -> Iterator[Connection]:
         try:
+            if self._pinned is not None:
+                yield self._pinned
+                return
+            self._follow_swap()
             with self.engine.connect() as conn:
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
 
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """Run every :meth:`begin` and :meth:`connect` of the block on one connection, in
+        one transaction: all of it is committed at the end, or none of it (PostgreSQL has
+        transactional DDL, so even dropped tables come back)."""
+        if self._pinned is not None:
+            yield self._pinned
+            return
+        try:
+            with self.engine.begin() as conn:
+                self._pinned = conn
+                try:
+                    yield conn
+                finally:
+                    self._pinned = None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
+
+    def beside(self) -> Database:
+        """A new, empty SQLite database next to this file, for a rebuild to fill."""
+        if self.sqlite_path is None:
+            raise StoreError(f"{self.safe_url} is not a SQLite file")
+        for old in self.sqlite_path.parent.glob(f".{self.sqlite_path.name}.rebuild-*"):
+            pid = old.name.rsplit("-", 1)[-1].split(".")[0]
+            if not pid.isdigit() or not _alive(int(pid)):  # left by a killed rebuild
+                old.unlink(missing_ok=True)
+        tmp = self.sqlite_path.with_name(f".{self.sqlite_path.name}.rebuild-{os.getpid()}")
+        for leftover in sqlite_files(tmp):
+            leftover.unlink(missing_ok=True)
+        return Database(f"sqlite:///{tmp}")
+
+    def seal(self, *, leave_wal: bool = True) -> None:
+        """Fold the write-ahead log into the file (emptying the log) and close; with
+        ``leave_wal`` the file alone is then the whole database."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                if leave_wal:
+                    conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
+        self.engine.dispose()
+
+    def swap_in(self, built: Database) -> None:
+        """Atomically replace this SQLite file by ``built`` (sealed here): a crash before
+        the rename leaves the old database, after it the new one."""
+        if self.sqlite_path is None or built.sqlite_path is None:
+            raise StoreError(f"{self.safe_url} is not a SQLite file")
+        built.seal()
+        if self._file_id() is not None:
+            self.seal(leave_wal=False)  # an emptied log cannot replay into the new file
+        os.replace(built.sqlite_path, self.sqlite_path)
+        for stale in sqlite_files(self.sqlite_path)[1:]:  # the old file's log and index
+            stale.unlink(missing_ok=True)
+        self.engine.dispose()
+        self.generation += 1
+        self._inode = self._file_id()
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def sqlite_files(path: Path) -> list[Path]:
+    """A SQLite database file, its write-ahead log and its shared-memory index."""
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _first_line(exc: BaseException) -> str:

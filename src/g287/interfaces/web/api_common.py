@@ -14,6 +14,7 @@ from pydantic import BeforeValidator
 from sqlalchemy import Connection
 
 from g287.enrich.jurisdiction import Level
+from g287.interfaces.web.deps import get_db
 from g287.interfaces.web.schemas import ErrorBody
 from g287.query.provenance import NORMALIZED_CELLS, RAW_CELLS
 
@@ -139,7 +140,7 @@ def split_cells(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _loop_connection(request: Request) -> AsyncIterator[Connection]:
-    with request.app.state.db.connect() as conn:
+    with get_db(request).connect() as conn:
         yield conn
 
 

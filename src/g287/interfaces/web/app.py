@@ -16,13 +16,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from g287 import __version__
 from g287.config import Settings
 from g287.errors import G287Error
+from g287.interfaces.web.deps import HistoryGate
 from g287.interfaces.web.http import DataVersion, HttpLayer
 from g287.interfaces.web.settings import WebSettings
 from g287.store.database import Database
 from g287.store.schema import raw_files, sightings
 
 STATIC = Path(__file__).parent / "static"
-STATUS = {"not_found": 404, "invalid_query": 400, "forbidden": 403, "config": 500, "store": 503}
+STATUS = {
+    "not_found": 404,
+    "invalid_query": 400,
+    "forbidden": 403,
+    "config": 500,
+    "store": 503,
+    "stale_history": 503,
+}
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:
@@ -60,6 +68,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.db = db
+    app.state.history_gate = HistoryGate()
     app.state.settings = settings
     app.state.web = web
 

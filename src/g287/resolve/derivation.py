@@ -1,0 +1,76 @@
+"""Whether the derived history is what the stored lists give.
+
+Resolution is a pure function of the stored lists, people's verdicts on held lists,
+the curated data and the resolver's code. Every resolution stamps a fingerprint of
+those inputs in the transaction that writes the derived tables
+(:func:`g287.store.history.source_fingerprint`); comparing that stamp with the
+fingerprint of what is stored now tells a reader whether a crash (or a newer list
+stored but not yet resolved) left the derived tables behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import Connection
+
+from g287.errors import StaleHistory
+from g287.resolve.fixes import Curated, default_curated
+from g287.resolve.suspect import suspect_loss
+from g287.store import history as store
+
+RESOLVER_VERSION = "1"  # bump when a change to the resolver changes what it derives
+DATA = Path(__file__).resolve().parent.parent / "data"
+CURATED_FOLDERS = ("resolve", "jurisdiction", "geo")  # what resolution and placing read
+
+Derivation = Literal["current", "stale", "missing"]
+
+STALE_MESSAGE = (
+    "the derived history is out of date with the stored lists (an import or rebuild was "
+    "interrupted?): re-run that `g287 import`, or run `g287 rebuild --yes`"
+)
+
+
+@lru_cache(maxsize=1)
+def _curated_files_hash() -> str:
+    digest = hashlib.sha256()
+    for folder in CURATED_FOLDERS:
+        for path in sorted((DATA / folder).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(DATA)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def derivation_version(curated: Curated | None = None) -> str:
+    """The code, settings and curated data a resolution depends on, as one string."""
+    import g287  # the package is initialized by the time anyone resolves
+
+    chosen = curated if curated is not None else default_curated()
+    curated_hash = hashlib.sha256(repr(chosen).encode()).hexdigest()
+    return (
+        f"g287 {g287.__version__} resolver {RESOLVER_VERSION} suspect {suspect_loss()!r} "
+        f"curated {curated_hash[:16]} data {_curated_files_hash()[:16]}"
+    )
+
+
+def fingerprint(conn: Connection, curated: Curated | None = None) -> str:
+    """The stamp a resolution of what ``conn`` holds now would write."""
+    return store.source_fingerprint(conn, derivation_version(curated))
+
+
+def derivation(conn: Connection, curated: Curated | None = None) -> Derivation:
+    """``current`` when the derived tables were built from exactly what is stored now."""
+    stamp = store.derived_from(conn)
+    if stamp is None:
+        return "current" if not store.has_publications(conn) else "missing"
+    return "current" if stamp == fingerprint(conn, curated) else "stale"
+
+
+def require_current(conn: Connection) -> None:
+    """Refuse (:class:`StaleHistory`, one line naming the repair) to read a stale history."""
+    if derivation(conn) != "current":
+        raise StaleHistory(STALE_MESSAGE)
