@@ -96,7 +96,7 @@ class Database:
     def migrate(self) -> None:
         """Create or upgrade every table to the newest migration."""
         try:
-            with self.begin() as conn:
+            with self._transaction() as conn:
                 cfg = self.alembic_config(conn)
                 current = MigrationContext.configure(conn).get_current_revision()
                 head = ScriptDirectory.from_config(cfg).get_current_head()
@@ -111,7 +111,7 @@ class Database:
         """Drop every g287 table and the migration marker."""
         self.generation += 1
         try:
-            with self.begin() as conn:
+            with self._transaction() as conn:
                 if self.is_sqlite:
                     conn.execute(text("DROP TABLE IF EXISTS moa_fts"))
                 metadata.drop_all(conn)
@@ -127,15 +127,20 @@ class Database:
         """A transaction: committed when the block ends, rolled back if it raises
         (inside :meth:`one_transaction`, a savepoint of that one transaction)."""
         try:
-            if self._pinned is not None:
-                with self._pinned.begin_nested():
-                    yield self._pinned
-                return
-            self._follow_swap()
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        if self._pinned is not None:
+            with self._pinned.begin_nested():
+                yield self._pinned
+            return
+        self._follow_swap()
+        with self.engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
