@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
-from g287.acquire.archive import RawArchive
+from g287.acquire.archive import RawArchive, Sighting, format_utc, sha256_hex
 from g287.pipeline import Importer
 from g287.resolve import derivation as d
 from g287.resolve.derivation import STALE_MESSAGE, derivation
@@ -197,9 +197,12 @@ REBUILD_POINTS = [
     "rebuild-file#3",  # lists replayed into the new state
     "resolve-start",
     "resolve-before-commit",
-    "rebuild-before-swap",  # SQLite: the new file built, not renamed over the old one
+    "rebuild-before-copy",  # SQLite: the new file built beside, not copied in
+    "rebuild-copying",  # SQLite: the old rows deleted and the new ones copied, not committed
     "rebuild-before-commit",  # PostgreSQL: all of it done, not committed
 ]
+SQLITE_ONLY = ("rebuild-before-copy", "rebuild-copying")
+POSTGRES_ONLY = ("rebuild-before-commit",)
 
 
 @pytest.mark.slow
@@ -210,7 +213,7 @@ def test_killed_rebuild_leaves_the_old_state(cli, tmp_path, point):
 
     killed = cli.run("rebuild", "--yes", crash_at=point)
     on_this_backend = point not in (
-        ("rebuild-before-commit",) if cli.db_url.startswith("sqlite") else ("rebuild-before-swap",)
+        POSTGRES_ONLY if cli.db_url.startswith("sqlite") else SQLITE_ONLY
     )
     assert killed.returncode == (KILLED if on_this_backend else 0), killed.stderr
     assert cli.status() == before_status
@@ -353,3 +356,24 @@ def test_the_api_refuses_a_stale_history_in_one_line(importer):
     importer.ensure_derived()
     with api_client(importer) as client:
         assert client.get("/api/status").status_code == 200
+
+
+def test_a_rebuild_is_seen_by_a_database_already_open(importer, tmp_path):
+    """A server keeps its connections across a rebuild, and sees the rebuilt rows."""
+    importer.import_paths([subset_of_sample(tmp_path / "s", 1)])
+    reader = Database(importer.db.url)
+    try:
+        with reader.connect() as conn:
+            assert len(conn.execute(publications.select()).all()) == 2
+        extra = next((SHEETS / "sheets_20250519_151802").glob("participating*.xlsx"))
+        seen = datetime(2025, 5, 19, 15, 18, 2, tzinfo=UTC)
+        importer.archive.put(extra.read_bytes(), sha := sha256_hex(extra.read_bytes()))
+        importer.archive.record(
+            Sighting(sha, extra.name, str(extra), format_utc(seen), extra.stat().st_size, "list")
+        )
+        importer.rebuild()  # the archive holds one list more than the database
+        with reader.connect() as conn:
+            assert len(conn.execute(publications.select()).all()) == 3
+            assert derivation(conn) == "current"
+    finally:
+        reader.dispose()

@@ -399,8 +399,8 @@ class Importer:
         beside = Importer(self.db.beside(), self.archive)
         try:
             results = beside._replay(sightings, reviews, on_result)
-            crash_point("rebuild-before-swap")
-            self.db.swap_in(beside.db)
+            crash_point("rebuild-before-copy")
+            self.db.take_rows_of(beside.db)
         except BaseException:
             beside.db.dispose()
             if beside.db.sqlite_path is not None:

@@ -1,17 +1,20 @@
 """The one door to the database: engine, migrations, transactions.
 
 A rebuild must leave the old state whole if it is killed: on a SQLite file it builds
-a new file beside the old one and swaps it in (:meth:`Database.swap_in`); elsewhere
-it runs in one transaction (:meth:`Database.one_transaction`).
+a new file beside the old one (:meth:`Database.beside`) and copies it in, in one
+transaction (:meth:`Database.take_rows_of`); elsewhere it runs in one transaction
+(:meth:`Database.one_transaction`). Either way readers see the old state until the
+commit, and a killed rebuild leaves it.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
@@ -21,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from g287.crash import crash_point
 from g287.errors import StoreError
 from g287.store.schema import metadata
 
@@ -61,25 +65,6 @@ class Database:
             if self.is_sqlite and parsed.database and parsed.database != ":memory:"
             else None
         )
-        self._inode = self._file_id()
-
-    def _file_id(self) -> tuple[int, int] | None:
-        try:
-            st = self.sqlite_path.stat() if self.sqlite_path else None
-        except OSError:
-            return None
-        return (st.st_dev, st.st_ino) if st else None
-
-    def _follow_swap(self) -> None:
-        """Another process swapped a rebuilt file in: drop connections to the old one."""
-        if self.sqlite_path is None or self._pinned is not None:
-            return
-        current = self._file_id()
-        if current != self._inode:
-            if self._inode is not None:
-                self.engine.dispose()
-                self.generation += 1
-            self._inode = current
 
     @property
     def safe_url(self) -> str:
@@ -138,7 +123,6 @@ class Database:
             with self._pinned.begin_nested():
                 yield self._pinned
             return
-        self._follow_swap()
         with self.engine.begin() as conn:
             yield conn
 
@@ -148,7 +132,6 @@ class Database:
             if self._pinned is not None:
                 yield self._pinned
                 return
-            self._follow_swap()
             with self.engine.connect() as conn:
                 yield conn
         except SQLAlchemyError as exc:
@@ -197,20 +180,51 @@ class Database:
             raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
         self.engine.dispose()
 
-    def swap_in(self, built: Database) -> None:
-        """Atomically replace this SQLite file by ``built`` (sealed here): a crash before
-        the rename leaves the old database, after it the new one."""
+    def take_rows_of(self, built: Database) -> None:
+        """Replace every row of this SQLite database by those of ``built`` (a database of
+        the same schema, sealed here) in one transaction: a crash before the commit leaves
+        the old rows, and readers never see a half-copied database."""
         if self.sqlite_path is None or built.sqlite_path is None:
             raise StoreError(f"{self.safe_url} is not a SQLite file")
         built.seal()
-        if self._file_id() is not None:
-            self.seal(leave_wal=False)  # an emptied log cannot replay into the new file
-        os.replace(built.sqlite_path, self.sqlite_path)
-        for stale in sqlite_files(self.sqlite_path)[1:]:  # the old file's log and index
-            stale.unlink(missing_ok=True)
-        self.engine.dispose()
+        self.migrate()
+        tables = [(t.name, [c.name for c in t.columns]) for t in metadata.sorted_tables]
+        try:
+            with self.engine.connect() as conn:
+                present = set(inspect(conn).get_table_names())
+                if "moa_fts" in present:
+                    tables.append(("moa_fts", ["sha256", "body"]))
+                raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
+                level = raw.isolation_level
+                raw.isolation_level = None  # BEGIN and COMMIT by hand, around the whole copy
+                cursor = raw.cursor()
+                cursor.execute("ATTACH DATABASE ? AS rebuilt", (str(built.sqlite_path),))
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                    cursor.execute("PRAGMA defer_foreign_keys=ON")
+                    for name, _ in reversed(tables):
+                        cursor.execute(f'DELETE FROM main."{name}"')
+                    for name, columns in tables:
+                        cols = ", ".join(f'"{c}"' for c in columns)
+                        cursor.execute(
+                            f'INSERT INTO main."{name}" ({cols}) '
+                            f'SELECT {cols} FROM rebuilt."{name}"'
+                        )
+                    crash_point("rebuild-copying")
+                    cursor.execute("COMMIT")
+                except BaseException:
+                    if raw.in_transaction:
+                        cursor.execute("ROLLBACK")
+                    raise
+                finally:
+                    cursor.execute("DETACH DATABASE rebuilt")
+                    cursor.close()
+                    raw.isolation_level = level
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot rebuild {self.safe_url}: {_first_line(exc)}") from None
         self.generation += 1
-        self._inode = self._file_id()
+        for path in sqlite_files(built.sqlite_path):
+            path.unlink(missing_ok=True)
 
     def dispose(self) -> None:
         self.engine.dispose()
