@@ -114,19 +114,21 @@ def cli(tmp_path: Path, db_url: str) -> Cli:
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """What a clean import of the subset gives (status and every table), per backend."""
-    cache: dict[str, tuple[Any, Any]] = {}
+    cache: dict[str, tuple[Any, Any, float]] = {}
     generators = []
 
-    def result(db_url: str) -> tuple[Any, Any]:
+    def result(db_url: str) -> tuple[Any, Any, float]:
         backend = "sqlite" if db_url.startswith("sqlite") else "postgres"
         if backend not in cache:
             tmp = tmp_path_factory.mktemp(f"clean-{backend}")
             gen = make_db_url(backend, tmp)
             generators.append(gen)
             ref = Cli(tmp / "data", next(gen))
+            started = time.monotonic()
             done = ref.run("import", str(subset_of_sample(tmp / "sheets")))
+            took = time.monotonic() - started
             assert done.returncode == 0, done.stderr
-            cache[backend] = (ref.status(), ref.dump())
+            cache[backend] = (ref.status(), ref.dump(), took)
         return cache[backend]
 
     yield result
@@ -167,7 +169,7 @@ def test_killed_import_is_refused_then_repaired_by_rerunning_it(cli, tmp_path, c
 
     again = cli.run("import", str(sheets))
     assert again.returncode == 0, again.stderr
-    expected_status, expected_dump = clean(cli.db_url)
+    expected_status, expected_dump, _ = clean(cli.db_url)
     assert cli.status() == expected_status
     assert _without_archive_paths(cli.dump()) == _without_archive_paths(expected_dump)
 
@@ -176,15 +178,14 @@ def test_killed_import_is_refused_then_repaired_by_rerunning_it(cli, tmp_path, c
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_import_killed_at_a_random_moment_converges(cli, tmp_path, clean, seed):
     sheets = subset_of_sample(tmp_path / "sheets")
-    started = time.monotonic()
+    *_, clean_seconds = clean(cli.db_url)
     proc = cli.start("import", str(sheets))
-    time.sleep(random.Random(seed).uniform(0.3, 2.5))  # a clean import takes ~1.5-3 s here
+    time.sleep(random.Random(seed).uniform(0.1, 0.9) * clean_seconds)  # within a clean run
     proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=60)
-    took = time.monotonic() - started
+    assert proc.wait(timeout=60) in (KILLED, 0)
     again = cli.run("import", str(sheets))
-    assert again.returncode == 0, (took, again.stderr)
-    expected_status, expected_dump = clean(cli.db_url)
+    assert again.returncode == 0, again.stderr
+    expected_status, expected_dump, _ = clean(cli.db_url)
     assert cli.status() == expected_status
     assert _without_archive_paths(cli.dump()) == _without_archive_paths(expected_dump)
 
@@ -230,12 +231,16 @@ def test_killed_rebuild_leaves_the_old_state(cli, tmp_path, point):
 def test_rebuild_killed_at_random_moments_leaves_old_or_new_state(cli, tmp_path):
     assert cli.run("import", str(subset_of_sample(tmp_path / "sheets"))).returncode == 0
     before_status, before = cli.status(), cli.dump()
+    started = time.monotonic()
+    assert cli.run("rebuild", "--yes").returncode == 0
+    clean_seconds = time.monotonic() - started
+    assert cli.dump() == before
     rng = random.Random(7)
     for _ in range(3):
         proc = cli.start("rebuild", "--yes")
-        time.sleep(rng.uniform(0.2, 2.5))
+        time.sleep(rng.uniform(0.1, 0.9) * clean_seconds)
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
+        assert proc.wait(timeout=60) in (KILLED, 0)
         assert cli.status() == before_status
         assert cli.dump() == before
 

@@ -377,9 +377,10 @@ class Importer:
     ) -> list[ImportResult]:
         """Rebuild the database from the archive's sightings, replayed in order.
 
-        The new state is built beside the old and swapped in: on a SQLite file, a new file
-        renamed over the old one; elsewhere, one transaction. Killed at any point, the
-        database holds the old state or the new one, never a half-built one.
+        The new state is built beside the old and swapped in: on a SQLite file, built in a
+        new file next to it whose rows are then copied in one transaction; on PostgreSQL,
+        all of it in one transaction. Killed at any point, the database holds the old
+        state or the new one, never a half-built one; readers see the old one until then.
         """
         sightings = self.archive.sightings()
         missing = [s for s in sightings if not self.archive.has(s.sha256)]
@@ -390,7 +391,11 @@ class Importer:
             )
         reviews = self._reviews()
         crash_point("rebuild-start")
-        if self.db.sqlite_path is None:  # PostgreSQL (or SQLite in memory): one transaction
+        if self.db.sqlite_path is None and self.db.is_sqlite:  # in memory: nothing to keep
+            results = self._replay(sightings, reviews, on_result)
+            self._contents = None
+            return results
+        if self.db.sqlite_path is None:  # PostgreSQL: all of it in one transaction
             with self.db.one_transaction():
                 results = self._replay(sightings, reviews, on_result)
                 crash_point("rebuild-before-commit")

@@ -215,6 +215,7 @@ def import_cmd(app: App, paths: tuple[Path, ...], seen_at: str | None, as_json: 
 
     A folder's manifest.csv (columns folder, file_name, first_seen_utc, sha256)
     supplies when each file was first seen. Exits 1 if any file was rejected.
+    Re-running an interrupted import repairs what it left unresolved.
     """
     from g287.acquire.archive import parse_utc
 
@@ -240,7 +241,11 @@ def import_cmd(app: App, paths: tuple[Path, ...], seen_at: str | None, as_json: 
 @pass_app
 @handle_errors
 def rebuild(app: App, yes: bool, as_json: bool) -> None:
-    """Drop the database and rebuild it from the raw archive; the result is identical."""
+    """Rebuild the database from the raw archive; the result is identical.
+
+    The new state is built beside the old one and swapped in at the end, so an
+    interrupted rebuild leaves the database as it was.
+    """
     if not yes and sys.stdin.isatty():
         click.confirm(f"Rebuild {app.db.safe_url} from {app.settings.archive_dir}?", abort=True)
     results = app.importer.rebuild()

@@ -29,8 +29,9 @@ CURATED_FOLDERS = ("resolve", "jurisdiction", "geo")  # what resolution and plac
 Derivation = Literal["current", "stale", "missing"]
 
 STALE_MESSAGE = (
-    "the derived history is out of date with the stored lists (an import or rebuild was "
-    "interrupted?): re-run that `g287 import`, or run `g287 rebuild --yes`"
+    "the derived history does not match the stored lists (an import or rebuild was "
+    "interrupted, or g287 was upgraded): re-run `g287 import` on the same files, "
+    "or run `g287 rebuild --yes`"
 )
 
 
