@@ -10,6 +10,7 @@ commit, and a killed rebuild leaves it.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -160,22 +161,21 @@ class Database:
         if self.sqlite_path is None:
             raise StoreError(f"{self.safe_url} is not a SQLite file")
         for old in self.sqlite_path.parent.glob(f".{self.sqlite_path.name}.rebuild-*"):
-            pid = old.name.rsplit("-", 1)[-1].split(".")[0]
-            if not pid.isdigit() or not _alive(int(pid)):  # left by a killed rebuild
+            owner = re.search(r"\.rebuild-(\d+)", old.name)
+            if owner is None or not _alive(int(owner.group(1))):  # left by a killed rebuild
                 old.unlink(missing_ok=True)
         tmp = self.sqlite_path.with_name(f".{self.sqlite_path.name}.rebuild-{os.getpid()}")
         for leftover in sqlite_files(tmp):
             leftover.unlink(missing_ok=True)
         return Database(f"sqlite:///{tmp}")
 
-    def seal(self, *, leave_wal: bool = True) -> None:
-        """Fold the write-ahead log into the file (emptying the log) and close; with
-        ``leave_wal`` the file alone is then the whole database."""
+    def seal(self) -> None:
+        """Fold the write-ahead log into the file and close: the file alone is then the
+        whole database."""
         try:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                if leave_wal:
-                    conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+                conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
         except SQLAlchemyError as exc:
             raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
         self.engine.dispose()
