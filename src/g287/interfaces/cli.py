@@ -112,7 +112,8 @@ def cli(ctx: click.Context, data_dir: str | None, database_url: str | None) -> N
       1  some input was rejected (the rest was imported), a QA check failed,
          or a claim disagrees
       2  bad usage or query
-      3  configuration or database error
+      3  configuration or database error (including a derived history that does
+         not match the stored lists: re-run the import or `g287 rebuild`)
       4  not found
     """
     app = App(
