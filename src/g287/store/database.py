@@ -199,9 +199,10 @@ class Database:
                 raw.isolation_level = None  # BEGIN and COMMIT by hand, around the whole copy
                 cursor = raw.cursor()
                 cursor.execute("ATTACH DATABASE ? AS rebuilt", (str(built.sqlite_path),))
+                # the built rows satisfy their keys already; unchecked, DELETE truncates
+                cursor.execute("PRAGMA foreign_keys=OFF")
                 try:
                     cursor.execute("BEGIN IMMEDIATE")
-                    cursor.execute("PRAGMA defer_foreign_keys=ON")
                     for name, _ in reversed(tables):
                         cursor.execute(f'DELETE FROM main."{name}"')
                     for name, columns in tables:
@@ -217,6 +218,7 @@ class Database:
                         cursor.execute("ROLLBACK")
                     raise
                 finally:
+                    cursor.execute("PRAGMA foreign_keys=ON")
                     cursor.execute("DETACH DATABASE rebuilt")
                     cursor.close()
                     raw.isolation_level = level
