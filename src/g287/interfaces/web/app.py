@@ -20,6 +20,7 @@ from g287.interfaces.web.deps import HistoryGate
 from g287.interfaces.web.http import DataVersion, HttpLayer
 from g287.interfaces.web.settings import WebSettings
 from g287.store.database import Database
+from g287.store.history import derived_from
 from g287.store.schema import raw_files, sightings
 
 STATIC = Path(__file__).parent / "static"
@@ -110,7 +111,8 @@ def create_app(
                 select(func.count(), func.max(raw_files.c.first_seen))
             ).one()
             seen = conn.execute(select(func.count()).select_from(sightings)).scalar_one()
-        return f"{files}:{seen}:{newest}", newest
+            derived = (derived_from(conn) or "")[:12]  # changes with every new derivation
+        return f"{files}:{seen}:{newest}:{derived}", newest
 
     version = DataVersion(read_version)
     app.state.data_version = version
