@@ -82,12 +82,13 @@ class Database:
     def migrate(self) -> None:
         """Create or upgrade every table to the newest migration."""
         try:
-            with self._transaction() as conn:
+            with self._ddl_transaction() as conn:
                 cfg = self.alembic_config(conn)
                 current = MigrationContext.configure(conn).get_current_revision()
                 head = ScriptDirectory.from_config(cfg).get_current_head()
                 if current != head:
                     command.upgrade(cfg, "head")
+                    crash_point("migrated")  # not yet committed
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"cannot migrate database {self.safe_url}: {_first_line(exc)}"
@@ -117,6 +118,30 @@ class Database:
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
+
+    @contextmanager
+    def _ddl_transaction(self) -> Iterator[Connection]:
+        """A transaction that also holds DDL. The sqlite3 driver commits before each
+        CREATE or DROP by itself, so a migration killed half-way would leave tables and no
+        version; here it gets an explicit BEGIN ... COMMIT around all of it."""
+        if not self.is_sqlite or self._pinned is not None:
+            with self._transaction() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
+            level = raw.isolation_level
+            raw.isolation_level = None
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.rollback()
+                    raise
+                conn.commit()
+            finally:
+                raw.isolation_level = level
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
