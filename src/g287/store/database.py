@@ -13,7 +13,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, cast
 
@@ -82,11 +82,14 @@ class Database:
     def migrate(self) -> None:
         """Create or upgrade every table to the newest migration."""
         try:
+            head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
+            reading = nullcontext(self._pinned) if self._pinned else self.engine.connect()
+            with reading as conn:  # a read: no write lock when there is nothing to do
+                if MigrationContext.configure(conn).get_current_revision() == head:
+                    return
             with self._ddl_transaction() as conn:
                 cfg = self.alembic_config(conn)
-                current = MigrationContext.configure(conn).get_current_revision()
-                head = ScriptDirectory.from_config(cfg).get_current_head()
-                if current != head:
+                if MigrationContext.configure(conn).get_current_revision() != head:
                     command.upgrade(cfg, "head")
                     crash_point("migrated")  # not yet committed
         except SQLAlchemyError as exc:
