@@ -14,6 +14,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -386,3 +387,22 @@ def test_a_rebuild_is_seen_by_a_database_already_open(importer, tmp_path):
             assert derivation(conn) == "current"
     finally:
         reader.dispose()
+
+
+def test_a_reader_opens_the_database_while_a_writer_holds_it(tmp_path):
+    """Opening a migrated database (every command does) takes no write lock: a status
+    during an import, or during a rebuild's long copy transaction, is not blocked."""
+    gen = make_db_url("sqlite", tmp_path)
+    cli = Cli(tmp_path / "data", next(gen))
+    assert cli.run("import", str(subset_of_sample(tmp_path / "sheets", 1))).returncode == 0
+    expected = cli.status()
+    writer = sqlite3.connect(str(tmp_path / "g287.sqlite"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM derived_state")  # uncommitted: readers do not see it
+        started = time.monotonic()
+        assert cli.status() == expected
+        assert time.monotonic() - started < 4  # no wait for the lock (sqlite3 waits 5 s)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
