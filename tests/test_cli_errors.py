@@ -187,7 +187,7 @@ def test_rebuild_without_yes_and_no_terminal_refuses(held, tmp_path):
     one_line(
         run(held, "rebuild", input=""),
         2,
-        "Error: rebuild drops the database: confirm with --yes (no terminal to ask)",
+        "Error: rebuild replaces the database: confirm with --yes (no terminal to ask)",
     )
     assert (tmp_path / "g287.sqlite").stat().st_mtime_ns == before
     assert run(held, "rebuild", "--yes").exit_code == 0

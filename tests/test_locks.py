@@ -90,3 +90,39 @@ def test_a_sigkilled_holder_in_a_wait_loop_never_leaves_the_lock_behind(db, tmp_
         proc.wait()
         with writer_lock(db, "import", wait=10):
             pass
+
+
+def test_a_reader_serves_the_last_history_while_a_writer_is_at_work(db, tmp_path):
+    """Between storing a list and resolving it the history lags the lists: while a writer
+    holds the lock that is an import at work (the last committed history is served); with
+    no writer it can only be a crash (refused, naming the repair)."""
+    from datetime import UTC, datetime
+
+    from g287.acquire.archive import RawArchive
+    from g287.errors import StaleHistory
+    from g287.pipeline import Importer
+    from g287.resolve.derivation import derivation, require_current
+    from g287.store.locks import writer_busy
+    from tests.conftest import SHEETS
+
+    db.migrate()
+    book = next(SHEETS.glob("*/participating*.xlsx"))
+    Importer(db, RawArchive(tmp_path / "archive")).import_bytes(
+        book.read_bytes(), name=book.name, source=str(book), seen_at=datetime.now(UTC)
+    )  # stored, not yet resolved
+    with db.connect() as conn:
+        assert derivation(conn) != "current"
+        assert not writer_busy(db)
+        with pytest.raises(StaleHistory, match="g287 rebuild"):
+            require_current(conn, writing=lambda: writer_busy(db))
+    proc = hold(db.url, tmp_path, 60)
+    try:
+        assert writer_busy(db)
+        with db.connect() as conn:
+            require_current(conn, writing=lambda: writer_busy(db))
+    finally:
+        proc.kill()
+        proc.wait()
+    assert not writer_busy(db)
+    with writer_lock(db, "import", wait=0):
+        assert writer_busy(db)  # this process writing counts too

@@ -5,12 +5,23 @@ a manifest, from the fetcher, or when ``rebuild`` replays the archive. The raw
 bytes and their sighting are written to the archive *before* anything else, so
 a file that fails (or a crash) loses nothing; the database changes only in one
 transaction, so it never holds half a publication.
+
+The derived history (agencies, agreements, events ...) is resolved in one more
+transaction, stamped with a fingerprint of what it was built from; a crash between the
+two leaves a stale stamp, which the next import (or any writer) repairs and readers
+refuse (:mod:`g287.resolve.derivation`). ``rebuild`` builds the new database beside the
+old one and swaps it in, so a killed rebuild leaves the old state.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -28,12 +39,14 @@ from g287.acquire.archive import RawArchive, Sighting, format_utc, parse_utc, sh
 from g287.acquire.naming import parse_file_name
 from g287.acquire.sources import FileToImport, discover
 from g287.config import Settings
+from g287.crash import crash_point
 from g287.errors import G287Error, InputError, InvalidQuery
 from g287.read.issues import DataIssue
 from g287.read.publication import ParsedList, Row, read_list
 from g287.resolve.build import Resolution, rebuild_history
+from g287.resolve.derivation import derivation
 from g287.store import publications as store
-from g287.store.database import Database
+from g287.store.database import Database, sqlite_files
 from g287.store.history import DerivedCache
 from g287.store.locks import writer_lock
 from g287.store.schema import list_reviews, publications
@@ -118,19 +131,30 @@ class Importer:
             results.append(result)
             if on_result:
                 on_result(result)
-        if any(r.outcome in ("accepted", "duplicate") for r in results):
-            self.resolve()
+        self.ensure_derived()
         return results
+
+    @writes("resolve")
+    def ensure_derived(self) -> Resolution | None:
+        """Resolve if the derived history was not built from what is stored now (new lists,
+        or a crash between storing lists and resolving them); None if it was."""
+        with self.db.connect() as conn:
+            if derivation(conn) == "current":
+                return None
+        return self.resolve()
 
     @writes("resolve")
     def resolve(self) -> Resolution:
         """Re-derive agencies, agreements, pending requests and events (one transaction)."""
+        crash_point("resolve-start")
         if self._derived_generation != self.db.generation:
             self._derived = DerivedCache()
             self._derived_generation = self.db.generation
         try:
             with self.db.begin() as conn:
-                return rebuild_history(conn, cache=self._derived)
+                res = rebuild_history(conn, cache=self._derived)
+                crash_point("resolve-before-commit")
+                return res
         except BaseException:
             self._derived = DerivedCache()  # the transaction rolled back: forget what we wrote
             raise
@@ -141,6 +165,7 @@ class Importer:
         re-derive the history with it."""
         from g287.query.publications import held, resolve_publication
 
+        self.ensure_derived()  # what is held depends on the derived history
         with self.db.connect() as conn:
             pub = resolve_publication(conn, ref)
             waiting = {h["publication_id"]: h for h in held(conn)}
@@ -226,6 +251,7 @@ class Importer:
             error = parsed_already
         else:
             parsed, error = parse_list(data, name, seen_at)
+        own_transaction = conn is None
         with self._use(conn) as conn:
             if store.get_raw_file(conn, sha) is not None:  # another process got there first
                 return ImportResult(name, source, sha, "duplicate")
@@ -288,6 +314,8 @@ class Importer:
                 self._contents,
             )
             self._index_runs(conn, parsed.kind, pid)
+        if own_transaction:
+            crash_point("import-file-stored")  # committed; not yet resolved
         if self._contents is not None:
             self._contents |= added  # only once the transaction has committed
         return ImportResult(name, source, sha, "accepted", pid, parsed.kind, len(parsed.rows))
@@ -374,7 +402,13 @@ class Importer:
     def rebuild(
         self, *, on_result: Callable[[ImportResult], None] | None = None
     ) -> list[ImportResult]:
-        """Drop every derived table and replay the archive's sightings, in order."""
+        """Rebuild the database from the archive's sightings, replayed in order.
+
+        The new state is built beside the old and swapped in: on a SQLite file, built in a
+        new file next to it whose rows are then copied in one transaction; on PostgreSQL,
+        all of it in one transaction. Killed at any point, the database holds the old
+        state or the new one, never a half-built one; readers see the old one until then.
+        """
         sightings = self.archive.sightings()
         missing = [s for s in sightings if not self.archive.has(s.sha256)]
         if missing:
@@ -383,6 +417,38 @@ class Importer:
                 source=str(self.archive.root),
             )
         reviews = self._reviews()
+        crash_point("rebuild-start")
+        if self.db.sqlite_path is None and self.db.is_sqlite:  # in memory: nothing to keep
+            results = self._replay(sightings, reviews, on_result)
+            self._contents = None
+            return results
+        if self.db.sqlite_path is None:  # PostgreSQL: all of it in one transaction
+            with self.db.one_transaction():
+                results = self._replay(sightings, reviews, on_result)
+                crash_point("rebuild-before-commit")
+            self._contents = None
+            return results
+        beside = Importer(self.db.beside(), self.archive)
+        try:
+            results = beside._replay(sightings, reviews, on_result)
+            crash_point("rebuild-before-copy")
+            self.db.take_rows_of(beside.db)
+        except BaseException:
+            beside.db.dispose()
+            if beside.db.sqlite_path is not None:
+                for path in sqlite_files(beside.db.sqlite_path):
+                    path.unlink(missing_ok=True)
+            raise
+        self._contents = None
+        return results
+
+    def _replay(
+        self,
+        sightings: list[Sighting],
+        reviews: list[dict[str, Any]],
+        on_result: Callable[[ImportResult], None] | None,
+    ) -> list[ImportResult]:
+        """Drop every table and replay the sightings into this importer's database."""
         self.db.drop_all()
         self.db.migrate()
         results = []
@@ -425,6 +491,7 @@ class Importer:
                             results.append(result)
                             if on_result:
                                 on_result(result)
+                            crash_point("rebuild-file")
         except BaseException:
             self._contents = None  # ids of a rolled-back batch must not stay cached
             raise
@@ -511,11 +578,42 @@ def _parser_pool(files: int) -> Iterator[ProcessPoolExecutor | None]:
         return
     # fork: the workers only parse bytes, and need not re-import the caller's script
     method = "fork" if "fork" in get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context(method),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         yield pool
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int, poll_seconds: float = 1.0) -> None:
+    """Worker initializer: end this process when ``parent`` dies, even by SIGKILL.
+
+    On Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere, and as a
+    fallback, a daemon thread notices that the parent changed and exits.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above ran
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="g287-parent-watch", daemon=True).start()
 
 
 def publication_id(sha256: str) -> str:

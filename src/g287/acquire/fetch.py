@@ -676,6 +676,8 @@ def _resolve(importer: Importer, state: FetchState, report: UpdateReport) -> Non
         importer.resolve()
         state.resolve_pending = False
         report.resolved = True
+    elif importer.ensure_derived() is not None:  # what a killed run stored, resolved now
+        report.resolved = True
 
 
 # --- repeating -------------------------------------------------------------------------------

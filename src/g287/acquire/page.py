@@ -815,11 +815,8 @@ def import_page(
         report.files = download_links(
             importer, report.links, seen_at=captured_at, client=client, policy=policy
         )
-    if resolve and any(
-        r.outcome in ("accepted", "duplicate")
-        for r in report.results + [f.result for f in report.files if f.result]
-    ):
-        importer.resolve()
+    if resolve:
+        importer.ensure_derived()
     return report
 
 

@@ -22,13 +22,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from g287 import __version__
 from g287.acquire.sources import discover
 from g287.config import Settings
+from g287.crash import crash_point
 from g287.errors import ConfigError, G287Error, InvalidQuery
 from g287.interfaces import output
 from g287.pipeline import Importer, ImportResult
 from g287.query import publications as q
+from g287.resolve.derivation import require_current
 from g287.store.database import Database, require_database_folder
+from g287.store.locks import writer_busy
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Commands that write, or read only what was stored (never the derived history): they
+# may open a database whose derived history is stale; the others refuse to.
+STALE_OK = frozenset({"import", "rebuild", "update", "import-page", "files", "config", "serve"})
 
 
 @dataclass
@@ -37,8 +44,10 @@ class App:
 
     data_dir: str | None = None
     database_url: str | None = None
+    reads_history: bool = True  # refuse a stale derived history (see STALE_OK)
     _settings: Settings | None = field(default=None, repr=False)
     _importer: Importer | None = field(default=None, repr=False)
+    _checked: bool = field(default=False, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -58,7 +67,14 @@ class App:
 
     @property
     def db(self) -> Database:
-        return self.importer.db
+        """The database; for a command that reads the derived history, checked once to
+        have been derived from what is stored now (else a one-line error naming the fix)."""
+        db = self.importer.db
+        if self.reads_history and not self._checked:
+            with db.connect() as conn:
+                require_current(conn, writing=lambda: writer_busy(db))
+            self._checked = True
+        return db
 
     def close(self) -> None:
         if self._importer is not None:
@@ -99,10 +115,15 @@ def cli(ctx: click.Context, data_dir: str | None, database_url: str | None) -> N
       1  some input was rejected (the rest was imported), a QA check failed,
          or a claim disagrees
       2  bad usage or query
-      3  configuration or database error
+      3  configuration or database error (including a derived history that does
+         not match the stored lists: re-run the import or `g287 rebuild`)
       4  not found
     """
-    app = App(data_dir=data_dir, database_url=database_url)
+    app = App(
+        data_dir=data_dir,
+        database_url=database_url,
+        reads_history=ctx.invoked_subcommand not in STALE_OK,
+    )
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -198,6 +219,7 @@ def import_cmd(app: App, paths: tuple[Path, ...], seen_at: str | None, as_json: 
 
     A folder's manifest.csv (columns folder, file_name, first_seen_utc, sha256)
     supplies when each file was first seen. Exits 1 if any file was rejected.
+    Re-running an interrupted import repairs what it left unresolved.
     """
     from g287.acquire.archive import parse_utc
 
@@ -210,8 +232,8 @@ def import_cmd(app: App, paths: tuple[Path, ...], seen_at: str | None, as_json: 
             result = importer.import_file(item)
             results.append(result)
             advance(result)
-    if any(r.outcome in ("accepted", "duplicate") for r in results):
-        importer.resolve()
+    crash_point("import-before-resolve")
+    importer.ensure_derived()  # new lists, or what an interrupted import left unresolved
     _summarize(results, as_json)
     if any(r.outcome == "rejected" for r in results):
         sys.exit(1)
@@ -223,11 +245,15 @@ def import_cmd(app: App, paths: tuple[Path, ...], seen_at: str | None, as_json: 
 @pass_app
 @handle_errors
 def rebuild(app: App, yes: bool, as_json: bool) -> None:
-    """Drop the database and rebuild it from the raw archive; the result is identical."""
+    """Rebuild the database from the raw archive; the result is identical.
+
+    The new state is built beside the old one and swapped in at the end, so an
+    interrupted rebuild leaves the database as it was.
+    """
     if not yes:
         if not sys.stdin.isatty():
             raise InvalidQuery(
-                "rebuild drops the database: confirm with --yes (no terminal to ask)"
+                "rebuild replaces the database: confirm with --yes (no terminal to ask)"
             )
         click.confirm(f"Rebuild {app.db.safe_url} from {app.settings.archive_dir}?", abort=True)
     results = app.importer.rebuild()

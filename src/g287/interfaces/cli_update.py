@@ -229,11 +229,7 @@ def import_page_cmd(
         reports.append(
             import_page(importer, html, url=page_url, captured_at=when, fetch=fetch, resolve=False)
         )
-    results = [r for p in reports for r in p.results] + [
-        f.result for p in reports for f in p.files if f.result is not None
-    ]
-    if any(r.outcome in ("accepted", "duplicate") for r in results):
-        importer.resolve()
+    importer.ensure_derived()
     if as_json:
         output.emit_json([p.as_dict() for p in reports])
     else:

@@ -52,6 +52,7 @@ def serve_cmd(app: App, host: str, port: int, workers: int, empty: bool) -> None
     if not held and not empty and web.mode != "production":
         click.echo("no list imported yet: loading the bundled sample (May-July 2025) first")
         load_sample(app)
+    app.importer.ensure_derived()  # repair what an interrupted import left, before serving
     click.echo(f"g287 on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C to stop")
     uvicorn.run(
         "g287.interfaces.web.asgi:application",

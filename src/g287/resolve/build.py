@@ -30,6 +30,7 @@ from g287.resolve.changes import (
     touched_by_list,
     touched_requests,
 )
+from g287.resolve.derivation import fingerprint
 from g287.resolve.fixes import Curated, Fix, default_curated
 from g287.resolve.identity import resolve_identities
 from g287.resolve.lineage import History, build_history, lineage_root
@@ -450,6 +451,7 @@ def rebuild_history(
 ) -> Resolution:
     """Resolve and write every derived table, in the caller's transaction (only what changed
     when ``cache`` holds what this process wrote last and no one wrote since)."""
+    source = fingerprint(conn, curated)  # before reading: a list stored meanwhile is stale
     res = resolve(conn, curated, cache.contents if cache is not None else None)
-    store.write_derived(conn, rows_for_store(res), cache)
+    store.write_derived(conn, rows_for_store(res), cache, source)
     return res

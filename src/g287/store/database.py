@@ -1,11 +1,21 @@
-"""The one door to the database: engine, migrations, transactions."""
+"""The one door to the database: engine, migrations, transactions.
+
+A rebuild must leave the old state whole if it is killed: on a SQLite file it builds
+a new file beside the old one (:meth:`Database.beside`) and copies it in, in one
+transaction (:meth:`Database.take_rows_of`); elsewhere it runs in one transaction
+(:meth:`Database.one_transaction`). Either way readers see the old state until the
+commit, and a killed rebuild leaves it.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
@@ -15,6 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from g287.crash import crash_point
 from g287.errors import StoreError
 from g287.store.locks import writer_lock
 from g287.store.schema import metadata
@@ -63,6 +74,12 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.generation = 0  # bumped whenever tables are dropped: callers drop their caches
+        self._pinned: Connection | None = None  # inside one_transaction()
+        self.sqlite_path: Path | None = (
+            Path(parsed.database).expanduser()
+            if self.is_sqlite and parsed.database and parsed.database != ":memory:"
+            else None
+        )
 
     @property
     def safe_url(self) -> str:
@@ -80,29 +97,26 @@ class Database:
         """Create or upgrade every table to the newest migration (under the writer lock,
         so two processes starting on a new database never both create it)."""
         try:
-            if self._at_head():
-                return
-            with writer_lock(self, "migrate"), self.engine.begin() as conn:
+            head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
+            reading = nullcontext(self._pinned) if self._pinned else self.engine.connect()
+            with reading as conn:  # a read: no write lock when there is nothing to do
+                if MigrationContext.configure(conn).get_current_revision() == head:
+                    return
+            with writer_lock(self, "migrate"), self._ddl_transaction() as conn:
                 cfg = self.alembic_config(conn)
-                current = MigrationContext.configure(conn).get_current_revision()
-                if current != ScriptDirectory.from_config(cfg).get_current_head():
+                if MigrationContext.configure(conn).get_current_revision() != head:
                     command.upgrade(cfg, "head")
+                    crash_point("migrated")  # not yet committed
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"cannot migrate database {self.safe_url}: {_first_line(exc)}"
             ) from None
 
-    def _at_head(self) -> bool:
-        with self.engine.connect() as conn:
-            cfg = self.alembic_config(conn)
-            current = MigrationContext.configure(conn).get_current_revision()
-            return current == ScriptDirectory.from_config(cfg).get_current_head()
-
     def drop_all(self) -> None:
         """Drop every g287 table and the migration marker."""
         self.generation += 1
         try:
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 if self.is_sqlite:
                     conn.execute(text("DROP TABLE IF EXISTS moa_fts"))
                 metadata.drop_all(conn)
@@ -115,23 +129,165 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """A transaction: committed when the block ends, rolled back if it raises."""
+        """A transaction: committed when the block ends, rolled back if it raises
+        (inside :meth:`one_transaction`, a savepoint of that one transaction)."""
         try:
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
 
     @contextmanager
+    def _ddl_transaction(self) -> Iterator[Connection]:
+        """A transaction that also holds DDL. The sqlite3 driver commits before each
+        CREATE or DROP by itself, so a migration killed half-way would leave tables and no
+        version; here it gets an explicit BEGIN ... COMMIT around all of it."""
+        if not self.is_sqlite or self._pinned is not None:
+            with self._transaction() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
+            level = raw.isolation_level
+            raw.isolation_level = None
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.rollback()
+                    raise
+                conn.commit()
+            finally:
+                raw.isolation_level = level
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        if self._pinned is not None:
+            with self._pinned.begin_nested():
+                yield self._pinned
+            return
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
     def connect(self) -> Iterator[Connection]:
         try:
+            if self._pinned is not None:
+                yield self._pinned
+                return
             with self.engine.connect() as conn:
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
 
+    @contextmanager
+    def one_transaction(self) -> Iterator[Connection]:
+        """Run every :meth:`begin` and :meth:`connect` of the block on one connection, in
+        one transaction: all of it is committed at the end, or none of it (PostgreSQL has
+        transactional DDL, so even dropped tables come back)."""
+        if self._pinned is not None:
+            yield self._pinned
+            return
+        try:
+            with self.engine.begin() as conn:
+                self._pinned = conn
+                try:
+                    yield conn
+                finally:
+                    self._pinned = None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
+
+    def beside(self) -> Database:
+        """A new, empty SQLite database next to this file, for a rebuild to fill."""
+        if self.sqlite_path is None:
+            raise StoreError(f"{self.safe_url} is not a SQLite file")
+        for old in self.sqlite_path.parent.glob(f".{self.sqlite_path.name}.rebuild-*"):
+            owner = re.search(r"\.rebuild-(\d+)", old.name)
+            if owner is None or not _alive(int(owner.group(1))):  # left by a killed rebuild
+                old.unlink(missing_ok=True)
+        tmp = self.sqlite_path.with_name(f".{self.sqlite_path.name}.rebuild-{os.getpid()}")
+        for leftover in sqlite_files(tmp):
+            leftover.unlink(missing_ok=True)
+        return Database(f"sqlite:///{tmp}")
+
+    def seal(self) -> None:
+        """Fold the write-ahead log into the file and close: the file alone is then the
+        whole database."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {self.safe_url}: {_first_line(exc)}") from None
+        self.engine.dispose()
+
+    def take_rows_of(self, built: Database) -> None:
+        """Replace every row of this SQLite database by those of ``built`` (a database of
+        the same schema, sealed here) in one transaction: a crash before the commit leaves
+        the old rows, and readers never see a half-copied database."""
+        if self.sqlite_path is None or built.sqlite_path is None:
+            raise StoreError(f"{self.safe_url} is not a SQLite file")
+        built.seal()
+        self.migrate()
+        tables = [(t.name, [c.name for c in t.columns]) for t in metadata.sorted_tables]
+        try:
+            with self.engine.connect() as conn:
+                present = set(inspect(conn).get_table_names())
+                if "moa_fts" in present:
+                    tables.append(("moa_fts", ["sha256", "body"]))
+                raw = cast(sqlite3.Connection, conn.connection.dbapi_connection)
+                level = raw.isolation_level
+                raw.isolation_level = None  # BEGIN and COMMIT by hand, around the whole copy
+                cursor = raw.cursor()
+                cursor.execute("ATTACH DATABASE ? AS rebuilt", (str(built.sqlite_path),))
+                # the built rows satisfy their keys already; unchecked, DELETE truncates
+                cursor.execute("PRAGMA foreign_keys=OFF")
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                    for name, _ in reversed(tables):
+                        cursor.execute(f'DELETE FROM main."{name}"')
+                    for name, columns in tables:
+                        cols = ", ".join(f'"{c}"' for c in columns)
+                        cursor.execute(
+                            f'INSERT INTO main."{name}" ({cols}) '
+                            f'SELECT {cols} FROM rebuilt."{name}"'
+                        )
+                    crash_point("rebuild-copying")
+                    cursor.execute("COMMIT")
+                except BaseException:
+                    if raw.in_transaction:
+                        cursor.execute("ROLLBACK")
+                    raise
+                finally:
+                    cursor.execute("PRAGMA foreign_keys=ON")
+                    cursor.execute("DETACH DATABASE rebuilt")
+                    cursor.close()
+                    raw.isolation_level = level
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot rebuild {self.safe_url}: {_first_line(exc)}") from None
+        self.generation += 1
+        for path in sqlite_files(built.sqlite_path):
+            path.unlink(missing_ok=True)
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def sqlite_files(path: Path) -> list[Path]:
+    """A SQLite database file, its write-ahead log and its shared-memory index."""
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _first_line(exc: BaseException) -> str:

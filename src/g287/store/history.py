@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -139,11 +140,62 @@ class DerivedCache:
     contents: dict[str, Any] = field(default_factory=dict)  # row contents read (immutable)
 
 
+def source_fingerprint(conn: Connection, version: str) -> str:
+    """A hash of everything resolution reads that can change: the stored lists (their ids
+    name their bytes, hence their rows), their order and dates, and people's verdicts on
+    held lists; ``version`` stands for the code and the curated data."""
+    digest = hashlib.sha256(version.encode())
+    lists = select(
+        publications.c.id,
+        publications.c.kind,
+        publications.c.seq,
+        publications.c.published_date,
+        publications.c.first_seen,
+        publications.c.label,
+    ).order_by(publications.c.id)
+    for row in conn.execute(lists):
+        digest.update(repr(tuple(row)).encode())
+    digest.update(b"|reviews|")
+    verdicts = select(list_reviews.c.publication_id, list_reviews.c.verdict).order_by(
+        list_reviews.c.publication_id
+    )
+    for verdict in conn.execute(verdicts):
+        digest.update(repr(tuple(verdict)).encode())
+    return digest.hexdigest()
+
+
+def derived_from(conn: Connection) -> str | None:
+    """The fingerprint of the inputs the derived tables were last built from (None: never)."""
+    value: str | None = conn.execute(
+        select(derived_state.c.value).where(derived_state.c.key == SOURCE_KEY)
+    ).scalar()
+    return value
+
+
+def has_publications(conn: Connection) -> bool:
+    return conn.execute(select(publications.c.id).limit(1)).first() is not None
+
+
+SOURCE_KEY = "source"
+
+
+def _set_state(conn: Connection, key: str, value: str, current: str | None) -> None:
+    if current is None:
+        conn.execute(derived_state.insert().values(key=key, value=value))
+    else:
+        conn.execute(update(derived_state).where(derived_state.c.key == key).values(value=value))
+
+
 def write_derived(
-    conn: Connection, tables: Mapping[str, list[dict[str, Any]]], cache: DerivedCache | None
+    conn: Connection,
+    tables: Mapping[str, list[dict[str, Any]]],
+    cache: DerivedCache | None,
+    source: str | None = None,
 ) -> None:
     """Write the derived tables: only what changed when ``cache`` still describes the
-    database (no one else wrote since), else everything. Updates ``cache``."""
+    database (no one else wrote since), else everything. Updates ``cache``. ``source`` (the
+    fingerprint of the inputs, see :func:`source_fingerprint`) is stamped in the same
+    transaction, so the stamp and the tables never disagree."""
     current = conn.execute(
         select(derived_state.c.value).where(derived_state.c.key == "token")
     ).scalar()
@@ -153,12 +205,9 @@ def write_derived(
     else:
         _write_differences(conn, cache.rows, keyed)
     token = uuid.uuid4().hex
-    if current is None:
-        conn.execute(derived_state.insert().values(key="token", value=token))
-    else:
-        conn.execute(
-            update(derived_state).where(derived_state.c.key == "token").values(value=token)
-        )
+    _set_state(conn, "token", token, current)
+    if source is not None:
+        _set_state(conn, SOURCE_KEY, source, derived_from(conn))
     if cache is not None:
         cache.token = token
         cache.rows = keyed

@@ -157,3 +157,40 @@ def _postgres_lock(db: Database, label: str, wait: float) -> Iterator[None]:
 def _busy(holder: str, wait: float) -> str:
     waited = f" (waited {wait:g} s)" if wait else ""
     return f"the database is being written by {holder}{waited}; try again when it ends"
+
+
+def writer_busy(db: Database) -> bool:
+    """Whether a writer (this process or another) holds the database's writer lock now:
+    a reader that finds the derived history behind the stored lists while a writer is at
+    work sees an import between storing a list and resolving it, not a crash."""
+    with _guard:
+        if _held.get(db.url):
+            return True
+    if db.is_sqlite:
+        database = make_url(db.url).database
+        if not database or database == ":memory:":
+            return False
+        path = Path(database).expanduser()
+        path = path.with_name(path.name + ".writer.lock")
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return False  # never locked
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+    with db.engine.connect() as conn:
+        found = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :a "
+                "AND objid = (hashtext(current_schema()) & 4294967295)::oid "
+                "AND objsubid = 2 AND granted AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            ),
+            {"a": LOCK_CLASS},
+        ).scalar_one()
+    return bool(found)

@@ -16,9 +16,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from g287 import __version__
 from g287.config import Settings
 from g287.errors import G287Error
+from g287.interfaces.web.deps import HistoryGate
 from g287.interfaces.web.http import DataVersion, HttpLayer
 from g287.interfaces.web.settings import WebSettings
 from g287.store.database import Database
+from g287.store.history import derived_from
 from g287.store.schema import derived_state, raw_files, sightings
 
 STATIC = Path(__file__).parent / "static"
@@ -27,8 +29,10 @@ STATUS = {
     "invalid_query": 400,
     "unauthorized": 401,
     "forbidden": 403,
+    "locked": 409,
     "config": 500,
     "store": 503,
+    "stale_history": 503,
 }
 
 
@@ -67,6 +71,7 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.db = db
+    app.state.history_gate = HistoryGate()
     app.state.settings = settings
     app.state.web = web
 
@@ -131,7 +136,8 @@ def create_app(
             token = conn.execute(
                 select(derived_state.c.value).where(derived_state.c.key == "token")
             ).scalar()
-        return f"{files}:{seen}:{newest}:{token}", newest
+            derived = (derived_from(conn) or "")[:12]  # changes with every new derivation
+        return f"{files}:{seen}:{newest}:{token}:{derived}", newest
 
     version = DataVersion(read_version)
     app.state.data_version = version
