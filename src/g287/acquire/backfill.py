@@ -1,0 +1,575 @@
+"""Backfill: recover the program's public history from the Wayback Machine.
+
+:func:`backfill` asks the CDX index (:mod:`g287.acquire.wayback`) for every capture
+of ICE's 287(g) page at each of its historical addresses and of every workbook
+address (prefix queries over the workbook folders, plus each workbook link a
+captured page carries), as listed in ``g287/data/backfill/wayback_targets.csv``.
+Captures with one digest hold the same bytes: each distinct content is fetched
+once (``/web/<timestamp>id_/<original>``) and imported with its earliest capture
+time as first seen, the upper bound on when ICE published it (the importer then
+weighs it against the date in the file name). Every address a content was
+captured at is recorded as a sighting whose source is the capture URL, so each
+publication cites where its bytes came from.
+
+Pages go through the page reader: a roster era capture becomes a publication, a
+link era capture leads to the workbooks it links. Workbooks go through the
+importer; a capture that is not a workbook (an error or challenge page) is
+archived as rejected and the run goes on.
+
+Resumable: ``<archive>/backfill_state.json`` maps CDX digests to the sha256 of
+bytes already held, and bytes archived by any other route are recognised by
+their SHA-1, so a rerun (or a run after a kill) downloads only what is missing.
+The whole run holds the database's writer lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import email.message
+import json
+import os
+import re
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+import httpx
+
+from g287.acquire.archive import RawArchive, format_utc
+from g287.acquire.fetch import FetchError, FetchPolicy, make_client
+from g287.acquire.naming import parse_file_name
+from g287.acquire.page import find_workbook_links, import_page, original_url
+from g287.acquire.wayback import (
+    DEFAULT_WAYBACK,
+    Capture,
+    Pacer,
+    capture_url,
+    paced_get,
+    query_cdx,
+    raw_url,
+    sha1_digest,
+)
+from g287.errors import ConfigError, InputError
+from g287.pipeline import Importer, ImportResult
+from g287.store.locks import writer_lock
+
+__all__ = [
+    "BackfillItem",
+    "BackfillReport",
+    "Target",
+    "backfill",
+    "load_targets",
+]
+
+STATE_NAME = "backfill_state.json"
+TargetKind = Literal["page", "workbook"]
+ItemStatus = Literal["new", "held", "rejected", "failed", "empty", "planned"]
+_WORKBOOK = re.compile(r"\.(xlsx|xlsm|xls)$", re.IGNORECASE)
+_NOT_WORKBOOK = re.compile(r"\.(pdf|html?|aspx?|php|docx?|csv|zip|jpe?g|png|gif|css|js)$", re.I)
+
+
+@dataclass(frozen=True)
+class Target:
+    """An address (or folder) to ask the CDX index about."""
+
+    kind: TargetKind
+    match: str  # exact | prefix
+    url: str
+    note: str = ""
+
+
+def load_targets(path: Path | None = None) -> list[Target]:
+    """The targets of ``wayback_targets.csv`` (the bundled one unless ``path``)."""
+    source = path or Path(
+        str(resources.files("g287").joinpath("data", "backfill", "wayback_targets.csv"))
+    )
+    try:
+        with open(source, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the backfill targets {source}: {exc.strerror}") from None
+    out = []
+    for lineno, rec in enumerate(rows, start=2):
+        kind, match, url = rec.get("kind"), rec.get("match"), (rec.get("url") or "").strip()
+        if kind not in ("page", "workbook") or match not in ("exact", "prefix") or not url:
+            raise ConfigError(
+                f"{source}: line {lineno}: needs kind page|workbook, match exact|prefix and a url"
+            )
+        out.append(Target(kind, match, url, rec.get("note") or ""))  # type: ignore[arg-type]
+    return out
+
+
+# --- what a run remembers ----------------------------------------------------------
+
+
+class BackfillState:
+    """``<archive>/backfill_state.json``: CDX digest -> sha256 of bytes held, and the
+    SHA-1 of every archived object (so bytes archived by ``import`` or ``update``
+    are recognised without downloading them again)."""
+
+    def __init__(self, path: Path, data: dict[str, Any] | None = None) -> None:
+        self.path = path
+        data = data or {}
+        self.digests: dict[str, str] = dict(data.get("digests", {}))
+        self.sha1: dict[str, str] = dict(data.get("sha1", {}))  # sha256 -> sha1 (base 32)
+        self.names: dict[str, str] = dict(data.get("names", {}))  # address -> file name
+
+    @classmethod
+    def load(cls, path: Path) -> BackfillState:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(path)
+        return cls(path, data if isinstance(data, dict) else None)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-backfill-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(
+                    {"digests": self.digests, "sha1": self.sha1, "names": self.names},
+                    handle,
+                    sort_keys=True,
+                )
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    def index(self, archive: RawArchive) -> dict[str, str]:
+        """CDX digest -> sha256 for everything the archive holds."""
+        for s in archive.sightings():
+            if s.sha256 not in self.sha1 and archive.has(s.sha256):
+                self.sha1[s.sha256] = sha1_digest(archive.read(s.sha256))
+        out = {digest: sha for sha, digest in self.sha1.items()}
+        out.update({d: sha for d, sha in self.digests.items() if archive.has(sha)})
+        return out
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+@dataclass
+class BackfillItem:
+    """One distinct content (a CDX digest) and what became of it."""
+
+    kind: TargetKind
+    capture: Capture  # its earliest capture
+    addresses: int  # how many addresses it was captured at
+    status: ItemStatus
+    source: str
+    name: str | None = None
+    sha256: str | None = None
+    reason: str | None = None
+    results: list[ImportResult] = field(default_factory=list)
+
+    @property
+    def publication_id(self) -> str | None:
+        return next((r.publication_id for r in self.results if r.publication_id), None)
+
+    def line(self) -> str:
+        when = format_utc(self.capture.captured_at)
+        what = self.name or self.capture.original
+        detail = self.reason or ""
+        if self.status in ("new", "held") and self.publication_id:
+            rows = next((r.rows for r in self.results if r.rows is not None), None)
+            detail = f"{self.publication_id}, {rows} rows"
+        return f"{when} {self.kind} {what}: {self.status}" + (f" ({detail})" if detail else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "captured_at": format_utc(self.capture.captured_at),
+            "original": self.capture.original,
+            "digest": self.capture.digest,
+            "addresses": self.addresses,
+            "status": self.status,
+            "source": self.source,
+            "name": self.name,
+            "sha256": self.sha256,
+            "publication_id": self.publication_id,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class BackfillReport:
+    wayback: str
+    dry_run: bool = False
+    captures: Counter[str] = field(default_factory=Counter)  # kind -> captures found
+    items: list[BackfillItem] = field(default_factory=list)
+    failed_queries: list[str] = field(default_factory=list)
+    downloads: int = 0
+    requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_queries
+
+    def count(self, status: str, kind: str | None = None) -> int:
+        return sum(1 for i in self.items if i.status == status and (kind is None or i.kind == kind))
+
+    def by_year(self) -> dict[str, dict[str, int]]:
+        out: dict[str, Counter[str]] = defaultdict(Counter)
+        for item in self.items:
+            out[item.capture.timestamp[:4]][item.kind] += 1
+        return {year: dict(out[year]) for year in sorted(out)}
+
+    def summary(self) -> list[str]:
+        found = sum(self.captures.values())
+        lines = [
+            f"{found} capture(s) found ({self.captures['page']} of the page,"
+            f" {self.captures['workbook']} of workbooks), {len(self.items)} distinct content(s)"
+        ]
+        if self.dry_run:
+            lines.append(f"would fetch {self.count('planned')}; already held {self.count('held')}")
+            for year, kinds in self.by_year().items():
+                parts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                lines.append(f"  {year}: {parts}")
+            return lines
+        lines.append(
+            f"imported {self.count('new')} new, already held {self.count('held')},"
+            f" rejected {self.count('rejected')}, failed {self.count('failed')},"
+            f" pages without roster or links {self.count('empty')};"
+            f" {self.downloads} download(s), {self.requests} request(s)"
+        )
+        for item in self.items:
+            if item.status in ("rejected", "failed"):
+                lines.append(f"  {item.status}: {item.source}: {item.reason}")
+        for query in self.failed_queries:
+            lines.append(f"  CDX query failed: {query}")
+        return lines
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "wayback": self.wayback,
+            "dry_run": self.dry_run,
+            "captures": dict(self.captures),
+            "distinct": len(self.items),
+            "counts": {
+                s: self.count(s) for s in ("new", "held", "rejected", "failed", "empty", "planned")
+            },
+            "by_year": self.by_year(),
+            "downloads": self.downloads,
+            "requests": self.requests,
+            "failed_queries": self.failed_queries,
+            "items": [i.as_dict() for i in self.items],
+        }
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def _key(url: str) -> str:
+    """An address as the CDX index matches it: no scheme, no ``www.``, lower-case host."""
+    parts = urlsplit(url if "://" in url else "http://" + url)
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return host + path
+
+
+def _covered(url: str, targets: Iterable[Target]) -> bool:
+    key = _key(url)
+    return any(
+        (key == _key(t.url)) if t.match == "exact" else key.startswith(_key(t.url)) for t in targets
+    )
+
+
+def _group(captures: Iterable[Capture]) -> list[list[Capture]]:
+    """Captures by digest, each group in time order, groups by their earliest capture."""
+    groups: dict[str, list[Capture]] = defaultdict(list)
+    for c in captures:
+        groups[c.digest].append(c)
+    out = [sorted(g, key=lambda c: c.timestamp) for g in groups.values()]
+    return sorted(out, key=lambda g: (g[0].timestamp, g[0].original))
+
+
+def _earliest_per_address(group: list[Capture]) -> list[Capture]:
+    seen: dict[str, Capture] = {}
+    for c in group:
+        seen.setdefault(_key(c.original), c)
+    return list(seen.values())
+
+
+def _is_workbook_address(url: str) -> bool:
+    path = urlsplit(url).path
+    return not _NOT_WORKBOOK.search(path) and not path.endswith("/")
+
+
+def _file_name(original: str, headers: httpx.Headers | None, kind: str | None) -> str:
+    path_name = unquote(PurePosixPath(urlsplit(original).path).name)
+    if _WORKBOOK.search(path_name):
+        return path_name
+    for header in ("content-disposition", "x-archive-orig-content-disposition"):
+        value = headers.get(header) if headers is not None else None
+        if value:
+            message = email.message.Message()
+            message["content-disposition"] = value
+            given = message.get_filename()
+            if given:
+                name = PurePosixPath(given.replace("\\", "/")).name.strip()
+                if name:
+                    return name
+    if kind in ("participating", "pending"):
+        return f"{kind}Agencies.xlsx"
+    return path_name or "workbook.xlsx"
+
+
+@dataclass
+class _Run:
+    importer: Importer
+    base: str
+    client: httpx.Client
+    pacer: Pacer
+    policy: FetchPolicy
+    state: BackfillState
+    held: dict[str, str]
+    report: BackfillReport
+    dry_run: bool
+    on_item: Callable[[BackfillItem, int, int, float | None], None] | None
+    since: str | None
+    until: str | None
+    started: float = field(default_factory=time.monotonic)
+    done: int = 0
+    total: int = 0
+
+    def captures(self, kind: TargetKind, targets: Iterable[Target]) -> list[Capture]:
+        out: list[Capture] = []
+        for t in targets:
+            try:
+                out.extend(
+                    query_cdx(
+                        self.client,
+                        self.base,
+                        t.url,
+                        match=t.match,
+                        since=self.since,
+                        until=self.until,
+                        pacer=self.pacer,
+                        policy=self.policy,
+                    )
+                )
+            except FetchError as exc:
+                self.report.failed_queries.append(str(exc))
+        if kind == "workbook":
+            out = [c for c in out if _is_workbook_address(c.original)]
+        self.report.captures[kind] += len(out)
+        return out
+
+    def bytes_of(self, capture: Capture) -> tuple[bytes | None, httpx.Headers | None, str | None]:
+        """(bytes, headers, failure reason): from the archive when held, else downloaded."""
+        sha = self.held.get(capture.digest)
+        if sha is not None:
+            return self.importer.archive.read(sha), None, None
+        url = raw_url(self.base, capture)
+        try:
+            fetched = paced_get(self.client, url, self.pacer, self.policy)
+        except FetchError as exc:
+            return None, None, exc.message
+        self.report.downloads += 1
+        if fetched.status != 200:
+            return None, None, f"HTTP {fetched.status} from {url}"
+        if not fetched.body:
+            return None, None, f"0 bytes from {url}"
+        return fetched.body, fetched.headers, None
+
+    def remember(self, capture: Capture, sha: str) -> None:
+        self.state.digests[capture.digest] = sha
+        self.held[capture.digest] = sha
+        self.state.save()
+
+    def tell(self, item: BackfillItem) -> None:
+        self.report.items.append(item)
+        self.done += 1
+        if self.on_item is not None:
+            elapsed = time.monotonic() - self.started
+            eta = elapsed / self.done * (self.total - self.done) if self.done else None
+            self.on_item(item, self.done, self.total, eta)
+
+
+def backfill(
+    importer: Importer,
+    *,
+    wayback: str = DEFAULT_WAYBACK,
+    targets: list[Target] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    dry_run: bool = False,
+    interval: float = 1.0,
+    policy: FetchPolicy | None = None,
+    client: httpx.Client | None = None,
+    pacer: Pacer | None = None,
+    on_item: Callable[[BackfillItem, int, int, float | None], None] | None = None,
+) -> BackfillReport:
+    """Find every capture of ICE's page and workbooks in the Wayback Machine at
+    ``wayback``, import each distinct content once, dated by its earliest capture.
+
+    ``since``/``until`` are CDX ``from``/``to`` timestamps (``2025``, ``20250601``).
+    Raises :class:`FetchError` only when no CDX query could be answered at all.
+    """
+    targets = targets if targets is not None else load_targets()
+    policy = policy or FetchPolicy()
+    pacer = pacer or Pacer(interval, sleep=policy.sleep)
+    state = BackfillState.load(importer.archive.root / STATE_NAME)
+    report = BackfillReport(wayback, dry_run=dry_run)
+    own = client is None
+    http = client or make_client(policy)
+    try:
+        with writer_lock(importer.db, "backfill"):
+            held = state.index(importer.archive)
+            run = _Run(
+                importer,
+                wayback,
+                http,
+                pacer,
+                policy,
+                state,
+                held,
+                report,
+                dry_run,
+                on_item,
+                since,
+                until,
+            )
+            _backfill(run, targets)
+    finally:
+        if own:
+            http.close()
+        report.requests = pacer.requests
+    return report
+
+
+def _backfill(run: _Run, targets: list[Target]) -> None:
+    report = run.report
+    page_targets = [t for t in targets if t.kind == "page"]
+    book_targets = [t for t in targets if t.kind == "workbook"]
+    pages = _group(run.captures("page", page_targets))
+    books = run.captures("workbook", book_targets)
+    queries = len(page_targets) + len(book_targets)
+    if queries and len(report.failed_queries) == queries:
+        raise FetchError(
+            f"the Wayback CDX index could not be reached ({report.failed_queries[0]})",
+            source=run.base,
+        )
+    run.total = len(pages) + len(_group(books))
+    linked: dict[str, str] = {}  # original workbook address -> kind, from page links
+    for group in pages:
+        linked.update(_page(run, group))
+    extra = [
+        Target("workbook", "exact", url)
+        for url in sorted(linked)
+        if not _covered(url, book_targets)
+    ]
+    if extra:
+        books += run.captures("workbook", extra)
+    book_groups = _group(books)
+    run.total = len(pages) + len(book_groups)
+    kinds = {_key(u): k for u, k in linked.items()}
+    for group in book_groups:
+        _workbook(run, group, kinds)
+    if not run.dry_run and any(
+        r.outcome in ("accepted", "duplicate") for i in report.items for r in i.results
+    ):
+        run.importer.resolve()
+
+
+def _page(run: _Run, group: list[Capture]) -> dict[str, str]:
+    first = group[0]
+    source = capture_url(run.base, first)
+    addresses = len(_earliest_per_address(group))
+    if run.dry_run:
+        status: ItemStatus = "held" if first.digest in run.held else "planned"
+        run.tell(BackfillItem("page", first, addresses, status, source))
+        if first.digest in run.held:
+            html = run.importer.archive.read(run.held[first.digest])
+            return _links(html, first.original)
+        return {}
+    data, _headers, reason = run.bytes_of(first)
+    if data is None:
+        run.tell(BackfillItem("page", first, addresses, "failed", source, reason=reason))
+        return {}
+    was_held = first.digest in run.held
+    try:
+        page = import_page(
+            run.importer, data, url=source, captured_at=first.captured_at, resolve=False
+        )
+    except InputError as exc:
+        run.tell(BackfillItem("page", first, addresses, "failed", source, reason=exc.message))
+        return {}
+    run.remember(first, page.sha256)
+    links = _links(data, first.original)
+    status = "held" if was_held else "new"
+    reason = None
+    if page.roster is None and not links:
+        status, reason = "empty", "no roster table and no workbook link"
+    elif any(r.outcome == "rejected" for r in page.results):
+        status = "rejected"
+        reason = next(r.reason for r in page.results if r.outcome == "rejected")
+    name = page.results[0].name if page.results else None
+    run.tell(
+        BackfillItem(
+            "page", first, addresses, status, source, name, page.sha256, reason, page.results
+        )
+    )
+    return links
+
+
+def _links(html: bytes, original: str) -> dict[str, str]:
+    return {
+        original_url(link.url): link.kind
+        for link in find_workbook_links(html, original)
+        if _is_workbook_address(original_url(link.url))
+    }
+
+
+def _workbook(run: _Run, group: list[Capture], kinds: dict[str, str]) -> None:
+    first = group[0]
+    addresses = _earliest_per_address(group)
+    source = capture_url(run.base, first)
+    if run.dry_run:
+        status: ItemStatus = "held" if first.digest in run.held else "planned"
+        run.tell(BackfillItem("workbook", first, len(addresses), status, source))
+        return
+    was_held = first.digest in run.held
+    data, headers, reason = run.bytes_of(first)
+    if data is None:
+        run.tell(BackfillItem("workbook", first, len(addresses), "failed", source, reason=reason))
+        return
+    results = []
+    names = {
+        c.original: run.state.names.get(c.original)
+        or _file_name(c.original, headers, kinds.get(_key(c.original)))
+        for c in addresses
+    }
+    # a name carrying ICE's date first: the publication is named (and dated) by it
+    addresses.sort(key=lambda c: parse_file_name(names[c.original]).ice_date is None)
+    for capture in addresses:  # the earliest capture at each address it was seen at
+        this = names[capture.original]
+        run.state.names[capture.original] = this
+        results.append(
+            run.importer.import_bytes(
+                data,
+                name=this,
+                source=capture_url(run.base, capture),
+                seen_at=capture.captured_at,
+            )
+        )
+    sha = results[0].sha256
+    run.remember(first, sha)
+    outcome: ItemStatus = "held" if was_held else "new"
+    why = None
+    if results[0].outcome == "rejected":
+        outcome, why = "rejected", results[0].reason
+    name = results[0].name
+    run.tell(
+        BackfillItem("workbook", first, len(addresses), outcome, source, name, sha, why, results)
+    )
