@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 import click
 
-from g287.acquire.backfill import BackfillItem, backfill
+from g287.acquire.backfill import backfill
 from g287.acquire.fetch import FetchPolicy
 from g287.acquire.wayback import DEFAULT_WAYBACK
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+
+
+class _Item(Protocol):
+    def line(self) -> str: ...
 
 
 def _eta(seconds: float | None) -> str:
@@ -85,12 +90,12 @@ def backfill_cmd(
     """
     importer = app.importer
 
-    def progress(item: BackfillItem, done: int, total: int, eta: float | None) -> None:
+    def progress(item: _Item, done: int, total: int, eta: float | None) -> None:
         if not as_json:
             click.echo(f"[{done}/{total}{_eta(eta)}] {item.line()}")
 
     if git_path is not None:
-        from g287.acquire.gitarchive import backfill_git  # type: ignore[import-not-found]
+        from g287.acquire.gitarchive import backfill_git
 
         git_report = backfill_git(importer, git_path, dry_run=dry_run, on_item=progress)
         if as_json:
