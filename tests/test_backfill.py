@@ -21,7 +21,7 @@ from g287.store.publications import as_utc
 from g287.store.schema import raw_files, sightings
 from tests.fake_ice import CHALLENGE
 from tests.fake_wayback import FakeWayback, WaybackFault
-from tests.test_fetch import RUNS
+from tests.test_fetch import RUNS, make_importer  # noqa: F401  (fixture)
 from tests.test_pages import page
 
 FAST = FetchPolicy(timeout=5.0, connect_timeout=5.0, retries=2, backoff=0.01)
@@ -369,3 +369,53 @@ def test_backfill_command(settings, wb):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: http://127.0.0.1:9: the Wayback CDX index could not")
     assert len(result.stderr.splitlines()) == 1
+
+
+# --- order independence through the backfill -------------------------------------------------
+
+
+def sample_history(wb: FakeWayback, runs: int) -> list[tuple[str, str, bytes]]:
+    """Capture the first ``runs`` runs of the bundled lists at their manifest times."""
+    out = []
+    for seen, files in RUNS[:runs]:
+        stamp = f"{seen:%Y%m%d%H%M%S}"
+        for name, data in files.values():
+            wb.capture(stamp, DOCLIB + name, data)
+            out.append((stamp, name, data))
+    return out
+
+
+def test_backfill_after_newer_lists_gives_the_chronological_history(make_importer):  # noqa: F811
+    """``g287 update`` already holds the newest lists; a backfill then brings the older
+    ones: status, agreements, as-of and events are those of a chronological import."""
+    from g287.store.schema import DERIVED
+    from tests.conftest import dump_database
+
+    with FakeWayback() as wb:
+        captured = sample_history(wb, 8)
+        chronological = make_importer("chronological")
+        backfill(
+            chronological,
+            wayback=wb.base_url,
+            interval=0,
+            policy=FAST,
+            targets=[Target("workbook", "prefix", "www.ice.gov/doclib/about/offices/ero/287g/")],
+        )
+        late = make_importer("late")
+        for stamp, name, data in captured[len(captured) // 2 :]:  # as update fetched them
+            when = Capture(stamp, "", "").captured_at
+            late.import_bytes(
+                data, name=name, source=DOCLIB + name, seen_at=when.replace(minute=59)
+            )
+        late.resolve()
+        report = backfill(
+            late,
+            wayback=wb.base_url,
+            interval=0,
+            policy=FAST,
+            targets=[Target("workbook", "prefix", "www.ice.gov/doclib/about/offices/ero/287g/")],
+        )
+    assert report.count("held") == len(captured) - len(captured) // 2
+    names = {t.name for t in DERIVED} | {"publications"}
+    a, b = dump_database(chronological), dump_database(late)
+    assert {k: v for k, v in b.items() if k in names} == {k: v for k, v in a.items() if k in names}
