@@ -166,3 +166,6 @@ def test_backfill_git_command(settings, archive_repo, tmp_path):
     plain.mkdir()
     result = CliRunner().invoke(cli, ["backfill", "--git", str(plain)], env=env)
     assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
+    result = CliRunner().invoke(cli, ["backfill", "--git", str(repo), "--since", "2025"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --since and --until apply to the Wayback Machine, not --git\n"

@@ -10,6 +10,7 @@ import click
 from g287.acquire.backfill import backfill
 from g287.acquire.fetch import FetchPolicy
 from g287.acquire.wayback import DEFAULT_WAYBACK
+from g287.errors import InvalidQuery
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
 
@@ -88,7 +89,6 @@ def backfill_cmd(
     a summary. Exits 0 even when some captures are rejected (they are archived as
     evidence); 1 if the archive could not be reached at all.
     """
-    importer = app.importer
 
     def progress(item: _Item, done: int, total: int, eta: float | None) -> None:
         if not as_json:
@@ -97,7 +97,10 @@ def backfill_cmd(
     if git_path is not None:
         from g287.acquire.gitarchive import backfill_git
 
-        git_report = backfill_git(importer, git_path, dry_run=dry_run, on_item=progress)
+        if since or until:
+            raise InvalidQuery("--since and --until apply to the Wayback Machine, not --git")
+
+        git_report = backfill_git(app.importer, git_path, dry_run=dry_run, on_item=progress)
         if as_json:
             output.emit_json(git_report.as_dict())
         else:
@@ -106,7 +109,7 @@ def backfill_cmd(
         return
     policy = FetchPolicy(timeout=timeout, retries=retries)
     report = backfill(
-        importer,
+        app.importer,
         wayback=wayback,
         since=since,
         until=until,
