@@ -419,3 +419,25 @@ def test_backfill_after_newer_lists_gives_the_chronological_history(make_importe
     names = {t.name for t in DERIVED} | {"publications"}
     a, b = dump_database(chronological), dump_database(late)
     assert {k: v for k, v in b.items() if k in names} == {k: v for k, v in a.items() if k in names}
+
+
+def test_a_year_typo_in_a_file_captured_a_year_later_is_read_as_that_year(importer):
+    """ICE's ``participatingAgencies01052025pm.xlsx`` captured in January 2026 (the real
+    address: /web/20260106184208id_/https://www.ice.gov/doclib/.../01052025pm.xlsx)."""
+    typo = DOCLIB + "participatingAgencies01052025pm.xlsx"
+    with FakeWayback() as wb:
+        wb.capture("20260106184208", typo, P_LAST)
+        report = backfill(
+            importer,
+            wayback=wb.base_url,
+            interval=0,
+            policy=FAST,
+            targets=[Target("workbook", "prefix", "www.ice.gov/doclib/about/offices/ero/287g/")],
+        )
+        assert wb.downloads() == [f"/web/20260106184208id_/{typo}"]
+    assert report.count("new") == 1
+    with importer.db.connect() as conn:
+        (pub,) = list_publications(conn)
+    assert str(pub["published_date"]) == "2026-01-05"
+    assert pub["date_flag"].startswith("file-name date 2025-01-05 predates signings it lists")
+    assert sources_of(importer, pub["sha256"]) == {f"{wb.base_url}/web/20260106184208/{typo}"}
