@@ -16,7 +16,7 @@ from g287.acquire.fetch import FetchError, FetchPolicy, make_client
 from g287.acquire.wayback import Capture, Pacer, query_cdx, sha1_digest
 from g287.interfaces import cli_backfill  # noqa: F401  (registers backfill)
 from g287.interfaces.cli import cli
-from g287.query.publications import list_publications
+from g287.query.publications import list_publications, publication_rows
 from g287.store.publications import as_utc
 from g287.store.schema import raw_files, sightings
 from tests.fake_ice import CHALLENGE
@@ -441,3 +441,29 @@ def test_a_year_typo_in_a_file_captured_a_year_later_is_read_as_that_year(import
     assert str(pub["published_date"]) == "2026-01-05"
     assert pub["date_flag"].startswith("file-name date 2025-01-05 predates signings it lists")
     assert sources_of(importer, pub["sha256"]) == {f"{wb.base_url}/web/20260106184208/{typo}"}
+
+
+def test_a_page_that_changed_around_an_unchanged_roster_is_not_a_new_list(importer):
+    """ICE's page changes (navigation, news) far more often than its roster: a capture
+    whose roster equals an earlier capture's is archived, not made another list; and the
+    roster's MOA links are ICE's, not the capture's."""
+    html = page("ice-287g-20210113002027.html")
+    where = ICE + "/identify-and-arrest/287g"
+    with FakeWayback() as wb:
+        wb.capture("20210113002027", where, html, mimetype="text/html")
+        wb.capture("20210301000000", where, html + b"<!-- news -->", mimetype="text/html")
+        report = backfill(
+            importer,
+            wayback=wb.base_url,
+            interval=0,
+            policy=FAST,
+            targets=[Target("page", "exact", "www.ice.gov/identify-and-arrest/287g")],
+        )
+    assert [i.status for i in report.items] == ["new", "same"]
+    assert report.items[1].reason == "same roster as the capture of 20210113002027"
+    with importer.db.connect() as conn:
+        (pub,) = list_publications(conn)
+        _, rows = publication_rows(conn, pub["id"])
+    links = {r["moa_url"] for r in rows if r.get("moa_url")}
+    assert links and all(u.startswith("https://www.ice.gov/") for u in links), sorted(links)[:3]
+    assert len(importer.archive.sightings()) == 3  # two pages and one roster list

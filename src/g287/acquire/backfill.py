@@ -42,10 +42,16 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from g287.acquire.archive import RawArchive, format_utc
+from g287.acquire.archive import RawArchive, Sighting, format_utc, sha256_hex
 from g287.acquire.fetch import FetchError, FetchPolicy, make_client
 from g287.acquire.naming import parse_file_name
-from g287.acquire.page import find_workbook_links, import_page, original_url
+from g287.acquire.page import (
+    Roster,
+    find_workbook_links,
+    import_page,
+    original_url,
+    parse_roster,
+)
 from g287.acquire.wayback import (
     DEFAULT_WAYBACK,
     Capture,
@@ -70,7 +76,7 @@ __all__ = [
 
 STATE_NAME = "backfill_state.json"
 TargetKind = Literal["page", "workbook"]
-ItemStatus = Literal["new", "held", "rejected", "failed", "empty", "planned"]
+ItemStatus = Literal["new", "held", "same", "rejected", "failed", "empty", "planned"]
 _WORKBOOK = re.compile(r"\.(xlsx|xlsm|xls)$", re.IGNORECASE)
 _NOT_WORKBOOK = re.compile(r"\.(pdf|html?|aspx?|php|docx?|csv|zip|jpe?g|png|gif|css|js)$", re.I)
 
@@ -120,6 +126,7 @@ class BackfillState:
         self.digests: dict[str, str] = dict(data.get("digests", {}))
         self.sha1: dict[str, str] = dict(data.get("sha1", {}))  # sha256 -> sha1 (base 32)
         self.names: dict[str, str] = dict(data.get("names", {}))  # address -> file name
+        self.rosters: dict[str, str] = dict(data.get("rosters", {}))  # roster -> timestamp
 
     @classmethod
     def load(cls, path: Path) -> BackfillState:
@@ -135,7 +142,12 @@ class BackfillState:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(
-                    {"digests": self.digests, "sha1": self.sha1, "names": self.names},
+                    {
+                        "digests": self.digests,
+                        "sha1": self.sha1,
+                        "names": self.names,
+                        "rosters": self.rosters,
+                    },
                     handle,
                     sort_keys=True,
                 )
@@ -239,6 +251,7 @@ class BackfillReport:
         lines.append(
             f"imported {self.count('new')} new, already held {self.count('held')},"
             f" rejected {self.count('rejected')}, failed {self.count('failed')},"
+            f" pages with an unchanged roster {self.count('same')},"
             f" pages without roster or links {self.count('empty')};"
             f" {self.downloads} download(s), {self.requests} request(s)"
         )
@@ -256,7 +269,8 @@ class BackfillReport:
             "captures": dict(self.captures),
             "distinct": len(self.items),
             "counts": {
-                s: self.count(s) for s in ("new", "held", "rejected", "failed", "empty", "planned")
+                s: self.count(s)
+                for s in ("new", "held", "same", "rejected", "failed", "empty", "planned")
             },
             "by_year": self.by_year(),
             "downloads": self.downloads,
@@ -498,13 +512,41 @@ def _page(run: _Run, group: list[Capture]) -> dict[str, str]:
         run.tell(BackfillItem("page", first, addresses, "failed", source, reason=reason))
         return {}
     was_held = first.digest in run.held
+    roster = parse_roster(data, first.original)
+    fingerprint = _roster_fingerprint(roster)
+    earlier = run.state.rosters.get(fingerprint) if fingerprint else None
+    if fingerprint and earlier is not None and earlier < first.timestamp:
+        # the page changed around an unchanged roster: archive the page, no new list
+        sha = run.importer.archive.put(data)
+        run.importer.archive.record(
+            Sighting(
+                sha,
+                _page_file(first.original),
+                source,
+                format_utc(first.captured_at),
+                len(data),
+                "page",
+            )
+        )
+        run.remember(first, sha)
+        reason = f"same roster as the capture of {earlier}"
+        run.tell(BackfillItem("page", first, addresses, "same", source, None, sha, reason))
+        return {}
     try:
         page = import_page(
-            run.importer, data, url=source, captured_at=first.captured_at, resolve=False
+            run.importer,
+            data,
+            url=source,
+            captured_at=first.captured_at,
+            resolve=False,
+            base_url=first.original,
+            roster=roster,
         )
     except InputError as exc:
         run.tell(BackfillItem("page", first, addresses, "failed", source, reason=exc.message))
         return {}
+    if fingerprint:
+        run.state.rosters[fingerprint] = min(first.timestamp, earlier or first.timestamp)
     run.remember(first, page.sha256)
     links = _links(data, first.original)
     status = "held" if was_held else "new"
@@ -521,6 +563,19 @@ def _page(run: _Run, group: list[Capture]) -> dict[str, str]:
         )
     )
     return links
+
+
+def _page_file(original: str) -> str:
+    name = unquote(PurePosixPath(urlsplit(original).path).name) or "page"
+    return name if name.lower().endswith((".htm", ".html")) else name + ".html"
+
+
+def _roster_fingerprint(roster: Roster | None) -> str | None:
+    """The roster's columns and rows (links as ICE printed them), hashed: one list."""
+    if roster is None or not roster.rows:
+        return None
+    body = {"columns": list(roster.columns), "rows": [r.as_dict() for r in roster.rows]}
+    return sha256_hex(json.dumps(body, sort_keys=True, default=str).encode())
 
 
 def _links(html: bytes, original: str) -> dict[str, str]:
