@@ -75,6 +75,7 @@ __all__ = [
 ]
 
 STATE_NAME = "backfill_state.json"
+SAVE_EVERY = 2.0  # seconds between saves of the state
 TargetKind = Literal["page", "workbook"]
 ItemStatus = Literal["new", "held", "same", "rejected", "failed", "empty", "planned"]
 _WORKBOOK = re.compile(r"\.(xlsx|xlsm|xls)$", re.IGNORECASE)
@@ -353,6 +354,7 @@ class _Run:
     since: str | None
     until: str | None
     started: float = field(default_factory=time.monotonic)
+    saved: float = 0.0
     done: int = 0
     total: int = 0
 
@@ -397,9 +399,14 @@ class _Run:
         return fetched.body, fetched.headers, None
 
     def remember(self, capture: Capture, sha: str) -> None:
+        """Note bytes as held; the state is saved every few seconds (and at the end):
+        losing the last few entries costs nothing, as held bytes are found by SHA-1."""
         self.state.digests[capture.digest] = sha
         self.held[capture.digest] = sha
-        self.state.save()
+        now = time.monotonic()
+        if now - self.saved >= SAVE_EVERY:
+            self.state.save()
+            self.saved = now
 
     def tell(self, item: BackfillItem) -> None:
         self.report.items.append(item)
@@ -454,7 +461,11 @@ def backfill(
                 since,
                 until,
             )
-            _backfill(run, targets)
+            try:
+                _backfill(run, targets)
+            finally:
+                if not dry_run:
+                    state.save()
     finally:
         if own:
             http.close()
