@@ -472,3 +472,37 @@ def test_a_page_that_changed_around_an_unchanged_roster_is_not_a_new_list(import
     links = {r["moa_url"] for r in rows if r.get("moa_url")}
     assert links and all(u.startswith("https://www.ice.gov/") for u in links), sorted(links)[:3]
     assert len(importer.archive.sightings()) == 3  # two pages and one roster list
+
+
+def test_the_backfill_holds_the_writer_lock_for_its_whole_run(importer, wb):
+    import subprocess
+    import sys
+    import textwrap
+
+    probe = textwrap.dedent(
+        """
+        import sys
+        from g287.errors import Locked
+        from g287.store.database import Database
+        from g287.store.locks import writer_lock
+        try:
+            with writer_lock(Database(sys.argv[1]), "import", wait=0):
+                print("got it")
+        except Locked as exc:
+            print(exc)
+        """
+    )
+    said: list[str] = []
+
+    def try_to_write(item, done, total, eta):
+        if done in (1, total):
+            out = subprocess.run(
+                [sys.executable, "-c", probe, importer.db.url],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            said.append(out.stdout.strip())
+
+    run(importer, wb, on_item=try_to_write)
+    assert len(said) == 2 and all("g287 backfill (pid" in s for s in said), said
