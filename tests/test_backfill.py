@@ -330,9 +330,9 @@ def test_dry_run_lists_what_it_would_fetch_by_year_and_kind(importer, wb):
         "2010": {"page": 1},
         "2021": {"page": 2},
         "2025": {"page": 1, "workbook": 5},
-        "2026": {"page": 1},
-    }  # the 2026 download links are found only by reading the pages
-    assert report.count("planned") == 10
+        "2026": {"page": 1, "workbook": 2},
+    }
+    assert report.count("planned") == 12
     with importer.db.connect() as conn:
         assert list_publications(conn) == []
 
@@ -506,3 +506,39 @@ def test_the_backfill_holds_the_writer_lock_for_its_whole_run(importer, wb):
 
     run(importer, wb, on_item=try_to_write)
     assert len(said) == 2 and all("g287 backfill (pid" in s for s in said), said
+
+
+def test_the_download_folder_yields_287g_lists_a_page_does_not_link(importer, wb):
+    """2026: ICE's /file-download/download/public/<id> folder holds every ICE download;
+    spreadsheets named as 287(g) lists are imported even when no captured page links
+    them, other spreadsheets are skipped (once), other types are never listed."""
+    folder = f"{ICE}/file-download/download/public/"
+    p2_name, p2 = RUNS[2][1]["participating"]
+    wb.capture(
+        "20260301000000",
+        folder + "43999",
+        p2,
+        headers=(("Content-Disposition", f'attachment; filename="{p2_name}"'),),
+    )
+    wb.capture(
+        "20260301000000",
+        folder + "55555",
+        b"PK\x03\x04 detention statistics",
+        headers=(("Content-Disposition", 'attachment; filename="FY26_detentionStats.xlsx"'),),
+    )
+    wb.capture("20260301000000", folder + "56000", b"<html>a form</html>", mimetype="text/html")
+    report = run(importer, wb)
+    by_original = {i.capture.original: i for i in report.items}
+    assert by_original[folder + "43999"].status == "new"
+    assert by_original[folder + "43999"].name == p2_name
+    skipped = by_original[folder + "55555"]
+    assert (skipped.status, skipped.reason) == (
+        "skipped",
+        "FY26_detentionStats.xlsx is not a 287(g) list (not linked from the page)",
+    )
+    assert folder + "56000" not in by_original
+    assert not any(s.name == "FY26_detentionStats.xlsx" for s in importer.archive.sightings())
+    wb.hits.clear()
+    again = run(importer, wb)
+    assert wb.downloads() == []
+    assert again.count("skipped") == 1

@@ -77,7 +77,7 @@ __all__ = [
 STATE_NAME = "backfill_state.json"
 SAVE_EVERY = 2.0  # seconds between saves of the state
 TargetKind = Literal["page", "workbook"]
-ItemStatus = Literal["new", "held", "same", "rejected", "failed", "empty", "planned"]
+ItemStatus = Literal["new", "held", "same", "rejected", "failed", "empty", "skipped", "planned"]
 _WORKBOOK = re.compile(r"\.(xlsx|xlsm|xls)$", re.IGNORECASE)
 _NOT_WORKBOOK = re.compile(r"\.(pdf|html?|aspx?|php|docx?|csv|zip|jpe?g|png|gif|css|js)$", re.I)
 
@@ -90,6 +90,7 @@ class Target:
     match: str  # exact | prefix
     url: str
     note: str = ""
+    filter: str = ""  # one more CDX filter (field:regex), e.g. on mimetype
 
 
 def load_targets(path: Path | None = None) -> list[Target]:
@@ -109,7 +110,8 @@ def load_targets(path: Path | None = None) -> list[Target]:
             raise ConfigError(
                 f"{source}: line {lineno}: needs kind page|workbook, match exact|prefix and a url"
             )
-        out.append(Target(kind, match, url, rec.get("note") or ""))  # type: ignore[arg-type]
+        note, extra = rec.get("note") or "", (rec.get("filter") or "").strip()
+        out.append(Target(kind, match, url, note, extra))  # type: ignore[arg-type]
     return out
 
 
@@ -128,6 +130,7 @@ class BackfillState:
         self.sha1: dict[str, str] = dict(data.get("sha1", {}))  # sha256 -> sha1 (base 32)
         self.names: dict[str, str] = dict(data.get("names", {}))  # address -> file name
         self.rosters: dict[str, str] = dict(data.get("rosters", {}))  # roster -> timestamp
+        self.skipped: dict[str, str] = dict(data.get("skipped", {}))  # digest -> file name
 
     @classmethod
     def load(cls, path: Path) -> BackfillState:
@@ -148,6 +151,7 @@ class BackfillState:
                         "sha1": self.sha1,
                         "names": self.names,
                         "rosters": self.rosters,
+                        "skipped": self.skipped,
                     },
                     handle,
                     sort_keys=True,
@@ -253,7 +257,8 @@ class BackfillReport:
             f"imported {self.count('new')} new, already held {self.count('held')},"
             f" rejected {self.count('rejected')}, failed {self.count('failed')},"
             f" pages with an unchanged roster {self.count('same')},"
-            f" pages without roster or links {self.count('empty')};"
+            f" pages without roster or links {self.count('empty')},"
+            f" other files skipped {self.count('skipped')};"
             f" {self.downloads} download(s), {self.requests} request(s)"
         )
         for item in self.items:
@@ -271,7 +276,16 @@ class BackfillReport:
             "distinct": len(self.items),
             "counts": {
                 s: self.count(s)
-                for s in ("new", "held", "same", "rejected", "failed", "empty", "planned")
+                for s in (
+                    "new",
+                    "held",
+                    "same",
+                    "rejected",
+                    "failed",
+                    "empty",
+                    "skipped",
+                    "planned",
+                )
             },
             "by_year": self.by_year(),
             "downloads": self.downloads,
@@ -372,6 +386,7 @@ class _Run:
                         until=self.until,
                         pacer=self.pacer,
                         policy=self.policy,
+                        filters=(t.filter,) if t.filter else (),
                     )
                 )
             except FetchError as exc:
@@ -606,9 +621,26 @@ def _workbook(run: _Run, group: list[Capture], kinds: dict[str, str]) -> None:
         run.tell(BackfillItem("workbook", first, len(addresses), status, source))
         return
     was_held = first.digest in run.held
+    if first.digest in run.state.skipped:
+        name = run.state.skipped[first.digest]
+        why = f"{name} is not a 287(g) list (not linked from the page)"
+        run.tell(
+            BackfillItem("workbook", first, len(addresses), "skipped", source, name, reason=why)
+        )
+        return
     data, headers, reason = run.bytes_of(first)
     if data is None:
         run.tell(BackfillItem("workbook", first, len(addresses), "failed", source, reason=reason))
+        return
+    linked = any(_key(c.original) in kinds for c in addresses)
+    named = [_file_name(c.original, headers, None) for c in addresses]
+    if not linked and not was_held and all(parse_file_name(n).kind == "unknown" for n in named):
+        # another ICE file under a download folder (statistics, forms): not archived
+        run.state.skipped[first.digest] = named[0]
+        why = f"{named[0]} is not a 287(g) list (not linked from the page)"
+        run.tell(
+            BackfillItem("workbook", first, len(addresses), "skipped", source, named[0], reason=why)
+        )
         return
     results = []
     names = {
@@ -632,10 +664,19 @@ def _workbook(run: _Run, group: list[Capture], kinds: dict[str, str]) -> None:
     sha = results[0].sha256
     run.remember(first, sha)
     outcome: ItemStatus = "held" if was_held else "new"
-    why = None
+    because: str | None = None
     if results[0].outcome == "rejected":
-        outcome, why = "rejected", results[0].reason
-    name = results[0].name
+        outcome, because = "rejected", results[0].reason
     run.tell(
-        BackfillItem("workbook", first, len(addresses), outcome, source, name, sha, why, results)
+        BackfillItem(
+            "workbook",
+            first,
+            len(addresses),
+            outcome,
+            source,
+            results[0].name,
+            sha,
+            because,
+            results,
+        )
     )

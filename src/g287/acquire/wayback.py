@@ -148,16 +148,18 @@ def query_cdx(
     pacer: Pacer | None = None,
     policy: FetchPolicy | None = None,
     page_size: int = CDX_PAGE,
+    filters: tuple[str, ...] = (),
 ) -> Iterator[Capture]:
     """Every 200 capture of ``url`` (or of every address under it, ``match="prefix"``),
-    adjacent duplicates collapsed by digest, page by page (resume keys)."""
+    adjacent duplicates collapsed by digest, page by page (resume keys). ``filters`` are
+    more CDX filters (``mimetype:application/vnd\\.ms-excel``, ``!original:.*\\.pdf``)."""
     policy = policy or FetchPolicy()
     pacer = pacer or Pacer()
-    params: dict[str, str] = {
+    params: dict[str, str | list[str]] = {
         "url": url,
         "output": "json",
         "fl": ",".join(CDX_FIELDS),
-        "filter": "statuscode:200",
+        "filter": ["statuscode:200", *filters],
         "collapse": "digest",
         "limit": str(page_size),
         "showResumeKey": "true",
@@ -171,7 +173,7 @@ def query_cdx(
     resume: str | None = None
     while True:
         query = dict(params, resumeKey=resume) if resume else params
-        address = f"{base.rstrip('/')}/cdx/search/cdx?{urlencode(query)}"
+        address = f"{base.rstrip('/')}/cdx/search/cdx?{urlencode(query, doseq=True)}"
         fetched = paced_get(client, address, pacer, policy)
         if fetched.status != 200:
             raise FetchError(f"the CDX index answered HTTP {fetched.status}", source=address)
