@@ -159,7 +159,7 @@ def test_backfill_git_command(settings, archive_repo, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("[1/5") and "ice/participatingAgencies.xlsx" in lines[0]
     assert f"7 workbook version(s) in {repo.resolve()}, 5 distinct content(s)" in lines
-    assert "imported 4 new, already held 0, rejected 1" in lines
+    assert "imported 4 new, already held 0, rejected 1, failed 0" in lines
     result = CliRunner().invoke(cli, ["backfill", "--git", str(repo), "--json"], env=env)
     assert json.loads(result.stdout)["counts"]["held"] == 4
     plain = tmp_path / "plain"
@@ -169,3 +169,14 @@ def test_backfill_git_command(settings, archive_repo, tmp_path):
     result = CliRunner().invoke(cli, ["backfill", "--git", str(repo), "--since", "2025"], env=env)
     assert result.exit_code == 2
     assert result.stderr == "Error: --since and --until apply to the Wayback Machine, not --git\n"
+
+
+def test_a_missing_object_fails_one_version_not_the_run(importer, archive_repo):
+    repo, _ = archive_repo
+    blob = git(repo, "rev-parse", "HEAD~2:ice/participatingAgencies.xlsx")  # P[2]
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    report = backfill_git(importer, repo)
+    failed = [i for i in report.items if i.status == "failed"]
+    assert [i.version.blob for i in failed] == [blob]
+    assert failed[0].reason and "git cat-file failed" in failed[0].reason
+    assert report.count("new") == 3

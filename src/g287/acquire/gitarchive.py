@@ -35,7 +35,7 @@ from g287.store.locks import writer_lock
 
 __all__ = ["GitItem", "GitReport", "GitVersion", "backfill_git", "git_versions"]
 
-GitStatus = Literal["new", "held", "rejected", "planned"]
+GitStatus = Literal["new", "held", "rejected", "failed", "planned"]
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,12 @@ class GitReport:
             return lines
         lines.append(
             f"imported {self.count('new')} new, already held {self.count('held')},"
-            f" rejected {self.count('rejected')}"
+            f" rejected {self.count('rejected')}, failed {self.count('failed')}"
         )
         lines.extend(
-            f"  rejected: {i.source}: {i.reason}" for i in self.items if i.status == "rejected"
+            f"  {i.status}: {i.source}: {i.reason}"
+            for i in self.items
+            if i.status in ("rejected", "failed")
         )
         return lines
 
@@ -120,7 +122,7 @@ class GitReport:
             "dry_run": self.dry_run,
             "versions": self.versions,
             "distinct": len(self.items),
-            "counts": {s: self.count(s) for s in ("new", "held", "rejected", "planned")},
+            "counts": {s: self.count(s) for s in ("new", "held", "rejected", "failed", "planned")},
             "items": [i.as_dict() for i in self.items],
         }
 
@@ -257,10 +259,13 @@ def _import_blob(
     earliest: dict[str, GitVersion] = {}
     for v in group:
         earliest.setdefault(v.path, v)
-    data = _git(repo, "cat-file", "blob", first.blob)
+    source = f"git:{name}@{first.commit}:{first.path}"
+    try:
+        data = _git(repo, "cat-file", "blob", first.blob)
+    except InputError as exc:  # a partial clone, a pruned object: the others go on
+        return GitItem(first, 1, "failed", source, first.committed_at, reason=exc.message)
     sha = sha256_hex(data)
     listed = manifest.get(sha)
-    source = f"git:{name}@{first.commit}:{first.path}"
     held = importer.archive.has(sha)
 
     def seen(v: GitVersion) -> datetime:
