@@ -120,15 +120,18 @@ def test_first_seen_is_the_earliest_sighting_whatever_the_order(make_importer):
     assert first_seen(imp) == {_sha(data): seen}
 
 
-def test_subfolders_before_their_manifest_are_dated_by_the_manifest(importer, tmp_path):
-    """Importing a run's folder (no manifest of its own) and then the parent folder whose
-    manifest.csv times every file: first seen is the manifest's, not the import time."""
-    folders = sorted(p for p in SHEETS.iterdir() if p.is_dir())[:3]
+def test_subfolders_before_their_manifest_are_dated_by_the_manifest(importer):
+    """Importing each run's folder (no manifest of its own: the import time) and then the
+    parent folder whose manifest.csv times every file: every file's first seen is the
+    manifest's, and the lists are dated as a manifest import dates them."""
+    folders = sorted(p for p in SHEETS.iterdir() if p.is_dir())
     importer.import_paths(folders, now=LATER)
     importer.import_paths([SHEETS], now=LATER)
-    seen = first_seen(importer)
-    assert LATER not in seen.values()
-    assert len(seen) == 46
+    expected = {sha: seen for _name, _src, data, seen in sample_files(46) for sha in [_sha(data)]}
+    assert first_seen(importer) == expected
+    with importer.db.connect() as conn:
+        dated = conn.execute(select(publications.c.published_date, publications.c.ice_date)).all()
+    assert all(published == ice for published, ice in dated)
 
 
 def _sha(data: bytes) -> str:
