@@ -542,3 +542,12 @@ def test_the_download_folder_yields_287g_lists_a_page_does_not_link(importer, wb
     again = run(importer, wb)
     assert wb.downloads() == []
     assert again.count("skipped") == 1
+
+
+def test_a_rebuild_after_a_backfill_gives_the_same_database(importer, wb):
+    from tests.conftest import dump_database
+
+    run(importer, wb)
+    before = dump_database(importer)
+    importer.rebuild()
+    assert dump_database(importer) == before
