@@ -361,6 +361,12 @@ def test_backfill_command(settings, wb):
     assert "15 capture(s) found (6 of the page, 9 of workbooks), 12 distinct content(s)" in lines
     assert any(line.startswith("imported 11 new, already held 0, rejected 1") for line in lines)
 
+    result = CliRunner().invoke(cli, [*args, "--since", "2025-01-01"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --since '2025-01-01' is not a timestamp (YYYY to YYYYMMDDhhmmss, digits only)\n"
+    )
+
     result = CliRunner().invoke(cli, [*args, "--json"], env=env)
     assert result.exit_code == 0
     data = json.loads(result.stdout)

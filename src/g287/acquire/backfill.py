@@ -65,7 +65,7 @@ from g287.acquire.wayback import (
     query_cdx,
     raw_url,
 )
-from g287.errors import ConfigError, InputError
+from g287.errors import ConfigError, InputError, InvalidQuery
 from g287.pipeline import Importer
 from g287.store.locks import writer_lock
 
@@ -272,6 +272,11 @@ def backfill(
     ``since``/``until`` are CDX ``from``/``to`` timestamps (``2025``, ``20250601``).
     Raises :class:`FetchError` only when no CDX query could be answered at all.
     """
+    for option, value in (("--since", since), ("--until", until)):
+        if value is not None and not re.fullmatch(r"\d{4,14}", value):
+            raise InvalidQuery(
+                f"{option} {value!r} is not a timestamp (YYYY to YYYYMMDDhhmmss, digits only)"
+            )
     targets = targets if targets is not None else load_targets()
     policy = policy or FetchPolicy()
     pacer = pacer or Pacer(interval, sleep=policy.sleep)

@@ -81,7 +81,7 @@ def backfill_cmd(
     as_json: bool,
 ) -> None:
     """Recover past lists: every capture of ICE's 287(g) page and workbooks in the
-    Wayback Machine (or every version of every ICE file in a git archive, --git).
+    Wayback Machine (or every version of every ICE workbook in a git archive, --git).
 
     Identical content is fetched once and dated by its earliest capture; each
     capture is recorded as a sighting citing its URL (or repository, commit and
