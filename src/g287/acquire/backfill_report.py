@@ -172,12 +172,20 @@ class BackfillReport:
             return lines
         lines.append(
             f"imported {self.count('new')} new, already held {self.count('held')},"
-            f" rejected {self.count('rejected')}, failed {self.count('failed')},"
-            f" pages with an unchanged roster {self.count('same')},"
-            f" pages without roster or links {self.count('empty')},"
-            f" other files skipped {self.count('skipped')};"
+            f" rejected {self.count('rejected')}, failed {self.count('failed')};"
             f" {self.downloads} download(s), {self.requests} request(s)"
         )
+        others = [
+            f"{self.count(status)} {what}"
+            for status, what in (
+                ("same", "page(s) with an unchanged roster"),
+                ("empty", "page(s) without roster or links"),
+                ("skipped", "other file(s) skipped"),
+            )
+            if self.count(status)
+        ]
+        if others:
+            lines.append("also " + ", ".join(others))
         for item in self.items:
             if item.status in ("rejected", "failed"):
                 lines.append(f"  {item.status}: {item.source}: {item.reason}")
