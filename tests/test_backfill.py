@@ -557,3 +557,17 @@ def test_a_rebuild_after_a_backfill_gives_the_same_database(importer, wb):
     before = dump_database(importer)
     importer.rebuild()
     assert dump_database(importer) == before
+
+
+def test_a_capture_the_archive_cannot_replay_fails_alone_and_is_fetched_next_time(importer, wb):
+    raw = f"/web/20250519151802id_/{DOCLIB}{Q1_NAME}"
+    wb.fail(raw, WaybackFault(404))
+    report = run(importer, wb)
+    (failed,) = [i for i in report.items if i.status == "failed"]
+    assert failed.reason == f"HTTP 404 from {wb.base_url}{raw}"
+    assert report.count("new") == 10 and report.ok
+    assert f"  failed: {failed.source}: {failed.reason}" in report.summary()
+    wb.hits.clear()
+    again = run(importer, wb)
+    assert wb.downloads() == [raw]
+    assert again.count("new") == 1 and again.count("failed") == 0
