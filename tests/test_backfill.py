@@ -571,3 +571,28 @@ def test_a_capture_the_archive_cannot_replay_fails_alone_and_is_fetched_next_tim
     again = run(importer, wb)
     assert wb.downloads() == [raw]
     assert again.count("new") == 1 and again.count("failed") == 0
+
+
+def test_one_page_at_two_addresses_is_fetched_once_and_cited_at_both(importer):
+    html = page("ice-287g-20210113002027.html")
+    with FakeWayback() as wb:
+        wb.capture("20200601000000", ICE + "/287g", html, mimetype="text/html")
+        wb.capture("20210113002027", ICE + "/identify-and-arrest/287g", html, mimetype="text/html")
+        report = backfill(
+            importer,
+            wayback=wb.base_url,
+            interval=0,
+            policy=FAST,
+            targets=[
+                Target("page", "exact", "www.ice.gov/287g"),
+                Target("page", "exact", "www.ice.gov/identify-and-arrest/287g"),
+            ],
+        )
+        assert len(wb.downloads()) == 1
+    (item,) = report.items
+    assert (item.status, item.addresses) == ("new", 2)
+    cited = {s.source for s in importer.archive.sightings() if s.role == "page"}
+    assert cited == {
+        f"{wb.base_url}/web/20200601000000/{ICE}/287g",
+        f"{wb.base_url}/web/20210113002027/{ICE}/identify-and-arrest/287g",
+    }

@@ -399,6 +399,17 @@ def _page(run: _Run, group: list[Capture]) -> dict[str, str]:
     if fingerprint:
         run.state.rosters[fingerprint] = min(first.timestamp, earlier or first.timestamp)
     run.remember(first, page.sha256)
+    for other in _earliest_per_address(group)[1:]:  # the same bytes at another address
+        run.importer.archive.record(
+            Sighting(
+                page.sha256,
+                _page_file(other.original),
+                capture_url(run.base, other),
+                format_utc(other.captured_at),
+                len(data),
+                "page",
+            )
+        )
     links = _links(data, first.original)
     status = "held" if was_held else "new"
     reason = None
