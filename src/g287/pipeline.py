@@ -345,8 +345,9 @@ class Importer:
         reason = getattr(known, "reason", None)
         with self._use(conn) as c:
             new = store.add_sighting(c, sha, name, source, seen_at)
-            if new and store.lower_first_seen(c, sha, seen_at):
-                self._redate(c, sha, seen_at)
+            # whatever the order sightings arrive in, the file ends as if seen in order
+            earlier = store.lower_first_seen(c, sha, seen_at, name, source)
+            renamed = self._redate(c, sha, force=earlier) if new or earlier else False
             pub = store.publication_by_sha(c, sha)
         if status == "rejected":
             return ImportResult(
@@ -356,22 +357,36 @@ class Importer:
             name,
             source,
             sha,
-            "duplicate" if new else "unchanged",
+            "duplicate" if new or earlier or renamed else "unchanged",
             pub["id"] if pub else None,
             pub["kind"] if pub else None,
             pub["row_count"] if pub else None,
         )
 
-    def _redate(self, conn: Connection, sha: str, seen_at: datetime) -> None:
+    def _redate(self, conn: Connection, sha: str, *, force: bool) -> bool:
+        """Date a publication again from all its sightings: the earliest first seen, and
+        the name of its earliest sighting that carries ICE's date (else its earliest
+        name), so that the outcome does not depend on the order files arrived in.
+        True when the publication changed."""
         pub = store.publication_by_sha(conn, sha)
         if pub is None:
-            return
+            return False
+        names = store.sighting_names(conn, sha)
+        name = next((n for n in names if parse_file_name(n).ice_date is not None), None)
+        name = name or (names[0] if names else pub["file_name"])
+        if not force and name == pub["file_name"]:
+            return False
+        raw = store.get_raw_file(conn, sha)
+        seen_at = store.as_utc(raw["first_seen"]) if raw is not None else pub["first_seen"]
+        file_name = parse_file_name(name)
         newest = store.newest_signed(conn, pub["id"])
-        when = dating.date_publication(parse_file_name(pub["file_name"]), seen_at, newest)
+        when = dating.date_publication(file_name, seen_at, newest)
         store.update_publication(
             conn,
             pub["id"],
             {
+                "file_name": name,
+                "ice_date": file_name.ice_date,
                 "first_seen": seen_at,
                 "published_date": when.published,
                 "date_source": when.source,
@@ -379,8 +394,16 @@ class Importer:
                 "part_of_day": when.part_of_day,
             },
         )
+        flag = when.flag or file_name.note
+        store.replace_issues(
+            conn,
+            pub["id"],
+            "file_date",
+            [DataIssue("file_date", flag, raw_value=name)] if flag else [],
+        )
         if store.reorder(conn, pub["kind"]):
             store.clear_runs(conn, pub["kind"])
+        return True
 
     def _index_runs(self, conn: Connection, kind: str, pid: str) -> None:
         """Re-order the kind's lists and keep the content-runs index current (or mark it stale).

@@ -3,7 +3,7 @@
 Layout under the archive folder::
 
     objects/ab/ab12...ef      the bytes, exactly as received
-    sightings.jsonl           one line per (sha256, name, source) first sighting
+    sightings.jsonl           one line per (sha256, name, source) sighting (again if earlier)
 
 The archive, not the database, is the source of truth: ``g287 rebuild`` replays
 the sightings in order and re-derives every table from these bytes.
@@ -63,7 +63,7 @@ class RawArchive:
         self.root = Path(root)
         self.objects = self.root / "objects"
         self.sightings_path = self.root / "sightings.jsonl"
-        self._known: set[tuple[str, str, str]] = set()
+        self._known: dict[tuple[str, str, str], datetime] = {}
         self._known_size = -1
 
     def _ensure(self) -> None:
@@ -127,13 +127,22 @@ class RawArchive:
         return out
 
     def record(self, sighting: Sighting) -> bool:
-        """Append a sighting unless (sha256, name, source) is already recorded. True if new."""
+        """Append a sighting unless (sha256, name, source) is already recorded at that time
+        or earlier. True if appended: a repeat with an *earlier* time is appended too, so
+        a replay of the archive ends at the earliest time each file was seen."""
         key = (sighting.sha256, sighting.name, sighting.source)
+        when = sighting.seen_datetime
         with self._locked():
             size = self.sightings_path.stat().st_size if self.sightings_path.exists() else 0
             if size != self._known_size:
-                self._known = {(s.sha256, s.name, s.source) for s in self.sightings()}
-            if key in self._known:
+                self._known = {}
+                for s in self.sightings():
+                    k = (s.sha256, s.name, s.source)
+                    seen = s.seen_datetime
+                    if k not in self._known or seen < self._known[k]:
+                        self._known[k] = seen
+            known = self._known.get(key)
+            if known is not None and known <= when:
                 self._known_size = size
                 return False
             line = json.dumps(asdict(sighting), sort_keys=True) + "\n"
@@ -141,6 +150,6 @@ class RawArchive:
                 handle.write(line)
                 handle.flush()
                 os.fsync(handle.fileno())
-            self._known.add(key)
+            self._known[key] = when
             self._known_size = self.sightings_path.stat().st_size
             return True

@@ -789,6 +789,8 @@ def import_page(
     client: httpx.Client | None = None,
     policy: FetchPolicy | None = None,
     resolve: bool = True,
+    base_url: str | None = None,
+    roster: Roster | None = None,
 ) -> PageImport:
     """Archive an archived copy of ICE's page (role ``page``) and load what it holds.
 
@@ -796,7 +798,9 @@ def import_page(
     from the capture date and imported like any list (source ``<url>#g287-roster-
     <page sha>``); a 2025+ page's workbook links are reported and, with ``fetch``,
     downloaded (Wayback links in their raw ``id_`` form) and imported. Importing the
-    same page again changes nothing.
+    same page again changes nothing. ``base_url`` (default ``url``) resolves the page's
+    relative links: the backfill gives the address ICE served the page at, so rows carry
+    ICE's own MOA links rather than one capture's; ``roster``, if parsed already, is used.
     """
     if not html:
         raise InputError("the page is empty (0 bytes)", source=url)
@@ -805,8 +809,9 @@ def import_page(
     importer.archive.record(
         Sighting(sha, _page_name(url), url, format_utc(captured_at), len(html), role="page")
     )
-    report = PageImport(url, captured_at, sha, find_workbook_links(html, url), None)
-    report.roster = parse_roster(html, url)
+    base = base_url or url
+    report = PageImport(url, captured_at, sha, find_workbook_links(html, base), None)
+    report.roster = roster if roster is not None else parse_roster(html, base)
     if report.roster is not None and report.roster.rows:
         report.results.append(_import_roster(importer, report.roster, url, sha, captured_at))
     if fetch and report.links:

@@ -19,7 +19,7 @@ from sqlalchemy import (
     update,
 )
 
-from g287.acquire.naming import PART_RANK
+from g287.acquire.naming import PART_RANK, parse_file_name
 from g287.read.issues import ISSUE_KINDS, DataIssue
 from g287.read.publication import Row
 from g287.store.bulk import bulk_insert
@@ -49,30 +49,81 @@ def insert_raw_file(conn: Connection, values: dict[str, Any]) -> None:
 
 
 def add_sighting(conn: Connection, sha256: str, name: str, source: str, seen_at: datetime) -> bool:
-    exists = conn.execute(
-        select(func.count())
-        .select_from(sightings)
-        .where(
-            and_(
-                sightings.c.sha256 == sha256, sightings.c.name == name, sightings.c.source == source
-            )
-        )
-    ).scalar_one()
-    if exists:
+    """Record a sighting; True if new. A known one seen again *earlier* keeps the earlier
+    time (whatever order sightings arrive in, each keeps its earliest)."""
+    where = and_(
+        sightings.c.sha256 == sha256, sightings.c.name == name, sightings.c.source == source
+    )
+    current = conn.execute(select(sightings.c.seen_at).where(where)).scalar_one_or_none()
+    if current is not None:
+        if as_utc(current) > seen_at:
+            conn.execute(update(sightings).where(where).values(seen_at=seen_at))
         return False
     conn.execute(insert(sightings).values(sha256=sha256, name=name, source=source, seen_at=seen_at))
     return True
 
 
-def lower_first_seen(conn: Connection, sha256: str, seen_at: datetime) -> bool:
-    """Move a file's first-seen time earlier; True when it changed."""
+def lower_first_seen(
+    conn: Connection,
+    sha256: str,
+    seen_at: datetime,
+    name: str | None = None,
+    source: str | None = None,
+) -> bool:
+    """Move a file's first-seen time earlier (and its first name and source with it, when
+    given); True when it changed."""
     current = conn.execute(
         select(raw_files.c.first_seen).where(raw_files.c.sha256 == sha256)
     ).scalar_one()
     if as_utc(current) <= seen_at:
         return False
-    conn.execute(update(raw_files).where(raw_files.c.sha256 == sha256).values(first_seen=seen_at))
+    values: dict[str, Any] = {"first_seen": seen_at}
+    if name is not None and source is not None:
+        parsed = parse_file_name(name)
+        values.update(
+            first_name=name,
+            first_source=source,
+            ice_date=parsed.ice_date,
+            ice_part=parsed.part_of_day,
+            ice_suffix=parsed.suffix or None,
+        )
+    conn.execute(update(raw_files).where(raw_files.c.sha256 == sha256).values(**values))
     return True
+
+
+def sighting_names(conn: Connection, sha256: str) -> list[str]:
+    """The names a file was seen under, earliest sighting first."""
+    return list(
+        conn.execute(
+            select(sightings.c.name)
+            .where(sightings.c.sha256 == sha256)
+            .order_by(sightings.c.seen_at, sightings.c.name)
+        ).scalars()
+    )
+
+
+def replace_issues(conn: Connection, publication_id: str, kind: str, issues: list[Any]) -> None:
+    """Replace a publication's issues of one kind (placed after the others)."""
+    where = publication_issues.c.publication_id == publication_id
+    conn.execute(delete(publication_issues).where(where, publication_issues.c.kind == kind))
+    last = conn.execute(select(func.max(publication_issues.c.seq)).where(where)).scalar() or 0
+    bulk_insert(
+        conn,
+        publication_issues,
+        [
+            {
+                "publication_id": publication_id,
+                "seq": last + i,
+                "row_number": issue.row_number,
+                "column_name": issue.column,
+                "raw_value": issue.raw_value,
+                "kind": issue.kind,
+                "severity": issue.severity,
+                "note": issue.note,
+            }
+            for i, issue in enumerate(issues, start=1)
+        ],
+    )
 
 
 def insert_publication(
