@@ -6,6 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from g287.moa.library import (
     fetch_moas,
@@ -17,6 +18,7 @@ from g287.moa.library import (
 )
 from g287.pipeline import Importer
 from g287.sample import moa_dir
+from g287.store.schema import moa_urls
 from tests.conftest import SHEETS, dump_database
 
 T0 = datetime(2025, 7, 8, tzinfo=UTC)
@@ -142,6 +144,54 @@ def test_fetching_archives_pdfs_records_dead_links_and_survives_rebuild(importer
     assert [r.name for r in fetched] == [laramie.name]
     assert summary["urls_by_status"] == {"fetched": 1, "dead": len(urls) - 1}
     assert summary["documents"] == 1
+    before = dump_database(importer)
+    importer.rebuild()
+    assert dump_database(importer) == before
+
+
+class IceToLocal(ToLocal):
+    """ice.gov to the local fake; every other host (the archive stand-in) untouched."""
+
+    def handle_request(self, request):
+        if request.url.host.endswith("ice.gov"):
+            return super().handle_request(request)
+        return self.inner.handle_request(request)
+
+
+def test_a_link_dead_on_ice_gov_is_recovered_from_the_archive(importer: Importer):
+    """moa fetch reads a 404 link from its newest Wayback capture that is a PDF, records
+    it as recovered and cites the capture; a dead link with no capture stays dead; a
+    rebuild gives the same database."""
+    from tests.fake_wayback import FakeWayback
+
+    importer.import_paths([SHEETS / "sheets_20250708_151823"], now=T0)
+    with importer.db.connect() as conn:
+        urls = sorted(linked_urls(conn))
+    laramie = next(p for p in PDFS if p.name.startswith("Laramie"))
+    arcadia = next(p for p in PDFS if p.name.startswith("Arcadia"))
+    dead, lost = urls[0], urls[1]
+    fake = FakeIce(laramie)
+    try:
+        with FakeWayback() as archive, httpx.Client(transport=IceToLocal(fake.port)) as client:
+            archive.capture(
+                "20250301000000", dead, b"<html>an error page</html>", mimetype="text/html"
+            )
+            archive.capture(
+                "20250101000000", dead, arcadia.read_bytes(), mimetype="application/pdf"
+            )
+            results = fetch_moas(importer, client=client, now=T0, limit=2, wayback=archive.base_url)
+            base = archive.base_url
+    finally:
+        fake.close()
+    got, gone = results
+    assert got.outcome == "accepted" and got.urls == (dead,)
+    assert gone.outcome == "rejected" and gone.urls == (lost,)
+    with importer.db.connect() as conn:
+        status = {r.url: (r.status, r.sha256) for r in conn.execute(select(moa_urls))}
+        sources = [s for s in importer.archive.sightings() if s.role == "moa"]
+    assert status[dead] == ("recovered", got.sha256)
+    assert status[lost][0] == "dead"
+    assert [s.source for s in sources] == [f"{base}/web/20250101000000/{dead}"]
     before = dump_database(importer)
     importer.rebuild()
     assert dump_database(importer) == before

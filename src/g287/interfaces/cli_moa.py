@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from g287.acquire.wayback import DEFAULT_WAYBACK
 from g287.errors import ConfigError
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
@@ -23,12 +24,18 @@ def moa_group() -> None:
 @click.option("--refetch", is_flag=True, help="Check every link again, not only new ones.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many downloads.")
 @click.option(
+    "--wayback", default=DEFAULT_WAYBACK, show_default=True, metavar="URL",
+    help="Read links dead on ice.gov from this web archive's newest capture ('' to skip).",
+)  # fmt: skip
+@click.option(
     "--ocr/--no-ocr", default=None, help="OCR scanned pages (default: when Tesseract is installed)."
 )
 @json_option
 @pass_app
 @handle_errors
-def moa_fetch(app: App, refetch: bool, limit: int | None, ocr: bool | None, as_json: bool) -> None:
+def moa_fetch(
+    app: App, refetch: bool, limit: int | None, wayback: str, ocr: bool | None, as_json: bool
+) -> None:
     """Download every MOA the lists link (archived by sha256; dead links recorded)."""
     from g287.moa.library import MoaResult, fetch_moas
 
@@ -43,6 +50,7 @@ def moa_fetch(app: App, refetch: bool, limit: int | None, ocr: bool | None, as_j
         limit=limit,
         ocr=_use_ocr(ocr),
         progress=None if as_json else show,
+        wayback=wayback or None,
     )
     _report(results, as_json, each=False)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -27,7 +28,9 @@ from sqlalchemy import Connection, func, or_, select
 
 from g287 import __version__
 from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex
-from g287.errors import InputError
+from g287.acquire.fetch import FetchPolicy
+from g287.acquire.wayback import Pacer, capture_url, paced_get, query_cdx, raw_url
+from g287.errors import G287Error, InputError
 from g287.moa.compare import compare_with_sheet
 from g287.moa.facts import MoaFacts, moa_facts
 from g287.moa.ocr import Ocr
@@ -189,6 +192,7 @@ def import_moa(
     archive: bool = True,
     ocr: bool = False,
     preread: DocumentRead | None = None,
+    link_status: str = "fetched",
 ) -> MoaResult:
     """Archive one PDF, read its text and facts, and tie it to the URLs that link it.
 
@@ -242,7 +246,7 @@ def import_moa(
                 target,
                 file_key(target),
                 sha256=sha if accepted else None,
-                status=("fetched" if url else "local") if accepted else "error",
+                status=(link_status if url else "local") if accepted else "error",
                 http_status=http_status,
                 checked_at=seen_at,
                 error=None if accepted else reason,
@@ -404,9 +408,12 @@ def fetch_moas(
     now: datetime | None = None,
     ocr: bool = False,
     progress: Callable[[int, int, MoaResult], None] | None = None,
+    wayback: str | None = None,
 ) -> list[MoaResult]:
     """Download every linked MOA not yet held (politely), archive and read it; log dead links
-    (under the database's writer lock). ``progress(done, total, result)`` after each link."""
+    (under the database's writer lock). ``progress(done, total, result)`` after each link.
+    With ``wayback`` (an archive's base URL), a link dead on ice.gov (404, 410) is read
+    from its newest archived capture instead and recorded as ``recovered``."""
     with writer_lock(importer.db, "moa fetch"):
         return _fetch_moas(
             importer,
@@ -416,6 +423,7 @@ def fetch_moas(
             now=now,
             ocr=ocr,
             progress=progress,
+            wayback=wayback,
         )
 
 
@@ -428,6 +436,7 @@ def _fetch_moas(
     now: datetime | None,
     ocr: bool,
     progress: Callable[[int, int, MoaResult], None] | None,
+    wayback: str | None,
 ) -> list[MoaResult]:
     with importer.db.connect() as conn:
         urls = sorted(linked_urls(conn))
@@ -470,6 +479,13 @@ def _fetch_moas(
                 if progress is not None:
                     progress(len(results), len(todo), result)
                 continue
+            if wayback and status in (404, 410):
+                found = _recover(importer, http, wayback, url, ocr=ocr)
+                if found is not None:
+                    results.append(found)
+                    if progress is not None:
+                        progress(len(results), len(todo), found)
+                    continue
             with importer.db.begin() as conn:
                 store.upsert_url(
                     conn,
@@ -498,6 +514,54 @@ def _fetch_moas(
         if own:
             http.close()
     return results
+
+
+def _recover(
+    importer: Importer, http: httpx.Client, wayback: str, url: str, *, ocr: bool
+) -> MoaResult | None:
+    """A dead ICE link read from its newest Wayback capture that is a PDF (recorded as
+    ``recovered``, the capture cited as the sighting's source), or None."""
+    try:
+        captures = list(query_cdx(http, wayback, url, pacer=_WAYBACK_PACER))
+    except G287Error:
+        return None  # the archive cannot be asked: the link stays dead
+    for capture in sorted(captures, key=lambda c: c.timestamp, reverse=True):
+        try:
+            fetched = paced_get(http, raw_url(wayback, capture), _WAYBACK_PACER, FetchPolicy())
+        except G287Error:
+            continue
+        if fetched.status != 200 or not fetched.body.startswith(b"%PDF"):
+            continue
+        if len(fetched.body) > MAX_PDF_BYTES:
+            continue
+        source = capture_url(wayback, capture)
+        result = import_moa(
+            importer,
+            fetched.body,
+            name=url.rsplit("/", 1)[-1] or "moa.pdf",
+            source=source,
+            seen_at=capture.captured_at,
+            url=url,
+            http_status=200,
+            ocr=ocr,
+            link_status="recovered",
+        )
+        if result.outcome != "rejected":
+            return result
+    return None
+
+
+_WAYBACK_PACER = Pacer()  # one request a second to the archive, across a run
+
+
+def recovered_from(source: str) -> str | None:
+    """The ICE address a Wayback capture URL (``<base>/web/<timestamp>/<original>``)
+    stands for, or None when ``source`` is not one."""
+    found = _CAPTURE.match(source)
+    return found.group(1) if found else None
+
+
+_CAPTURE = re.compile(r"^https?://[^/]+/web/\d{14}/(https?://.+)$")
 
 
 def _get(http: httpx.Client, url: str) -> tuple[int | None, bytes | None, str | None]:
@@ -675,6 +739,7 @@ def replay_moas(importer: Importer) -> list[MoaResult]:
         if s.role != "moa":
             continue
         url = s.source if s.source.startswith(("http://", "https://")) else None
+        recovered = recovered_from(s.source)
         results.append(
             import_moa(
                 importer,
@@ -682,9 +747,10 @@ def replay_moas(importer: Importer) -> list[MoaResult]:
                 name=s.name,
                 source=s.source,
                 seen_at=s.seen_datetime,
-                url=url,
+                url=recovered or url,
                 http_status=200 if url else None,
                 archive=False,
+                link_status="recovered" if recovered else "fetched",
             )
         )
     replay_fetch_log(importer)
