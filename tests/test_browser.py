@@ -176,6 +176,37 @@ def test_hovering_names_a_county_and_clicking_opens_it(page: Any, site: str):
     no_errors(page)
 
 
+def test_api_docs_render_the_operations_offline(browser: Any, site: str):
+    """Swagger UI from the package: every operation listed, no request leaves the site,
+    no CSP violation (they are console errors), no inline script."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = PageErrors(page)
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(site) else elsewhere.append(r.url))
+    page.goto(site + "/api/docs", wait_until="load")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path", timeout=20_000)
+    spec = page.evaluate("fetch('/api/openapi.json').then(r => r.json())")
+    expected = sum(
+        m in ("get", "post", "put", "patch", "delete")
+        for methods in spec["paths"].values()
+        for m in methods
+    )
+    paths = page.eval_on_selector_all(
+        ".swagger-ui .opblock-summary-path", "ns => ns.map(n => n.getAttribute('data-path'))"
+    )
+    assert len(paths) == expected > 30
+    assert "/api/agreements" in paths and "/api/lookup" in paths
+    assert page.locator("#api-docs-fallback").is_hidden()
+    assert page.locator(".swagger-ui .info .title").inner_text().startswith("g287 API")
+    page.locator(".opblock-summary-path[data-path='/api/status']").first.click()
+    page.wait_for_selector(".opblock.is-open .responses-wrapper")
+    shot(page, "api-docs")
+    context.close()
+    assert elsewhere == [], elsewhere
+    assert errors.errors == [], errors.errors
+
+
 def test_print_layout(page: Any, site: str):
     page.goto(site + "/states/FL", wait_until="load")
     page.emulate_media(media="print")

@@ -83,7 +83,9 @@ def test_every_page_type_renders(client: Client, path: str):
     assert any(t == "a" and a.get("class") == "skip" for t, a in found)
 
 
-@pytest.mark.parametrize("path", ["/", "/states/TX", "/cities/FL/Tampa", "/lookup", "/methodology"])
+@pytest.mark.parametrize(
+    "path", ["/", "/states/TX", "/cities/FL/Tampa", "/lookup", "/methodology", "/api/docs"]
+)
 def test_pages_obey_the_content_security_policy(client: Client, path: str):
     """No inline script runs, no style attribute: all JS and CSS come from /static."""
     r = client.get(path)
@@ -97,6 +99,25 @@ def test_pages_obey_the_content_security_policy(client: Client, path: str):
             ), attrs
         if tag == "a" and attrs.get("href"):
             assert not attrs["href"].lower().startswith(("javascript:", "data:"))
+
+
+def test_api_docs_ship_their_assets(client: Client):
+    """/api/docs loads Swagger UI from the package (no CDN) and lists every operation
+    without JavaScript too."""
+    r = client.get("/api/docs")
+    assert r.status_code == 200
+    found = tags(r.text)
+    assets = [a.get("src") or a.get("href") for t, a in found if t in ("script", "link")]
+    assert not any(re.match(r"(https?:)?//", u or "") for u in assets), assets
+    for path in [u for u in assets if u and u.startswith("/static/")]:
+        served = client.get(path)
+        assert served.status_code == 200 and len(served.content) > 0, path
+    assert any("vendor/swagger-ui/swagger-ui-bundle.js" in (u or "") for u in assets)
+    spec = client.get("/api/openapi.json").json()
+    for path in spec["paths"]:
+        assert f"<code>{path}</code>" in r.text
+    licence = client.get("/static/vendor/swagger-ui/LICENSE")
+    assert licence.status_code == 200 and "Apache License" in licence.text
 
 
 def test_home_figures_on_a_date_equal_the_library(client: Client, shared_history: Importer):

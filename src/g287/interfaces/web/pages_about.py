@@ -214,3 +214,22 @@ def model_page(request: Request, conn: ConnDep, code: str) -> Response:
             "others": [m for m in MODELS if m != model],
         },
     )
+
+
+@router.get("/api/docs", name="api_docs")
+def api_docs(request: Request) -> Response:
+    """The API's operations in Swagger UI (vendored under ``static/vendor/swagger-ui``,
+    started by ``static/api-docs.js``), with a plain table of them for readers without
+    JavaScript."""
+    spec = request.app.openapi()
+    operations = [
+        {"method": method.upper(), "path": path, "summary": op.get("summary", "")}
+        for path, methods in spec.get("paths", {}).items()
+        for method, op in methods.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    return render(
+        request,
+        "api_docs.html",
+        {"spec_url": request.app.openapi_url, "operations": operations},
+    )
