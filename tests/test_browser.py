@@ -28,7 +28,7 @@ from tests.browser_support import (
     live_server,
     require_chromium,
 )
-from tests.test_web_pages import SCRIPT, hostile, hostile_agency  # noqa: F401 (fixture)
+from tests.test_web_pages import PAGES, SCRIPT, hostile, hostile_agency  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +101,60 @@ def test_each_page_type_loads_cleanly(page: Any, site: str, name: str):
     assert page.evaluate("document.documentElement.lang") == "en"
     shot(page, name)
     no_errors(page)
+
+
+@pytest.fixture(scope="module")
+def phone(browser: Any) -> Iterator[Any]:
+    """One 390×844 page (an iPhone 12-14's CSS viewport) for the mobile tests."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    p = context.new_page()
+    p.errors = PageErrors(p)
+    yield p
+    context.close()
+
+
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => !e.closest('.table-wrap, .swagger-ui'))
+    .filter(e => e.getBoundingClientRect().right > width + 0.5)
+    .slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40));
+  return {width, scroll: document.scrollingElement.scrollWidth, wide,
+          header: document.querySelector('header.site').getBoundingClientRect().height};
+}"""
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/api/docs"])
+def test_no_horizontal_overflow_on_a_phone(phone: Any, site: str, path: str):
+    """At 390 px every page type fits the screen: wide tables scroll inside their
+    wrapper, long file names wrap, and the header stays compact."""
+    phone.errors.errors.clear()
+    response = phone.goto(site + path, wait_until="load")
+    assert response.status == 200
+    if path == "/api/docs":
+        phone.wait_for_selector(".swagger-ui .opblock-summary-path", timeout=20_000)
+    found = phone.evaluate(OVERFLOW)
+    assert found["width"] == 390
+    assert found["scroll"] <= found["width"], found
+    assert found["header"] <= 140, found  # was 288 px, a third of the first screen
+    wraps = phone.eval_on_selector_all(
+        "main table", "ts => ts.map(t => !!t.parentElement.closest('.table-wrap'))"
+    )
+    assert all(wraps), wraps  # every table scrolls inside a wrapper, never the page
+    assert phone.errors.errors == [], phone.errors.errors
+
+
+def test_long_moa_file_names_wrap_on_a_phone(phone: Any, site: str):
+    """A MOA file name is one long word; it wraps inside its cell instead of widening it."""
+    phone.goto(site + "/changes?kind=moa_posted", wait_until="load")
+    links = phone.locator("table.events a[rel='noopener']")
+    assert links.count() > 0
+    widths = phone.eval_on_selector_all(
+        "table.events a[rel='noopener']",
+        "as => as.map(a => [getComputedStyle(a).overflowWrap, a.getBoundingClientRect().width])",
+    )
+    assert all(wrap == "anywhere" for wrap, _w in widths), widths
+    assert max(w for _wrap, w in widths) < 390
 
 
 def colours(page: Any) -> dict[str, str]:
