@@ -17,6 +17,7 @@ from g287.interfaces.web.i18n import catalogue, choose
 from g287.interfaces.web.pages_about import doc_html
 from g287.pipeline import Importer
 from g287.query import history as h
+from g287.query import places
 from g287.resolve.identity import TYPO_DISTANCE
 from tests.browser_support import Client, app_for
 from tests.workbooks import build
@@ -118,6 +119,26 @@ def test_api_docs_ship_their_assets(client: Client):
         assert f"<code>{path}</code>" in r.text
     licence = client.get("/static/vendor/swagger-ui/LICENSE")
     assert licence.status_code == 200 and "Apache License" in licence.text
+
+
+def test_place_pages_list_pending_requests(client: Client, shared_history: Importer):
+    """The pending requests of a place's agencies are on its city and county pages (they
+    were only on the agency's page), and in the lookup API, as the library gives them."""
+    city = client.get("/cities/FL/Sebring").text
+    section = city[city.index('id="g-pending"') :]
+    assert "Sebring Police Department" in section and "pend 07072025pm" in section
+    assert "/agencies/FL-sebring-police-department#pending" in section
+    county = client.get("/counties/12055").text
+    section = county[county.index('id="g-pending"') :]
+    assert "Sebring Police Department" in section and "another city in the county" in section
+    tampa = client.get("/cities/FL/Tampa").text
+    assert "No agency covering this place is on ICE&#39;s pending list." in tampa
+    api = client.get("/api/lookup?city=Sebring&state=FL").json()
+    with shared_history.db.connect() as conn:
+        expected = places.lookup(conn, city="Sebring", state="FL")
+    assert [r["id"] for r in api["pending"]] == [r["id"] for r in expected["pending"]]
+    assert api["pending"][0]["group"] == "city"
+    assert api["pending_publication"]["label"] == "pend 07072025pm"
 
 
 def test_home_figures_on_a_date_equal_the_library(client: Client, shared_history: Importer):

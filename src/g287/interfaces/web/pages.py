@@ -56,6 +56,7 @@ def messages() -> set[str]:
         MODEL_NAMES,
         TITLES,
         pages_places.GROUP_TITLES,
+        pages_places.PENDING_GROUPS,
     ):
         out.update(table.values())
     for p in POWERS.values():
