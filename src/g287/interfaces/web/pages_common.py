@@ -15,9 +15,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from g287.enrich.geo import county as county_info
-from g287.errors import InvalidQuery
+from g287.errors import G287Error, InvalidQuery
 from g287.interfaces.web.http import declared_params
 from g287.interfaces.web.i18n import Translator, choose, explicit, translator
+from g287.moa.library import moa_copies
 from g287.query.urls import public_link
 from g287.read.cells import MODEL_NAMES
 from g287.read.states import STATES
@@ -142,6 +143,7 @@ class Page:
         self.lang = choose(query, request.headers.get("accept-language", ""))
         self.explicit = explicit(query)
         self.t: Translator = translator(self.lang)
+        self._copies: dict[str, str] | None = None
 
     def url(self, path: str, **params: Any) -> str:
         """A link within the site, carrying ?lang= when the reader chose a language."""
@@ -161,6 +163,20 @@ class Page:
         ]
         items.append(("lang", other))
         return self.request.url.path + "?" + urlencode(items)
+
+    def moa_copy(self, url: str | None) -> str | None:
+        """Where g287 serves its archived copy of the PDF ICE links at ``url`` (None when
+        the archive does not hold it); the archive's links are read once per page."""
+        if not url:
+            return None
+        if self._copies is None:
+            try:
+                with self.request.app.state.db.connect() as conn:
+                    self._copies = moa_copies(conn)
+            except G287Error:  # an error page while the database is down
+                self._copies = {}
+        sha = self._copies.get(url)
+        return f"/api/moas/{sha}.pdf" if sha else None  # api_places.get_moa_pdf
 
     def label(self, table: Mapping[str, str], key: str) -> str:
         """A fixed vocabulary's label, translated (the key itself when unknown)."""
@@ -194,6 +210,7 @@ class Page:
             "city_url": lambda state, name: self.url(f"/cities/{state}/" + quote(name, safe="")),
             "raw_url": lambda pid: "/api/publications/" + quote(pid, safe="") + "/raw",
             "href": safe_url,
+            "moa_copy": self.moa_copy,
             "flags": REMOVAL_FLAGS,
             "conflict_label": lambda status: self.label(CONFLICT_LABELS, status),
             "MODELS": MODELS,
