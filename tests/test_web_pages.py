@@ -38,6 +38,7 @@ PAGES = {
     "/agreements/" + MIAMI_SPRINGS.replace("#", "%23"): "City of Miami Springs Police Department",
     "/changes": "What changed on ICE",
     "/changes?state=FL&model=TFM&kind=renamed": "Agency renamed",
+    "/changes?page=2": "201–400 of",
     "/problems": "malformed_date",
     "/problems/malformed_date": "05/082025",
     "/lists": "participatingAgencies05162025am.xlsx",
@@ -139,6 +140,46 @@ def test_place_pages_list_pending_requests(client: Client, shared_history: Impor
     assert [r["id"] for r in api["pending"]] == [r["id"] for r in expected["pending"]]
     assert api["pending"][0]["group"] == "city"
     assert api["pending_publication"]["label"] == "pend 07072025pm"
+
+
+def event_ids(html: str) -> list[str]:
+    body = html[html.index('<table class="events">') : html.index("</table>", html.index("events"))]
+    return re.findall(r'<tr class="ev-([a-z_]+)">', body)
+
+
+def test_the_change_log_pages_through_every_event(client: Client, shared_history: Importer):
+    """Every change is reachable: /changes is paged 200 at a time (it stopped at the
+    first 200), the pages together list each event once, and the filters carry over."""
+    from g287.query import catalog
+
+    with shared_history.db.connect() as conn:
+        every = catalog.events_page(conn)
+        florida_tfm = catalog.events_page(conn, state="FL", model="TFM")
+        kinds = catalog.event_kinds(conn, state="FL", model="TFM")
+    total = every["count"]
+    assert total > 400
+    pages = -(-total // 200)
+    seen: list[str] = []
+    for n in range(1, pages + 1):
+        r = client.get(f"/changes?page={n}" if n > 1 else "/changes")
+        assert r.status_code == 200
+        rows = event_ids(r.text)
+        assert len(rows) == (200 if n < pages else total - 200 * (pages - 1))
+        first, last = 200 * (n - 1) + 1, 200 * (n - 1) + len(rows)
+        assert f"Changes, newest first: {first}–{last} of {total:,}" in r.text
+        assert ('rel="next"' in r.text) == (n < pages) and ('rel="prev"' in r.text) == (n > 1)
+        seen += rows
+    assert seen == [e["kind"] for e in every["data"]]
+    assert client.get(f"/changes?page={pages + 1}").status_code == 404
+    assert client.get("/changes?page=0").status_code == 400
+    # filters: the counts are over every matching change, and the pager keeps the filters
+    r = client.get("/changes?state=FL&model=TFM")
+    assert sum(kinds.values()) == florida_tfm["count"]
+    assert f"{florida_tfm['count']:,} changes:" in r.text
+    if florida_tfm["count"] > 200:
+        assert 'rel="next" href="/changes?state=FL&amp;model=TFM&amp;page=2"' in r.text
+    es = client.get("/changes?page=2&lang=es").text
+    assert 'href="/changes?lang=es"' in es and "201–400 de" in es
 
 
 def test_home_figures_on_a_date_equal_the_library(client: Client, shared_history: Importer):

@@ -269,6 +269,20 @@ def events_page(
     return {"count": total, "data": rows}
 
 
+def event_kinds(
+    conn: Connection,
+    *,
+    since: date | None = None,
+    kind: str | None = None,
+    state: str | None = None,
+    model: str | None = None,
+) -> dict[str, int]:
+    """How many change events of each kind match the filters (all of them, not a page)."""
+    q = events_query(since=since, kind=kind, state=state, model=model).subquery()
+    rows = conn.execute(select(q.c.kind, func.count()).group_by(q.c.kind).order_by(q.c.kind))
+    return {str(k): int(n) for k, n in rows}
+
+
 def has_agency(conn: Connection, agency_id: str) -> bool:
     """Whether an agency has exactly this id."""
     found = conn.execute(select(agencies.c.id).where(agencies.c.id == agency_id)).first()
