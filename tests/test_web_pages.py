@@ -18,6 +18,7 @@ from g287.interfaces.web.pages_about import doc_html
 from g287.pipeline import Importer
 from g287.query import history as h
 from g287.query import places
+from g287.query import publications as pubs
 from g287.resolve.identity import TYPO_DISTANCE
 from tests.browser_support import Client, app_for
 from tests.workbooks import build
@@ -180,6 +181,44 @@ def test_the_change_log_pages_through_every_event(client: Client, shared_history
         assert 'rel="next" href="/changes?state=FL&amp;model=TFM&amp;page=2"' in r.text
     es = client.get("/changes?page=2&lang=es").text
     assert 'href="/changes?lang=es"' in es and "201–400 de" in es
+
+
+def visible_text(html: str) -> str:
+    """The page's text with inline tags dropped (block tags become line breaks)."""
+    inline = re.sub(r"</?(a|span|abbr|strong|em|code|time)\b[^>]*>", "", html)
+    text = re.sub(r"[ \t]+", " ", re.sub(r"<[^>]+>", "\n", inline))
+    return re.sub(r"\s*\n\s*", "\n", text).replace("&#39;", "'")
+
+
+def test_copy_slips(client: Client, shared_history: Importer):
+    """Sentences that ran together or said nothing: a missing space after a county's
+    population, dashes for an agency that was only ever pending, a date after the newest
+    list shown as if ICE had a list for it, and data problems counted without saying
+    that most are harmless notes."""
+    county = visible_text(client.get("/counties/12057").text)
+    assert "(Census estimate, 2025). Agreements active on ICE" in county
+    assert not re.search(r"[a-z)]\.[A-Z]", county.replace("U.S.", "")), re.findall(
+        r".{20}[a-z)]\.[A-Z].{20}", county
+    )
+    sebring = visible_text(client.get("/agencies/FL-sebring-police-department").text)
+    assert "– –" not in sebring
+    assert "On ICE's pending list\nJune 27, 2025 – July 7, 2025" in sebring
+    later = client.get("/?date=2030-01-01").text
+    assert '<p class="notice" id="after-newest">January 1, 2030 is after ICE' in later
+    assert "newest list that g287 holds (July 7, 2025)" in later
+    assert 'id="after-newest"' not in client.get("/?date=2025-07-01").text
+    assert 'id="after-newest"' not in client.get("/").text
+    with shared_history.db.connect() as conn:
+        severities = pubs.issue_severities(conn)
+        total = pubs.counts(conn)["issues"]
+    assert sum(severities.values()) == total and severities["info"] > total / 2
+    for path in ("/methodology", "/problems"):
+        text = client.get(path).text
+        assert (
+            f"{total:,} problems recorded: {severities['error']:,} errors, "
+            f"{severities['warning']:,} warnings and {severities['info']:,} info-level notes "
+            "(whitespace, curly quotes, #N/A cells and the like, recorded but harmless)"
+        ) in text, path
 
 
 def test_home_figures_on_a_date_equal_the_library(client: Client, shared_history: Importer):

@@ -174,6 +174,7 @@ def methodology_page(request: Request, conn: ConnDep) -> Response:
             "by_rule": sorted(by_rule.items(), key=lambda x: -x[1]),
             "examples": examples,
             "counts": pubs.counts(conn),
+            "severities": pubs.issue_severities(conn),
             "status": h.status(conn),
             "issue_kinds": pubs.issue_summary(conn),
         },

@@ -109,7 +109,12 @@ def problems_page(request: Request, conn: ConnDep) -> Response:
     return render(
         request,
         "problems.html",
-        {"summary": summary, "examples": examples, "counts": pubs.counts(conn)},
+        {
+            "summary": summary,
+            "examples": examples,
+            "counts": pubs.counts(conn),
+            "severities": pubs.issue_severities(conn),
+        },
     )
 
 

@@ -140,6 +140,7 @@ def home(
     view = {
         "day": day,
         "asked": asked is not None,
+        "after_newest": asked is not None and asked.isoformat() > last,
         "first": first,
         "last": last,
         "span": (d_last - d0).days,

@@ -101,6 +101,8 @@
       $("csv-link").href = "/data/map/" + day + ".csv";
       $("json-link").href = "/data/map/" + day + ".json";
       $("date").value = day;
+      var after = $("after-newest");
+      if (after) after.hidden = true; // the slider's days are within the lists held
       document.querySelectorAll(".asof-text").forEach(function (el) { el.textContent = dayText; });
       // counties
       svg.querySelectorAll(".counties path[class]").forEach(function (p) { p.removeAttribute("class"); });
