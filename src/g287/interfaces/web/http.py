@@ -7,7 +7,8 @@ derived-state transaction writes (so a worker on any host sees a new resolve wit
 ``VERSION_TTL``). The cache is keyed on the path, the query parameters the route
 declares (others cannot change the answer and are left out of the key) and the language;
 it holds at most ``G287_CACHE_BYTES`` bytes (default 32 MiB) in least-recently-used
-order, and never a body over ``CACHE_MAX_BODY``. ETags are a hash of the body, so
+order, and never a body over ``CACHE_MAX_BODY`` nor one the app marked
+``Cache-Control: no-store``. ETags are a hash of the body, so
 clients and caches revalidate cheaply.
 
 Compression comes last, after the cache: the cache holds the plain body, and a client
@@ -251,7 +252,10 @@ class HttpLayer:
         body = bytes(captured["body"])
         status = captured["status"]
         raw_headers = [(k, v) for k, v in captured["headers"] if k.lower() != b"content-length"]
-        if cacheable and status == 200:
+        no_store = any(
+            k.lower() == b"cache-control" and b"no-store" in v.lower() for k, v in raw_headers
+        )
+        if cacheable and status == 200 and not no_store:
             declared = declared_params(scope.get("route"))
             self._learn(path, declared)
             self.cache.put(

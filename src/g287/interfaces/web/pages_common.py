@@ -8,7 +8,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import jinja2
 from fastapi import Request
@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from g287.enrich.geo import county as county_info
 from g287.errors import G287Error, InvalidQuery
 from g287.interfaces.web.http import declared_params
+from g287.interfaces.web.i18n import DEFAULT as DEFAULT_LANG
 from g287.interfaces.web.i18n import Translator, choose, explicit, translator
 from g287.moa.library import moa_copies
 from g287.query.urls import public_link
@@ -80,6 +81,7 @@ CONFLICT_LABELS = {
     "unconfirmed": "Unconfirmed",
     "not_yet_due": "Not yet due",
 }
+OG_LOCALES = {"en": "en_US", "es": "es_US"}
 STATUS_LABELS = {
     "active": "Active",
     "superseded": "Superseded",
@@ -178,6 +180,25 @@ class Page:
         sha = self._copies.get(url)
         return f"/api/moas/{sha}.pdf" if sha else None  # api_places.get_moa_pdf
 
+    def site(self) -> str:
+        """The public base URL (``G287_SITE_URL``), or "" when none is configured: pages
+        are cached whatever the ``Host`` header, so they never print the request's host."""
+        web = getattr(self.request.app.state, "web", None)
+        return (web.site_url if web else "").rstrip("/")
+
+    def canonical(self) -> str:
+        """This page's one URL: the path, the query parameters the route declares (set,
+        in a fixed order) and ``lang=es`` for Spanish; absolute when the site URL is set."""
+        declared = declared_params(self.request.scope.get("route"))
+        items = sorted(
+            (k, v)
+            for k, v in parse_qsl(self.request.url.query)
+            if v and k != "lang" and (declared is None or k in declared)
+        )
+        if self.lang != DEFAULT_LANG:
+            items.append(("lang", self.lang))
+        return self.site() + self.request.url.path + ("?" + urlencode(items) if items else "")
+
     def label(self, table: Mapping[str, str], key: str) -> str:
         """A fixed vocabulary's label, translated (the key itself when unknown)."""
         return self.t.gettext(table.get(key, key))
@@ -196,6 +217,9 @@ class Page:
             "short_day": t.short_day,
             "url": self.url,
             "switch_url": self.switch_url(),
+            "canonical": self.canonical(),
+            "site": self.site(),
+            "og_locale": OG_LOCALES[self.lang],
             "static": lambda name: f"/static/{name}?v={asset_version(name)}",
             "model_name": lambda code: self.label(MODEL_NAMES, code),
             "level_label": lambda level: self.label(LEVEL_LABELS, level or "other"),
