@@ -380,12 +380,14 @@ def test_home_page_budget(browser: Any, site: str):
         "load_ms": round(timing["load"]),
         "dom_content_loaded_ms": round(timing["dom"]),
         "first_contentful_paint_ms": round(timing["fcp"]) if timing["fcp"] else None,
+        "html_transferred": timing["html"],  # gzipped on the wire (headers included)
     }
     out = ROOT / "test-artifacts" / "page-budget.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print("home page budget:", json.dumps(report))
     assert total <= BUDGET_BYTES, report
+    assert 0 < report["html_transferred"] <= 200_000 < sizes[site + "/"], report  # compressed
     assert timing["load"] > 0 and report["first_contentful_paint_ms"], report
 
 
