@@ -183,3 +183,23 @@ def test_what_is_gzipped_and_what_is_not(served):
     assert xlsx.status_code == 200 and "content-encoding" not in xlsx.headers  # a zip already
     missing = client.get("/agencies/nobody-at-all", headers={"Accept-Encoding": "gzip"})
     assert missing.status_code == 404 and "nobody-at-all" in missing.text
+
+
+def test_a_head_request_never_fills_the_cache(served):
+    """StaticFiles answers HEAD with no body; cached, that empty body was then served to
+    every GET (a blank stylesheet for everyone after one link checker's HEAD)."""
+    client, layer = served
+    head = client.request("HEAD", "/static/site.css")
+    assert head.status_code == 200 and head.content == b""
+    assert not any(key[0] == "/static/site.css" for key in layer.cache._entries)
+    css = client.get("/static/site.css", headers={"Accept-Encoding": "identity"})
+    assert css.status_code == 200 and b"box-sizing" in css.content
+    assert int(css.headers["content-length"]) == len(css.content) > 5_000
+    again = client.request("HEAD", "/static/site.css", headers={"Accept-Encoding": "identity"})
+    assert again.status_code == 200 and again.content == b""  # from the cache: no body
+    assert again.headers["etag"] == css.headers["etag"]
+    assert again.headers["content-length"] == css.headers["content-length"]
+    packed = client.request("HEAD", "/static/site.css", headers={"Accept-Encoding": "gzip"})
+    gz = client.get("/static/site.css", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["etag"] == gz.headers["etag"] == css.headers["etag"][:-1] + '-gzip"'
+    assert packed.headers["content-length"] == gz.headers["content-length"]

@@ -255,7 +255,8 @@ class HttpLayer:
         no_store = any(
             k.lower() == b"cache-control" and b"no-store" in v.lower() for k, v in raw_headers
         )
-        if cacheable and status == 200 and not no_store:
+        # only a GET fills the cache: a HEAD's body may be empty (StaticFiles sends none)
+        if cacheable and method == "GET" and status == 200 and not no_store:
             declared = declared_params(scope.get("route"))
             self._learn(path, declared)
             self.cache.put(
