@@ -185,21 +185,24 @@ def test_what_is_gzipped_and_what_is_not(served):
     assert missing.status_code == 404 and "nobody-at-all" in missing.text
 
 
-def test_a_head_request_never_fills_the_cache(served):
-    """StaticFiles answers HEAD with no body; cached, that empty body was then served to
-    every GET (a blank stylesheet for everyone after one link checker's HEAD)."""
-    client, layer = served
-    head = client.request("HEAD", "/static/site.css")
+def test_head_is_the_get_without_its_body(served):
+    """HEAD is answered as the GET it stands for. StaticFiles answered HEAD with no body,
+    and that empty 200 was cached and served to every later GET (one link checker's HEAD
+    blanked site.css for everyone); pages and API routes answered HEAD with 405."""
+    client, _layer = served
+    head = client.request("HEAD", "/static/site.css", headers={"Accept-Encoding": "identity"})
     assert head.status_code == 200 and head.content == b""
-    assert not any(key[0] == "/static/site.css" for key in layer.cache._entries)
     css = client.get("/static/site.css", headers={"Accept-Encoding": "identity"})
     assert css.status_code == 200 and b"box-sizing" in css.content
-    assert int(css.headers["content-length"]) == len(css.content) > 5_000
-    again = client.request("HEAD", "/static/site.css", headers={"Accept-Encoding": "identity"})
-    assert again.status_code == 200 and again.content == b""  # from the cache: no body
-    assert again.headers["etag"] == css.headers["etag"]
-    assert again.headers["content-length"] == css.headers["content-length"]
+    assert head.headers["content-length"] == css.headers["content-length"] == str(len(css.content))
+    assert head.headers["etag"] == css.headers["etag"]
     packed = client.request("HEAD", "/static/site.css", headers={"Accept-Encoding": "gzip"})
     gz = client.get("/static/site.css", headers={"Accept-Encoding": "gzip"})
     assert packed.headers["etag"] == gz.headers["etag"] == css.headers["etag"][:-1] + '-gzip"'
     assert packed.headers["content-length"] == gz.headers["content-length"]
+    for path in ("/", "/states/FL", "/api/status", "/sitemap.xml"):
+        page = client.request("HEAD", path, headers={"Accept-Encoding": "identity"})
+        full = client.get(path, headers={"Accept-Encoding": "identity"})
+        assert page.status_code == 200 and page.content == b"", path
+        assert page.headers["content-length"] == str(len(full.content)), path
+    assert client.request("HEAD", "/nowhere-at-all").status_code == 404

@@ -248,15 +248,17 @@ class HttpLayer:
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")
 
-        await self.app(scope, receive, capture)
+        # HEAD is answered as the GET it stands for, without the body: every page and
+        # API route answers it (they declare GET only), with the GET's length and ETag
+        app_scope = {**scope, "method": "GET"} if method == "HEAD" else scope
+        await self.app(app_scope, receive, capture)
         body = bytes(captured["body"])
         status = captured["status"]
         raw_headers = [(k, v) for k, v in captured["headers"] if k.lower() != b"content-length"]
         no_store = any(
             k.lower() == b"cache-control" and b"no-store" in v.lower() for k, v in raw_headers
         )
-        # only a GET fills the cache: a HEAD's body may be empty (StaticFiles sends none)
-        if cacheable and method == "GET" and status == 200 and not no_store:
+        if cacheable and status == 200 and not no_store:
             declared = declared_params(scope.get("route"))
             self._learn(path, declared)
             self.cache.put(
