@@ -261,6 +261,27 @@ def test_api_docs_render_the_operations_offline(browser: Any, site: str):
     assert errors.errors == [], errors.errors
 
 
+def test_a_tap_picks_a_county_and_a_second_tap_opens_it(browser: Any, site: str):
+    """On a phone counties are a few pixels wide: the first tap names the county (and
+    highlights it) instead of leaving the map; a second tap on it opens its page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    errors = PageErrors(page)
+    page.goto(site + "/", wait_until="load")
+    county = page.locator("#c06071")  # San Bernardino County, CA: large enough to aim at
+    county.tap(force=True)
+    page.wait_for_function("() => document.getElementById('map-tip').textContent.includes('·')")
+    assert page.url == site + "/"
+    assert page.locator("#map-tip").inner_text().startswith("San Bernardino County, CA: ")
+    assert page.locator("#map-tip").inner_text().endswith("· tap again to open")
+    assert "picked" in (county.get_attribute("class") or "")
+    county.tap(force=True)
+    page.wait_for_url(re.compile(r"/counties/06071$"))
+    assert page.locator("main h1").count() == 1
+    context.close()
+    assert errors.errors == [], errors.errors
+
+
 def test_print_layout(page: Any, site: str):
     page.goto(site + "/states/FL", wait_until="load")
     page.emulate_media(media="print")

@@ -30,6 +30,7 @@ router = APIRouter(include_in_schema=False)
 LAYERS = ("counties", "state", "policy")
 CLIENT_MESSAGES = (
     "no county-level agreement",
+    "tap again to open",
     "county-wide",
     "in part of the county",
     "agreements",
