@@ -7,19 +7,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from g287.acquire.archive import sha256_hex
 from g287.moa.library import (
     fetch_moas,
     import_moa,
     linked_urls,
-    moa_copies,
     moa_summary,
     pending_moas,
     search_moas,
 )
 from g287.pipeline import Importer
 from g287.sample import moa_dir
-from tests.api_support import api_client
 from tests.conftest import SHEETS, dump_database
 
 T0 = datetime(2025, 7, 8, tzinfo=UTC)
@@ -138,43 +135,3 @@ def test_fetching_archives_pdfs_records_dead_links_and_survives_rebuild(importer
     before = dump_database(importer)
     importer.rebuild()
     assert dump_database(importer) == before
-
-
-ARCADIA = "https://www.ice.gov/doclib/287gMOA/ArcadiaPDFL_TFM_MOA_030425.pdf"
-ARCADIA_ID = "FL-arcadia-police-department%23TFM%232025-03-05"
-
-
-def test_pages_link_the_archived_copy_beside_ices_link(library):
-    """ICE's MOA links die; where the archive holds the PDF, every page that links ICE's
-    copy links g287's too, and the API serves it byte for byte."""
-    pdf = next(p for p in PDFS if p.name == "ArcadiaPDFL_TFM_MOA_030425.pdf")
-    sha = sha256_hex(pdf.read_bytes())
-    with library.db.connect() as conn:
-        copies = moa_copies(conn)
-    assert copies[ARCADIA] == sha
-    assert len(copies) == len(PDFS)  # each bundled PDF is linked by a list
-    copy = f"/api/moas/{sha}.pdf"
-    with api_client(library) as client:
-        for path in (
-            f"/agreements/{ARCADIA_ID}",
-            "/agencies/FL-arcadia-police-department",
-            "/cities/FL/Arcadia",
-        ):
-            page = client.get(path).text
-            ice = page.index(f'href="{ARCADIA}"')
-            assert f'<a class="moa-copy" href="{copy}">g287&#39;s copy</a>' in page[ice:], path
-        # an agreement whose PDF is not held keeps ICE's link alone
-        desoto = client.get("/agencies/FL-desoto-county-sheriff-office").text
-        assert 'class="moa"' in desoto and "moa-copy" not in desoto
-        served = client.get(copy)
-        assert served.status_code == 200 and served.content == pdf.read_bytes()
-        assert served.headers["content-type"] == "application/pdf"
-        assert served.headers["x-sha256"] == sha
-        assert served.headers["content-disposition"].startswith(
-            'inline; filename="ArcadiaPDFL_TFM_MOA_030425.pdf"'
-        )
-        missing = client.get(f"/api/moas/{'0' * 64}.pdf")
-        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
-        assert client.get("/api/moas/..%2F..%2Fetc.pdf").status_code in (404, 422)
-        hits = client.get("/api/moas/search?q=Arcadia").json()["data"]
-        assert any(h["copy_url"] == copy for h in hits)

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, func, or_, select
 
 from g287 import __version__
 from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex
-from g287.errors import InputError, NotFound
+from g287.errors import InputError
 from g287.moa.compare import compare_with_sheet
 from g287.moa.facts import moa_facts
 from g287.moa.text import pdf_text
@@ -334,29 +334,6 @@ def search_moas(
             }
         )
     return out
-
-
-def moa_copies(conn: Connection) -> dict[str, str]:
-    """Every MOA or addendum URL ICE linked whose PDF g287 holds -> the PDF's sha256
-    (so a page can link g287's archived copy beside ICE's link, which may die)."""
-    held = select(moa_urls.c.url, moa_urls.c.sha256).where(moa_urls.c.sha256.is_not(None))
-    return {str(url): str(sha) for url, sha in conn.execute(held).all()}
-
-
-def moa_document(conn: Connection, sha256: str) -> dict[str, Any]:
-    """One archived MOA document: its sha256, file name and page count."""
-    row = (
-        conn.execute(
-            select(
-                moa_documents.c.sha256, moa_documents.c.file_name, moa_documents.c.page_count
-            ).where(moa_documents.c.sha256 == sha256.lower())
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFound(f"no MOA document has sha256 {sha256!r}")
-    return dict(row)
 
 
 def pending_moas(conn: Connection, *, today: date | None = None) -> list[dict[str, Any]]:

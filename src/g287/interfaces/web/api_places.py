@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Query
 
-from g287.acquire.archive import RawArchive
 from g287.enrich.powers import POWERS
-from g287.errors import InvalidQuery, NotFound
+from g287.errors import InvalidQuery
 from g287.interfaces.web.api_common import (
     ERRORS,
     NO_CONTROL,
@@ -21,7 +19,6 @@ from g287.interfaces.web.api_common import (
     StateQ,
     with_agreement_url,
 )
-from g287.interfaces.web.api_publications import content_disposition
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.schemas import (
     ClaimResultPublic,
@@ -33,7 +30,7 @@ from g287.interfaces.web.schemas import (
     ModelsPublic,
     StatePoliciesPublic,
 )
-from g287.moa.library import moa_document, search_moas
+from g287.moa.library import search_moas
 from g287.query import claims as c
 from g287.query import places
 from g287.query import policy as pol
@@ -194,49 +191,4 @@ def search_moa_text(
     """Full-text search across every archived MOA: documents with a highlighted snippet
     and the agreements that link them."""
     hits = search_moas(conn, q, phrase=not any_words, limit=limit)
-    for hit in hits:
-        hit["copy_url"] = moa_copy_url(hit["sha256"])
     return {"count": len(hits), "data": hits}
-
-
-def moa_copy_url(sha256: str) -> str:
-    """Where the API serves g287's archived copy of a MOA PDF."""
-    return f"/api/moas/{sha256}.pdf"
-
-
-@router.get(
-    "/moas/{sha256}.pdf",
-    name="get_moa_pdf",
-    response_class=Response,
-    responses={
-        200: {
-            "description": "The archived PDF, byte for byte.",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    },
-)
-def get_moa_pdf(
-    request: Request,
-    conn: ConnDep,
-    sha256: Annotated[
-        str, Path(description="The PDF's sha256 (64 hex digits).", pattern=r"^[0-9a-f]{64}$")
-    ],
-) -> Response:
-    """g287's archived copy of a MOA or addendum PDF that ICE linked (ICE's links die):
-    the bytes as archived, under the file name ICE gave it, with its sha256 in
-    `X-Sha256`. The lists' links to it are in the agreements' `moa_url`."""
-    doc = moa_document(conn, sha256)
-    archive = RawArchive(request.app.state.settings.archive_dir)
-    if not archive.has(doc["sha256"]):
-        raise NotFound(f"the archived PDF {doc['file_name']} is missing from this server")
-    return Response(
-        archive.read(doc["sha256"]),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": content_disposition(doc["file_name"] or "moa.pdf").replace(
-                "attachment;", "inline;", 1
-            ),
-            "X-Sha256": doc["sha256"],
-            "Cache-Control": "public, max-age=31536000, immutable",
-        },
-    )

@@ -19,7 +19,7 @@ from g287.errors import G287Error, InvalidQuery
 from g287.interfaces.web.http import declared_params
 from g287.interfaces.web.i18n import DEFAULT as DEFAULT_LANG
 from g287.interfaces.web.i18n import Translator, choose, explicit, translator
-from g287.moa.library import moa_copies
+from g287.moa.copies import copy_url, moa_copies
 from g287.query.urls import public_link
 from g287.read.cells import MODEL_NAMES
 from g287.read.states import STATES
@@ -178,7 +178,7 @@ class Page:
             except G287Error:  # an error page while the database is down
                 self._copies = {}
         sha = self._copies.get(url)
-        return f"/api/moas/{sha}.pdf" if sha else None  # api_places.get_moa_pdf
+        return copy_url(sha) if sha else None
 
     def site(self) -> str:
         """The public base URL (``G287_SITE_URL``), or "" when none is configured: pages

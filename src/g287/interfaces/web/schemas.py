@@ -674,7 +674,6 @@ class MoaHit(Model):
     file_name: str | None
     snippet: str
     urls: list[str]
-    copy_url: str = Field(description="g287's archived copy of the PDF (`/api/moas/{sha256}.pdf`).")
     agreements: list[str]
 
 
