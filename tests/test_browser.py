@@ -28,7 +28,7 @@ from tests.browser_support import (
     live_server,
     require_chromium,
 )
-from tests.test_web_pages import SCRIPT, hostile, hostile_agency  # noqa: F401 (fixture)
+from tests.test_web_pages import PAGES, SCRIPT, hostile, hostile_agency  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -103,6 +103,60 @@ def test_each_page_type_loads_cleanly(page: Any, site: str, name: str):
     no_errors(page)
 
 
+@pytest.fixture(scope="module")
+def phone(browser: Any) -> Iterator[Any]:
+    """One 390×844 page (an iPhone 12-14's CSS viewport) for the mobile tests."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    p = context.new_page()
+    p.errors = PageErrors(p)
+    yield p
+    context.close()
+
+
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => !e.closest('.table-wrap, .swagger-ui'))
+    .filter(e => e.getBoundingClientRect().right > width + 0.5)
+    .slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40));
+  return {width, scroll: document.scrollingElement.scrollWidth, wide,
+          header: document.querySelector('header.site').getBoundingClientRect().height};
+}"""
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/api/docs"])
+def test_no_horizontal_overflow_on_a_phone(phone: Any, site: str, path: str):
+    """At 390 px every page type fits the screen: wide tables scroll inside their
+    wrapper, long file names wrap, and the header stays compact."""
+    phone.errors.errors.clear()
+    response = phone.goto(site + path, wait_until="load")
+    assert response.status == 200
+    if path == "/api/docs":
+        phone.wait_for_selector(".swagger-ui .opblock-summary-path", timeout=20_000)
+    found = phone.evaluate(OVERFLOW)
+    assert found["width"] == 390
+    assert found["scroll"] <= found["width"], found
+    assert found["header"] <= 140, found  # was 288 px, a third of the first screen
+    wraps = phone.eval_on_selector_all(
+        "main table", "ts => ts.map(t => !!t.parentElement.closest('.table-wrap'))"
+    )
+    assert all(wraps), wraps  # every table scrolls inside a wrapper, never the page
+    assert phone.errors.errors == [], phone.errors.errors
+
+
+def test_long_moa_file_names_wrap_on_a_phone(phone: Any, site: str):
+    """A MOA file name is one long word; it wraps inside its cell instead of widening it."""
+    phone.goto(site + "/changes?kind=moa_posted", wait_until="load")
+    links = phone.locator("table.events a[rel='noopener']")
+    assert links.count() > 0
+    widths = phone.eval_on_selector_all(
+        "table.events a[rel='noopener']",
+        "as => as.map(a => [getComputedStyle(a).overflowWrap, a.getBoundingClientRect().width])",
+    )
+    assert all(wrap == "anywhere" for wrap, _w in widths), widths
+    assert max(w for _wrap, w in widths) < 390
+
+
 def colours(page: Any) -> dict[str, str]:
     return page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('#map .counties path[class]')]
@@ -174,6 +228,58 @@ def test_hovering_names_a_county_and_clicking_opens_it(page: Any, site: str):
     page.wait_for_url(re.compile(r"/counties/12057\?lang=es$"))
     assert "Hillsborough County Sheriff's Office" in page.locator("main").inner_text()
     no_errors(page)
+
+
+def test_api_docs_render_the_operations_offline(browser: Any, site: str):
+    """Swagger UI from the package: every operation listed, no request leaves the site,
+    no CSP violation (they are console errors), no inline script."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = PageErrors(page)
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(site) else elsewhere.append(r.url))
+    page.goto(site + "/api/docs", wait_until="load")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path", timeout=20_000)
+    spec = page.evaluate("fetch('/api/openapi.json').then(r => r.json())")
+    expected = sum(
+        m in ("get", "post", "put", "patch", "delete")
+        for methods in spec["paths"].values()
+        for m in methods
+    )
+    paths = page.eval_on_selector_all(
+        ".swagger-ui .opblock-summary-path", "ns => ns.map(n => n.getAttribute('data-path'))"
+    )
+    assert len(paths) == expected > 30
+    assert "/api/agreements" in paths and "/api/lookup" in paths
+    assert page.locator("#api-docs-fallback").is_hidden()
+    assert page.locator(".swagger-ui .info .title").inner_text().startswith("g287 API")
+    page.locator(".opblock-summary-path[data-path='/api/status']").first.click()
+    page.wait_for_selector(".opblock.is-open .responses-wrapper")
+    shot(page, "api-docs")
+    context.close()
+    assert elsewhere == [], elsewhere
+    assert errors.errors == [], errors.errors
+
+
+def test_a_tap_picks_a_county_and_a_second_tap_opens_it(browser: Any, site: str):
+    """On a phone counties are a few pixels wide: the first tap names the county (and
+    highlights it) instead of leaving the map; a second tap on it opens its page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    errors = PageErrors(page)
+    page.goto(site + "/", wait_until="load")
+    county = page.locator("#c06071")  # San Bernardino County, CA: large enough to aim at
+    county.tap(force=True)
+    page.wait_for_function("() => document.getElementById('map-tip').textContent.includes('·')")
+    assert page.url == site + "/"
+    assert page.locator("#map-tip").inner_text().startswith("San Bernardino County, CA: ")
+    assert page.locator("#map-tip").inner_text().endswith("· tap again to open")
+    assert "picked" in (county.get_attribute("class") or "")
+    county.tap(force=True)
+    page.wait_for_url(re.compile(r"/counties/06071$"))
+    assert page.locator("main h1").count() == 1
+    context.close()
+    assert errors.errors == [], errors.errors
 
 
 def test_print_layout(page: Any, site: str):
@@ -295,12 +401,14 @@ def test_home_page_budget(browser: Any, site: str):
         "load_ms": round(timing["load"]),
         "dom_content_loaded_ms": round(timing["dom"]),
         "first_contentful_paint_ms": round(timing["fcp"]) if timing["fcp"] else None,
+        "html_transferred": timing["html"],  # gzipped on the wire (headers included)
     }
     out = ROOT / "test-artifacts" / "page-budget.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print("home page budget:", json.dumps(report))
     assert total <= BUDGET_BYTES, report
+    assert 0 < report["html_transferred"] <= 200_000 < sizes[site + "/"], report  # compressed
     assert timing["load"] > 0 and report["first_contentful_paint_ms"], report
 
 

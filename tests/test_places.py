@@ -76,6 +76,46 @@ def test_connecticut_point_has_no_agreements_but_is_a_place(conn):
     assert result["count"] == 0
 
 
+def pending(result):
+    return {(r["name"], r["model"], r["group"], r["status"]) for r in result["pending"]}
+
+
+def test_pending_requests_of_the_agencies_covering_a_place(conn):
+    """Sebring's police are on ICE's pending list (since June 27, 2025): the city's lookup
+    and its county's both say so; before that list the request is not there."""
+    city = p.lookup(conn, city="Sebring", state="FL")
+    assert city["pending_publication"]["label"] == "pend 07072025pm"
+    assert pending(city) == {("Sebring Police Department", "TFM", "city", "waiting")}
+    county = p.lookup(conn, fips="12055")  # Highlands County
+    assert ("Sebring Police Department", "TFM", "other_cities_in_county", "waiting") in pending(
+        county
+    )
+    # a county whose sheriff and the state police are both waiting
+    little_river = p.lookup(conn, fips="05081")
+    assert {
+        ("Little River County Sheriff's Office", "JEM", "county", "waiting"),
+        ("Little River County Sheriff's Office", "WSO", "county", "waiting"),
+        ("Arkansas State Police", "TFM", "state", "waiting"),
+    } <= pending(little_river)
+    # as of a date: what the newest pending list by then printed, in its current status
+    early = p.lookup(conn, city="Sebring", state="FL", as_of=p.date(2025, 6, 1))
+    assert early["pending_publication"]["label"] == "pend 05302025pm"
+    assert "Sebring Police Department" not in {r["name"] for r in early["pending"]}
+    assert ("Florida Department of Agriculture", "TFM", "state", "converted") in pending(early)
+    assert not p.lookup(conn, city="Tampa", state="FL")["pending"]
+
+
+def test_cli_lookup_lists_pending_requests(shared_history):
+    env = {
+        "G287_DATA_DIR": str(shared_history.archive.root.parent),
+        "G287_DATABASE_URL": shared_history.db.url,
+    }
+    result = CliRunner().invoke(cli, ["lookup", "--city", "Sebring", "--state", "FL"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Requests on ICE's pending list (pend 07072025pm)" in result.output
+    assert "Sebring Police Department" in result.output
+
+
 def test_bad_lookups(conn):
     with pytest.raises(InvalidQuery, match="needs a state"):
         p.lookup(conn, city="Tampa")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,9 +16,13 @@ from g287.config import Settings
 from g287.interfaces.web import pages, pages_svg
 from g287.interfaces.web.i18n import catalogue, choose
 from g287.interfaces.web.pages_about import doc_html
+from g287.interfaces.web.settings import WebSettings
 from g287.pipeline import Importer
 from g287.query import history as h
+from g287.query import places
+from g287.query import publications as pubs
 from g287.resolve.identity import TYPO_DISTANCE
+from tests.api_support import TOKEN, ApiClient, api_app
 from tests.browser_support import Client, app_for
 from tests.workbooks import build
 
@@ -37,6 +42,7 @@ PAGES = {
     "/agreements/" + MIAMI_SPRINGS.replace("#", "%23"): "City of Miami Springs Police Department",
     "/changes": "What changed on ICE",
     "/changes?state=FL&model=TFM&kind=renamed": "Agency renamed",
+    "/changes?page=2": "201–400 of",
     "/problems": "malformed_date",
     "/problems/malformed_date": "05/082025",
     "/lists": "participatingAgencies05162025am.xlsx",
@@ -83,7 +89,9 @@ def test_every_page_type_renders(client: Client, path: str):
     assert any(t == "a" and a.get("class") == "skip" for t, a in found)
 
 
-@pytest.mark.parametrize("path", ["/", "/states/TX", "/cities/FL/Tampa", "/lookup", "/methodology"])
+@pytest.mark.parametrize(
+    "path", ["/", "/states/TX", "/cities/FL/Tampa", "/lookup", "/methodology", "/api/docs"]
+)
 def test_pages_obey_the_content_security_policy(client: Client, path: str):
     """No inline script runs, no style attribute: all JS and CSS come from /static."""
     r = client.get(path)
@@ -97,6 +105,237 @@ def test_pages_obey_the_content_security_policy(client: Client, path: str):
             ), attrs
         if tag == "a" and attrs.get("href"):
             assert not attrs["href"].lower().startswith(("javascript:", "data:"))
+
+
+def test_api_docs_ship_their_assets(client: Client):
+    """/api/docs loads Swagger UI from the package (no CDN) and lists every operation
+    without JavaScript too."""
+    r = client.get("/api/docs")
+    assert r.status_code == 200
+    found = tags(r.text)
+    assets = [a.get("src") or a.get("href") for t, a in found if t in ("script", "link")]
+    assert not any(re.match(r"(https?:)?//", u or "") for u in assets), assets
+    for path in [u for u in assets if u and u.startswith("/static/")]:
+        served = client.get(path)
+        assert served.status_code == 200 and len(served.content) > 0, path
+    assert any("vendor/swagger-ui/swagger-ui-bundle.js" in (u or "") for u in assets)
+    spec = client.get("/api/openapi.json").json()
+    for path in spec["paths"]:
+        assert f"<code>{path}</code>" in r.text
+    licence = client.get("/static/vendor/swagger-ui/LICENSE")
+    assert licence.status_code == 200 and "Apache License" in licence.text
+
+
+def test_place_pages_list_pending_requests(client: Client, shared_history: Importer):
+    """The pending requests of a place's agencies are on its city and county pages (they
+    were only on the agency's page), and in the lookup API, as the library gives them."""
+    city = client.get("/cities/FL/Sebring").text
+    section = city[city.index('id="g-pending"') :]
+    assert "Sebring Police Department" in section and "pend 07072025pm" in section
+    assert "/agencies/FL-sebring-police-department#pending" in section
+    county = client.get("/counties/12055").text
+    section = county[county.index('id="g-pending"') :]
+    assert "Sebring Police Department" in section and "another city in the county" in section
+    tampa = client.get("/cities/FL/Tampa").text
+    assert "No agency covering this place is on ICE&#39;s pending list." in tampa
+    api = client.get("/api/lookup?city=Sebring&state=FL").json()
+    with shared_history.db.connect() as conn:
+        expected = places.lookup(conn, city="Sebring", state="FL")
+    assert [r["id"] for r in api["pending"]] == [r["id"] for r in expected["pending"]]
+    assert api["pending"][0]["group"] == "city"
+    assert api["pending_publication"]["label"] == "pend 07072025pm"
+
+
+def event_ids(html: str) -> list[str]:
+    body = html[html.index('<table class="events">') : html.index("</table>", html.index("events"))]
+    return re.findall(r'<tr class="ev-([a-z_]+)">', body)
+
+
+def test_the_change_log_pages_through_every_event(client: Client, shared_history: Importer):
+    """Every change is reachable: /changes is paged 200 at a time (it stopped at the
+    first 200), the pages together list each event once, and the filters carry over."""
+    from g287.query import catalog
+
+    with shared_history.db.connect() as conn:
+        every = catalog.events_page(conn)
+        florida_tfm = catalog.events_page(conn, state="FL", model="TFM")
+        kinds = catalog.event_kinds(conn, state="FL", model="TFM")
+    total = every["count"]
+    assert total > 400
+    pages = -(-total // 200)
+    seen: list[str] = []
+    for n in range(1, pages + 1):
+        r = client.get(f"/changes?page={n}" if n > 1 else "/changes")
+        assert r.status_code == 200
+        rows = event_ids(r.text)
+        assert len(rows) == (200 if n < pages else total - 200 * (pages - 1))
+        first, last = 200 * (n - 1) + 1, 200 * (n - 1) + len(rows)
+        assert f"Changes, newest first: {first}–{last} of {total:,}" in r.text
+        assert ('rel="next"' in r.text) == (n < pages) and ('rel="prev"' in r.text) == (n > 1)
+        seen += rows
+    assert seen == [e["kind"] for e in every["data"]]
+    assert client.get(f"/changes?page={pages + 1}").status_code == 404
+    assert client.get("/changes?page=0").status_code == 400
+    # filters: the counts are over every matching change, and the pager keeps the filters
+    r = client.get("/changes?state=FL&model=TFM")
+    assert sum(kinds.values()) == florida_tfm["count"]
+    assert f"{florida_tfm['count']:,} changes:" in r.text
+    if florida_tfm["count"] > 200:
+        assert 'rel="next" href="/changes?state=FL&amp;model=TFM&amp;page=2"' in r.text
+    es = client.get("/changes?page=2&lang=es").text
+    assert 'href="/changes?lang=es"' in es and "201–400 de" in es
+
+
+def visible_text(html: str) -> str:
+    """The page's text with inline tags dropped (block tags become line breaks)."""
+    inline = re.sub(r"</?(a|span|abbr|strong|em|code|time)\b[^>]*>", "", html)
+    text = re.sub(r"[ \t]+", " ", re.sub(r"<[^>]+>", "\n", inline))
+    return re.sub(r"\s*\n\s*", "\n", text).replace("&#39;", "'")
+
+
+def test_copy_slips(client: Client, shared_history: Importer):
+    """Sentences that ran together or said nothing: a missing space after a county's
+    population, dashes for an agency that was only ever pending, a date after the newest
+    list shown as if ICE had a list for it, and data problems counted without saying
+    that most are harmless notes."""
+    county = visible_text(client.get("/counties/12057").text)
+    assert "(Census estimate, 2025). Agreements active on ICE" in county
+    assert not re.search(r"[a-z)]\.[A-Z]", county.replace("U.S.", "")), re.findall(
+        r".{20}[a-z)]\.[A-Z].{20}", county
+    )
+    sebring = visible_text(client.get("/agencies/FL-sebring-police-department").text)
+    assert "– –" not in sebring
+    assert "On ICE's pending list\nJune 27, 2025 – July 7, 2025" in sebring
+    later = client.get("/?date=2030-01-01").text
+    assert '<p class="notice" id="after-newest">January 1, 2030 is after ICE' in later
+    assert "newest list that g287 holds (July 7, 2025)" in later
+    assert 'id="after-newest"' not in client.get("/?date=2025-07-01").text
+    assert 'id="after-newest"' not in client.get("/").text
+    with shared_history.db.connect() as conn:
+        severities = pubs.issue_severities(conn)
+        total = pubs.counts(conn)["issues"]
+    assert sum(severities.values()) == total and severities["info"] > total / 2
+    for path in ("/methodology", "/problems"):
+        text = client.get(path).text
+        assert (
+            f"{total:,} problems recorded: {severities['error']:,} errors, "
+            f"{severities['warning']:,} warnings and {severities['info']:,} info-level notes "
+            "(whitespace, curly quotes, #N/A cells and the like, recorded but harmless)"
+        ) in text, path
+
+
+SITE = "https://g287.example.org"
+
+
+@pytest.fixture(scope="module")
+def public(shared_history: Importer) -> Iterator[tuple[ApiClient, Any]]:
+    """The app as deployed behind a public URL (G287_SITE_URL)."""
+    with api_app(shared_history, WebSettings(admin_token=TOKEN, site_url=SITE)) as app:
+        client = ApiClient(app)
+        try:
+            yield client, app
+        finally:
+            client.close()
+
+
+def head_tags(html: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for tag, attrs in tags(html):
+        if tag == "link" and attrs.get("rel") == "canonical":
+            out.setdefault("canonical", []).append(attrs["href"] or "")
+        if tag == "meta" and (attrs.get("property") or attrs.get("name")):
+            key = attrs.get("property") or attrs.get("name") or ""
+            out.setdefault(key, []).append(attrs.get("content") or "")
+    return out
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_canonical_links_and_share_cards(client: Client, public, path: str):
+    """Every page names its one URL (declared parameters only, lang=es kept) and carries
+    Open Graph tags for link previews; absolute only when the site URL is configured, so
+    a forged Host header never reaches a cached page."""
+    site_client, _app = public
+    page = site_client.get(path, headers={"Host": "evil.example"}).text
+    found = head_tags(page)
+    expected = path.split("?")[0]
+    query = sorted(q for q in path.partition("?")[2].split("&") if q)
+    if query:
+        expected += "?" + "&".join(query)
+    assert found["canonical"] == [SITE + expected]
+    assert found["og:url"] == [SITE + expected]
+    assert found["og:image"] == [SITE + "/static/og-card.png"]
+    assert found["twitter:card"] == ["summary_large_image"]
+    assert "evil.example" not in page
+    title = re.search(r"<title>(.*?) · g287</title>", page, re.S)
+    assert title and found["og:title"] == [html_unescape(title.group(1))]
+    assert found["og:description"][0] and found["og:locale"] == ["en_US"]
+    # without a site URL: root-relative canonical, no og:url
+    local = head_tags(client.get(path).text)
+    assert local["canonical"] == [expected] and "og:url" not in local
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_canonical_drops_unknown_parameters_and_keeps_spanish(public):
+    site_client, _app = public
+    found = head_tags(site_client.get("/states/FL?utm_source=x&date=2025-06-01&lang=es").text)
+    assert found["canonical"] == [SITE + "/states/FL?date=2025-06-01&lang=es"]
+    assert found["og:locale"] == ["es_US"]
+    assert head_tags(site_client.get("/states/FL?lang=en").text)["canonical"] == [
+        SITE + "/states/FL"
+    ]
+    missing = site_client.get("/agencies/nobody-at-all").text
+    assert "canonical" not in head_tags(missing) and '<meta name="robots" content="noindex">' in (
+        missing
+    )
+    card = site_client.get("/static/og-card.png")
+    assert card.headers["content-type"] == "image/png"
+    assert card.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (
+        int.from_bytes(card.content[16:20]) == 1200 and int.from_bytes(card.content[20:24]) == 630
+    )
+
+
+def test_robots_and_sitemap(public, client: Client, shared_history: Importer):
+    import xml.etree.ElementTree as ET
+
+    from g287.query import catalog
+
+    site_client, _app = public
+    robots = site_client.get("/robots.txt")
+    assert robots.headers["content-type"].startswith("text/plain")
+    assert robots.text.startswith("User-agent: *\n")
+    assert f"Sitemap: {SITE}/sitemap.xml" in robots.text
+    assert "Disallow: /api/\n" in robots.text and "Allow: /api/docs\n" in robots.text
+    r = site_client.get("/sitemap.xml")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring(r.content)
+    locs = [u.findtext("s:loc", namespaces=ns) or "" for u in root.findall("s:url", ns)]
+    assert len(locs) == len(set(locs)) < 50_000
+    assert all(u.startswith(SITE + "/") for u in locs)
+    with shared_history.db.connect() as conn:
+        found = catalog.site_map(conn)
+    paths = {u.removeprefix(SITE) for u in locs}
+    assert {"/", "/states", "/changes", "/methodology", "/models/TFM", "/states/FL"} <= paths
+    assert "/counties/12057" in paths
+    assert "/agreements/" + MIAMI_SPRINGS.replace("#", "%23") in paths
+    assert "/agencies/FL-sebring-police-department" in paths  # pending only
+    assert len([p for p in paths if p.startswith("/agreements/")]) == len(found["agreements"])
+    assert len([p for p in paths if p.startswith("/agencies/")]) == len(found["agencies"])
+    sample = sorted(paths)[:: max(1, len(paths) // 25)]
+    for path in sample:  # every listed page answers
+        assert client.get(path).status_code == 200, path
+    # with no site URL: the request's host, and never cached (a forged Host stays its own)
+    plain = client.get("/robots.txt", headers={"Host": "evil.example"})
+    assert "Sitemap: http://evil.example/sitemap.xml" in plain.text
+    assert plain.headers["cache-control"] == "no-store"
+    assert "evil.example" not in client.get("/robots.txt").text
+    assert not any(k[0] in ("/robots.txt", "/sitemap.xml") for k in client.app.cache._entries)
 
 
 def test_home_figures_on_a_date_equal_the_library(client: Client, shared_history: Importer):
@@ -346,11 +585,18 @@ def check_escaped(client: Client, hostile: Importer) -> None:
 
 
 def test_static_assets_are_small_and_hand_written():
+    """The hand-written CSS and JS stay small; the only other files are the share card and
+    Swagger UI, vendored with its licence for /api/docs."""
     static = Path(pages.__file__).parent / "static"
-    sizes = {p.name: p.stat().st_size for p in static.iterdir()}
-    assert set(sizes) >= {"site.css", "site.js", "home.js"}
-    assert sum(sizes.values()) < 60_000
-    for name in ("site.js", "home.js"):
+    sizes = {p.name: p.stat().st_size for p in static.iterdir() if p.is_file()}
+    assert set(sizes) >= {"site.css", "site.js", "home.js", "api-docs.js"}
+    hand_written = {k: v for k, v in sizes.items() if k.endswith((".css", ".js", ".svg"))}
+    assert sum(hand_written.values()) < 60_000
+    assert set(sizes) - set(hand_written) == {"og-card.png"} and sizes["og-card.png"] < 100_000
+    assert [p.name for p in static.iterdir() if p.is_dir()] == ["vendor"]
+    vendored = {p.name for p in (static / "vendor" / "swagger-ui").iterdir()}
+    assert {"LICENSE", "NOTICE", "swagger-ui-bundle.js", "swagger-ui.css"} <= vendored
+    for name in ("site.js", "home.js", "api-docs.js"):
         text = (static / name).read_text()
         assert not re.search(r"\.(inner|outer)HTML\s*=|insertAdjacentHTML|document\.write", text)
 

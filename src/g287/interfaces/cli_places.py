@@ -87,6 +87,18 @@ def lookup_cmd(
             ],
             title=GROUP_TITLES[group],
         )
+    if result["pending"]:
+        output.table(
+            result["pending"],
+            [
+                ("name", "agency"),
+                ("model", "model"),
+                ("first_listed", "pending since"),
+                ("status", "status"),
+                ("group", "covers"),
+            ],
+            title=f"Requests on ICE's pending list ({result['pending_publication']['label']})",
+        )
     models = sorted({r["model"] for rows in result["covering"].values() for r in rows})
     for m in models:
         click.echo(f"{m}: {POWERS[m].summary}" if m in POWERS else m)

@@ -44,8 +44,11 @@ from g287.read.states import state_code
 from g287.store.like import contains, contains_pattern, like
 from g287.store.schema import (
     agencies,
+    agency_counties,
     agency_places,
     agreements,
+    pending_requests,
+    publications,
 )
 
 AGENCY_SORTS = {
@@ -269,7 +272,64 @@ def events_page(
     return {"count": total, "data": rows}
 
 
+def event_kinds(
+    conn: Connection,
+    *,
+    since: date | None = None,
+    kind: str | None = None,
+    state: str | None = None,
+    model: str | None = None,
+) -> dict[str, int]:
+    """How many change events of each kind match the filters (all of them, not a page)."""
+    q = events_query(since=since, kind=kind, state=state, model=model).subquery()
+    rows = conn.execute(select(q.c.kind, func.count()).group_by(q.c.kind).order_by(q.c.kind))
+    return {str(k): int(n) for k, n in rows}
+
+
 def has_agency(conn: Connection, agency_id: str) -> bool:
     """Whether an agency has exactly this id."""
     found = conn.execute(select(agencies.c.id).where(agencies.c.id == agency_id)).first()
     return found is not None
+
+
+def site_map(conn: Connection) -> dict[str, Any]:
+    """What a sitemap lists, with the date each last changed: the newest list's date, the
+    states and counties where ICE ever listed an agreement or a pending request, and every
+    agency and agreement (``last_listed``; a pending-only agency: its pending request's)."""
+    newest = conn.execute(select(func.max(publications.c.published_date))).scalar()
+    pending_last = (
+        select(pending_requests.c.agency_id, func.max(pending_requests.c.last_listed).label("d"))
+        .group_by(pending_requests.c.agency_id)
+        .subquery()
+    )
+    agency_rows = conn.execute(
+        select(agencies.c.id, agencies.c.state, agencies.c.last_listed, pending_last.c.d)
+        .outerjoin(pending_last, pending_last.c.agency_id == agencies.c.id)
+        .order_by(agencies.c.id)
+    ).all()
+    agency_list = [
+        {"id": i, "state": st, "last_listed": _iso(max(d for d in (a, b) if d) if a or b else None)}
+        for i, st, a, b in agency_rows
+    ]
+    agreement_list = [
+        {"id": i, "last_listed": _iso(d)}
+        for i, d in conn.execute(
+            select(agreements.c.id, agreements.c.last_listed).order_by(agreements.c.id)
+        )
+    ]
+    counties = sorted(
+        str(f) for (f,) in conn.execute(select(agency_counties.c.county_fips).distinct())
+    )
+    return {
+        "newest": _iso(newest),
+        "states": sorted({a["state"] for a in agency_list}),
+        "counties": counties,
+        "agencies": agency_list,
+        "agreements": agreement_list,
+    }
+
+
+def _iso(day: Any) -> str | None:
+    if day is None:
+        return None
+    return day.isoformat() if hasattr(day, "isoformat") else str(day)

@@ -23,17 +23,21 @@ from g287.enrich.geo import county_at, match_city, match_county
 from g287.enrich.powers import summary as powers_summary
 from g287.errors import InvalidQuery, NotFound
 from g287.query.history import on_list, publication_as_of
-from g287.query.publications import records
+from g287.query.publications import records, resolve_publication
 from g287.read.states import state_code
 from g287.store.schema import (
     agencies,
     agency_counties,
     agency_places,
     agreements,
+    content_pending,
+    pending_requests,
+    publication_rows,
 )
 
 MODEL_STRENGTH = {"TFM": 3, "TTF": 3, "JTF": 3, "JEM": 2, "WSO": 1}
 WHOLE_COUNTY_LEVELS = ("county",)
+PENDING_GROUP_ORDER = ("city", "county", "state", "part_of_county", "other_cities_in_county")
 PART_COUNTY_LEVELS = (
     "regional",
     "judicial_district",
@@ -153,6 +157,57 @@ def _lookup_query(as_of: bool) -> Select[Any]:
     )
 
 
+@functools.cache
+def _pending_query(as_of: bool) -> Select[Any]:
+    """The pending requests of one state whose agency covers one county (values bound at
+    execution): those still waiting on ICE's newest pending list, or (``as_of``) those
+    printed on one pending list; built once."""
+    current: ColumnElement[bool]
+    if as_of:
+        printed = (
+            select(content_pending.c.pending_id)
+            .join(publication_rows, publication_rows.c.content_id == content_pending.c.content_id)
+            .where(publication_rows.c.publication_id == bindparam("pending_publication_id"))
+        )
+        current = pending_requests.c.id.in_(printed)
+    else:
+        current = pending_requests.c.status == "waiting"
+    ids = union(
+        select(agency_counties.c.agency_id).where(
+            agency_counties.c.county_fips == bindparam("county_fips")
+        ),
+        select(agency_places.c.agency_id).where(agency_places.c.level == "state"),
+    ).subquery("pending_ids")
+    return (
+        select(
+            pending_requests,
+            agency_places.c.level,
+            agency_places.c.place_id,
+            agency_places.c.place_name,
+        )
+        .select_from(
+            ids.join(pending_requests, pending_requests.c.agency_id == ids.c.agency_id).join(
+                agency_places, agency_places.c.agency_id == pending_requests.c.agency_id
+            )
+        )
+        .where(current)
+        .where(pending_requests.c.state == bindparam("state"))
+        .order_by(pending_requests.c.agency_id, pending_requests.c.model, pending_requests.c.id)
+    )
+
+
+def _group(level: str | None, place_id: str | None, city_id: str | None, city_county: bool) -> str:
+    """How an agency at ``level`` covers the place looked up (a key of ``covering``)."""
+    if level == "state":
+        return "state"
+    if level in WHOLE_COUNTY_LEVELS:
+        return "county"
+    if level == "municipal":
+        own = (city_id and place_id == city_id) or city_county
+        return "city" if own else "other_cities_in_county"
+    return "part_of_county"
+
+
 def lookup(
     conn: Connection,
     *,
@@ -164,7 +219,10 @@ def lookup(
     lon: float | None = None,
     as_of: date | None = None,
 ) -> dict[str, Any]:
-    """Every agreement covering a place, grouped by how it covers it, with powers and links."""
+    """Every agreement covering a place, grouped by how it covers it, with powers and links;
+    and the requests on ICE's pending list from agencies that would cover it (``pending``,
+    each with its ``group``: still waiting now, or printed on the newest pending list by
+    ``as_of``)."""
     target = _target(county=county, state=state, fips=fips, city=city, lat=lat, lon=lon)
     st, code = target["state"], target["county_fips"]
     pub = publication_as_of(conn, as_of) if as_of is not None else None
@@ -178,17 +236,25 @@ def lookup(
     city_county = bool(info and info.is_independent_city)  # the county is itself a city
     for item in records(conn.execute(q, params)):
         item["powers"] = powers_summary(item["model"])
-        level = item["level"]
-        if level == "state":
-            group = "state"
-        elif level in WHOLE_COUNTY_LEVELS:
-            group = "county"
-        elif level == "municipal":
-            own = (city_id and item["place_id"] == city_id) or city_county
-            group = "city" if own else "other_cities_in_county"
-        else:
-            group = "part_of_county"
-        groups[group].append(item)
+        groups[_group(item["level"], item["place_id"], city_id, city_county)].append(item)
+    try:  # no pending list (yet, or by that date): nothing was pending
+        pending_pub = (
+            publication_as_of(conn, as_of, kind="pending")
+            if as_of is not None
+            else resolve_publication(conn, "latest-pending")
+        )
+    except NotFound:
+        pending_pub = None
+    pending = []
+    if pending_pub is not None:
+        pq = _pending_query(as_of is not None)
+        pparams = dict(params)
+        if as_of is not None:
+            pparams["pending_publication_id"] = pending_pub["id"]
+        for item in records(conn.execute(pq, pparams)):
+            item["group"] = _group(item["level"], item["place_id"], city_id, city_county)
+            pending.append(item)
+    pending.sort(key=lambda r: (PENDING_GROUP_ORDER.index(r["group"]), r["name"], r["model"]))
     return {
         "place": target,
         "as_of": as_of.isoformat() if as_of else None,
@@ -198,6 +264,10 @@ def lookup(
             for g in ("state", "county", "city", "part_of_county", "other_cities_in_county")
         },
         "count": sum(len(v) for g, v in groups.items() if g != "other_cities_in_county"),
+        "pending_publication": (
+            {k: pending_pub[k] for k in ("id", "label", "published_date")} if pending_pub else None
+        ),
+        "pending": pending,
     }
 
 

@@ -331,6 +331,15 @@ def issue_summary(conn: Connection, *, publication: str | None = None) -> list[d
     return out
 
 
+def issue_severities(conn: Connection) -> dict[str, int]:
+    """Issues recorded by severity: ``{"error": n, "warning": n, "info": n}`` (most are
+    info-level notes such as whitespace, curly quotes and ``#N/A`` cells)."""
+    out = dict.fromkeys(("error", "warning", "info"), 0)
+    for row in issue_summary(conn):
+        out[row["severity"]] += row["count"]
+    return out
+
+
 def list_files(conn: Connection, *, status: str | None = None) -> list[dict[str, Any]]:
     q = (
         select(raw_files, publications.c.id.label("publication_id"), publications.c.label)

@@ -31,6 +31,7 @@ from g287.interfaces.web.schemas import (
     PublicationRowsPublic,
     PublicationsPublic,
 )
+from g287.moa.copies import moa_document
 from g287.query import publications as p
 from g287.query.provenance import placed_rows
 
@@ -115,6 +116,43 @@ def get_publication_raw(request: Request, conn: ConnDep, ref: PublicationRef) ->
         headers={
             "Content-Disposition": content_disposition(name),
             "X-Sha256": pub["sha256"],
+            "Cache-Control": "public, max-age=31536000, immutable",
+        },
+    )
+
+
+@router.get(
+    "/moas/{sha256}/pdf",
+    name="get_moa_pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The archived PDF, byte for byte.",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def get_moa_pdf(
+    request: Request,
+    conn: ConnDep,
+    sha256: Annotated[
+        str, Path(description="The PDF's sha256 (64 hex digits).", pattern=r"^[0-9a-f]{64}$")
+    ],
+) -> Response:
+    """g287's archived copy of a MOA or addendum PDF that ICE linked (ICE's links die):
+    the bytes as archived, under the file name it was seen with, its sha256 in
+    `X-Sha256`."""
+    doc = moa_document(conn, sha256)
+    archive = RawArchive(request.app.state.settings.archive_dir)
+    if not archive.has(doc["sha256"]):
+        raise NotFound(f"the archived PDF {doc['file_name']} is missing from this server")
+    disposition = content_disposition(doc["file_name"] or "moa.pdf")
+    return Response(
+        archive.read(doc["sha256"]),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": disposition.replace("attachment;", "inline;", 1),
+            "X-Sha256": doc["sha256"],
             "Cache-Control": "public, max-age=31536000, immutable",
         },
     )

@@ -66,7 +66,7 @@ def create_app(
             'shape: {"error": {"status", "code", "message"}}.'
         ),
         generate_unique_id_function=_unique_id,
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is a page of the site (pages_about.api_docs), CSP-clean
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )

@@ -7,12 +7,22 @@ derived-state transaction writes (so a worker on any host sees a new resolve wit
 ``VERSION_TTL``). The cache is keyed on the path, the query parameters the route
 declares (others cannot change the answer and are left out of the key) and the language;
 it holds at most ``G287_CACHE_BYTES`` bytes (default 32 MiB) in least-recently-used
-order, and never a body over ``CACHE_MAX_BODY``. ETags are a hash of the body, so
+order, and never a body over ``CACHE_MAX_BODY`` nor one the app marked
+``Cache-Control: no-store``. ETags are a hash of the body, so
 clients and caches revalidate cheaply.
+
+Compression comes last, after the cache: the cache holds the plain body, and a client
+that sends ``Accept-Encoding: gzip`` gets it gzipped (text, JSON, XML, SVG, JavaScript
+and CSS over ``GZIP_MIN_BODY`` bytes), compressed once per body and kept in a smaller
+cache of its own. The gzipped answer is another representation, so it has its own ETag
+(the plain one with ``-gzip`` inside the quotes) and every answer says ``Vary:
+Accept-Encoding``; a 304 is decided on the ETag of the representation the client would
+get.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import time
@@ -23,6 +33,7 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from g287.errors import G287Error
@@ -35,6 +46,12 @@ VERSION_TTL = 1.0  # seconds between data-version checks
 UNCACHED = ("/admin", "/healthz", "/readyz")  # always answered afresh
 PATHS_KNOWN = 20_000  # paths whose declared parameters are remembered
 ENTRY_OVERHEAD = 512  # bytes a cached entry costs besides its body and headers
+GZIP_MIN_BODY = 1024  # smaller bodies are sent as they are
+GZIP_LEVEL = 6
+GZIP_IN_THREAD = 256 * 1024  # larger bodies are compressed off the event loop
+GZIP_TYPES = (b"text/", b"application/json", b"application/geo+json", b"application/feed+json")
+GZIP_SUFFIXES = (b"xml", b"javascript", b"+json", b"svg+xml")
+VARY = b"Accept-Encoding, Accept-Language, Origin"
 
 Entry = tuple[int, list[tuple[bytes, bytes]], bytes]
 
@@ -85,6 +102,40 @@ class ResponseCache:
     def clear(self) -> None:
         self._entries.clear()
         self.bytes = 0
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip (``gzip`` or ``*``, q > 0)."""
+    allowed: dict[str, bool] = {}
+    for part in accept_encoding.split(","):
+        name, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        allowed[name.strip().lower()] = q > 0
+    return allowed.get("gzip", allowed.get("x-gzip", allowed.get("*", False)))
+
+
+def compressible(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a response is text-like and not already encoded."""
+    kind = b""
+    for key, value in headers:
+        name = key.lower()
+        if name == b"content-encoding":
+            return False
+        if name == b"content-type":
+            kind = value.split(b";", 1)[0].strip().lower()
+    return kind.startswith(GZIP_TYPES) or kind.endswith(GZIP_SUFFIXES)
+
+
+def gzipped(body: bytes) -> bytes:
+    """``body`` gzipped, with no file name or time in the header (the same bytes every time)."""
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def declared_params(route: Any) -> frozenset[str] | None:
@@ -143,6 +194,8 @@ class HttpLayer:
         self.version = version
         self.cors = cors_origins
         self.cache = ResponseCache(cache_budget())
+        # plain ETag -> the gzipped body (the same body always compresses the same)
+        self.gzip_cache = ResponseCache(cache_budget() // 4)
         # path -> the query parameters its route declares, learned from the router's answer
         self._params: OrderedDict[str, frozenset[str] | None] = OrderedDict()
 
@@ -195,11 +248,17 @@ class HttpLayer:
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")
 
-        await self.app(scope, receive, capture)
+        # HEAD is answered as the GET it stands for, without the body: every page and
+        # API route answers it (they declare GET only), with the GET's length and ETag
+        app_scope = {**scope, "method": "GET"} if method == "HEAD" else scope
+        await self.app(app_scope, receive, capture)
         body = bytes(captured["body"])
         status = captured["status"]
         raw_headers = [(k, v) for k, v in captured["headers"] if k.lower() != b"content-length"]
-        if cacheable and status == 200:
+        no_store = any(
+            k.lower() == b"cache-control" and b"no-store" in v.lower() for k, v in raw_headers
+        )
+        if cacheable and status == 200 and not no_store:
             declared = declared_params(scope.get("route"))
             self._learn(path, declared)
             self.cache.put(
@@ -218,17 +277,36 @@ class HttpLayer:
         origin: str | None,
         method: str,
     ) -> None:
-        out = list(raw_headers)
-        names = {k.lower() for k, _ in out}
+        names = {k.lower() for k, _ in raw_headers}
+        # the layer's ETag replaces any the app set (StaticFiles sets its own)
+        out = [(k, v) for k, v in raw_headers if k.lower() not in (b"etag", b"vary")]
+        plain_tag = hashlib.blake2b(body, digest_size=12).hexdigest()
+        if (
+            (status == 200 or status >= 400)
+            and len(body) >= GZIP_MIN_BODY
+            and accepts_gzip(request_headers.get("accept-encoding", ""))
+            and compressible(out)
+        ):
+            held = self.gzip_cache.get((plain_tag,))
+            if held is None:
+                small = len(body) < GZIP_IN_THREAD
+                packed = gzipped(body) if small else await anyio.to_thread.run_sync(gzipped, body)
+                held = (200, [], packed)
+                self.gzip_cache.put((plain_tag,), held)
+            body = held[2]
+            plain_tag += "-gzip"
+            out.append((b"content-encoding", b"gzip"))
         if status == 200 and method in ("GET", "HEAD"):
-            etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+            etag = f'"{plain_tag}"'
             out.append((b"etag", etag.encode()))
-            if modified:
+            if b"last-modified" in names:  # a static file's own date
+                modified = next(v for k, v in out if k.lower() == b"last-modified").decode()
+            elif modified:
                 out.append((b"last-modified", modified.encode()))
             if b"cache-control" not in names:
                 out.append((b"cache-control", b"public, max-age=60, must-revalidate"))
             if _not_modified(request_headers, etag, modified):
-                keep = {b"etag", b"last-modified", b"cache-control", b"vary"}
+                keep = {b"etag", b"last-modified", b"cache-control"}
                 out = [(k, v) for k, v in out if k.lower() in keep]
                 status, body = 304, b""
         for key, value in HEADERS.items():
@@ -239,7 +317,7 @@ class HttpLayer:
                 (b"access-control-allow-origin", b"*" if "*" in self.cors else origin.encode())
             )
             out.append((b"access-control-expose-headers", b"ETag, Last-Modified"))
-        out.append((b"vary", b"Accept-Language, Origin"))
+        out.append((b"vary", VARY))
         out.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": out})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})

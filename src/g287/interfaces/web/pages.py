@@ -15,6 +15,7 @@ from g287.interfaces.web import (
     pages_agencies,
     pages_changes,
     pages_home,
+    pages_meta,
     pages_places,
     pages_search,
 )
@@ -28,6 +29,7 @@ for module in (
     pages_changes,
     pages_search,
     pages_about,
+    pages_meta,
 ):
     router.include_router(module.router)
 
@@ -56,6 +58,7 @@ def messages() -> set[str]:
         MODEL_NAMES,
         TITLES,
         pages_places.GROUP_TITLES,
+        pages_places.PENDING_GROUPS,
     ):
         out.update(table.values())
     for p in POWERS.values():

@@ -174,6 +174,7 @@ def methodology_page(request: Request, conn: ConnDep) -> Response:
             "by_rule": sorted(by_rule.items(), key=lambda x: -x[1]),
             "examples": examples,
             "counts": pubs.counts(conn),
+            "severities": pubs.issue_severities(conn),
             "status": h.status(conn),
             "issue_kinds": pubs.issue_summary(conn),
         },
@@ -213,4 +214,23 @@ def model_page(request: Request, conn: ConnDep, code: str) -> Response:
             "status": h.status(conn),
             "others": [m for m in MODELS if m != model],
         },
+    )
+
+
+@router.get("/api/docs", name="api_docs")
+def api_docs(request: Request) -> Response:
+    """The API's operations in Swagger UI (vendored under ``static/vendor/swagger-ui``,
+    started by ``static/api-docs.js``), with a plain table of them for readers without
+    JavaScript."""
+    spec = request.app.openapi()
+    operations = [
+        {"method": method.upper(), "path": path, "summary": op.get("summary", "")}
+        for path, methods in spec.get("paths", {}).items()
+        for method, op in methods.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    return render(
+        request,
+        "api_docs.html",
+        {"spec_url": request.app.openapi_url, "operations": operations},
     )

@@ -10,8 +10,15 @@ from fastapi.responses import Response
 from g287.errors import InvalidQuery, NotFound
 from g287.interfaces.feeds import TITLES as EVENT_TITLES
 from g287.interfaces.web.deps import ConnDep
-from g287.interfaces.web.pages_common import MODELS, parse_day, parse_state, render, state_name
-from g287.query import history as h
+from g287.interfaces.web.pages_common import (
+    MODELS,
+    Page,
+    parse_day,
+    parse_state,
+    render,
+    state_name,
+)
+from g287.query import catalog
 from g287.query import publications as pubs
 from g287.read.issues import ISSUE_KINDS
 from g287.read.states import STATES
@@ -29,34 +36,45 @@ def changes_page(
     model: str | None = None,
     kind: str | None = None,
     since: str | None = None,
+    page: int = 1,
 ) -> Response:
     st = parse_state(state) if state else None
     if model and model.upper() not in (*MODELS, "TTF", "JTF"):
         raise InvalidQuery(f"model must be one of {', '.join(MODELS)}")
     if kind and kind not in EVENT_TITLES:
         raise InvalidQuery(f"unknown kind of change {kind!r}")
+    if page < 1:
+        raise InvalidQuery("page must be 1 or more")
     day = parse_day(since)
-    events = h.list_events(
-        conn,
-        state=st,
-        model=model.upper() if model else None,
-        kind=kind,
-        since=day,
-        limit=SHOWN + 1,
+    code = model.upper() if model else None
+    found = catalog.events_page(
+        conn, state=st, model=code, kind=kind, since=day, limit=SHOWN, offset=(page - 1) * SHOWN
     )
+    pages = max(1, -(-found["count"] // SHOWN))
+    if page > pages:
+        raise NotFound(f"there are {pages} pages of these changes, not {page}")
     filters = {k: v for k, v in (("state", st), ("model", model), ("kind", kind)) if v}
     feed_query = ("?" + urlencode(filters)) if filters else ""
-    counts: dict[str, int] = {}
-    for e in events[:SHOWN]:
-        counts[e["kind"]] = counts.get(e["kind"], 0) + 1
+    listed = {**filters, "since": since or None}
+    here = Page(request)
+
+    def link(n: int) -> str:
+        return here.url("/changes", **listed, page=n if n > 1 else None)
+
     return render(
         request,
         "changes.html",
         {
-            "events": events[:SHOWN],
-            "more": len(events) > SHOWN,
-            "shown": SHOWN,
-            "counts": counts,
+            "events": found["data"],
+            "total": found["count"],
+            "page": page,
+            "pages": pages,
+            "first_shown": (page - 1) * SHOWN + 1,
+            "last_shown": (page - 1) * SHOWN + len(found["data"]),
+            "page_links": [(n, link(n)) for n in page_numbers(page, pages)],
+            "prev_url": link(page - 1) if page > 1 else None,
+            "next_url": link(page + 1) if page < pages else None,
+            "counts": catalog.event_kinds(conn, state=st, model=code, kind=kind, since=day),
             "filters": {
                 "state": st or "",
                 "model": (model or "").upper(),
@@ -70,6 +88,18 @@ def changes_page(
     )
 
 
+def page_numbers(page: int, pages: int, around: int = 2) -> list[int]:
+    """The page numbers a pager shows: the first, the last, and those near ``page``
+    (0 stands for a gap)."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    out: list[int] = []
+    for n in shown:
+        if out and n > out[-1] + 1:
+            out.append(0)
+        out.append(n)
+    return out
+
+
 @router.get("/problems", name="problems")
 def problems_page(request: Request, conn: ConnDep) -> Response:
     summary = pubs.issue_summary(conn)
@@ -79,7 +109,12 @@ def problems_page(request: Request, conn: ConnDep) -> Response:
     return render(
         request,
         "problems.html",
-        {"summary": summary, "examples": examples, "counts": pubs.counts(conn)},
+        {
+            "summary": summary,
+            "examples": examples,
+            "counts": pubs.counts(conn),
+            "severities": pubs.issue_severities(conn),
+        },
     )
 
 

@@ -8,16 +8,18 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from g287.enrich.geo import county as county_info
-from g287.errors import InvalidQuery
+from g287.errors import G287Error, InvalidQuery
 from g287.interfaces.web.http import declared_params
+from g287.interfaces.web.i18n import DEFAULT as DEFAULT_LANG
 from g287.interfaces.web.i18n import Translator, choose, explicit, translator
+from g287.moa.copies import copy_url, moa_copies
 from g287.query.urls import public_link
 from g287.read.cells import MODEL_NAMES
 from g287.read.states import STATES
@@ -79,6 +81,7 @@ CONFLICT_LABELS = {
     "unconfirmed": "Unconfirmed",
     "not_yet_due": "Not yet due",
 }
+OG_LOCALES = {"en": "en_US", "es": "es_US"}
 STATUS_LABELS = {
     "active": "Active",
     "superseded": "Superseded",
@@ -142,6 +145,7 @@ class Page:
         self.lang = choose(query, request.headers.get("accept-language", ""))
         self.explicit = explicit(query)
         self.t: Translator = translator(self.lang)
+        self._copies: dict[str, str] | None = None
 
     def url(self, path: str, **params: Any) -> str:
         """A link within the site, carrying ?lang= when the reader chose a language."""
@@ -162,6 +166,39 @@ class Page:
         items.append(("lang", other))
         return self.request.url.path + "?" + urlencode(items)
 
+    def moa_copy(self, url: str | None) -> str | None:
+        """Where g287 serves its archived copy of the PDF ICE links at ``url`` (None when
+        the archive does not hold it); the archive's links are read once per page."""
+        if not url:
+            return None
+        if self._copies is None:
+            try:
+                with self.request.app.state.db.connect() as conn:
+                    self._copies = moa_copies(conn)
+            except G287Error:  # an error page while the database is down
+                self._copies = {}
+        sha = self._copies.get(url)
+        return copy_url(sha) if sha else None
+
+    def site(self) -> str:
+        """The public base URL (``G287_SITE_URL``), or "" when none is configured: pages
+        are cached whatever the ``Host`` header, so they never print the request's host."""
+        web = getattr(self.request.app.state, "web", None)
+        return (web.site_url if web else "").rstrip("/")
+
+    def canonical(self) -> str:
+        """This page's one URL: the path, the query parameters the route declares (set,
+        in a fixed order) and ``lang=es`` for Spanish; absolute when the site URL is set."""
+        declared = declared_params(self.request.scope.get("route"))
+        items = sorted(
+            (k, v)
+            for k, v in parse_qsl(self.request.url.query)
+            if v and k != "lang" and (declared is None or k in declared)
+        )
+        if self.lang != DEFAULT_LANG:
+            items.append(("lang", self.lang))
+        return self.site() + self.request.url.path + ("?" + urlencode(items) if items else "")
+
     def label(self, table: Mapping[str, str], key: str) -> str:
         """A fixed vocabulary's label, translated (the key itself when unknown)."""
         return self.t.gettext(table.get(key, key))
@@ -180,6 +217,9 @@ class Page:
             "short_day": t.short_day,
             "url": self.url,
             "switch_url": self.switch_url(),
+            "canonical": self.canonical(),
+            "site": self.site(),
+            "og_locale": OG_LOCALES[self.lang],
             "static": lambda name: f"/static/{name}?v={asset_version(name)}",
             "model_name": lambda code: self.label(MODEL_NAMES, code),
             "level_label": lambda level: self.label(LEVEL_LABELS, level or "other"),
@@ -194,6 +234,7 @@ class Page:
             "city_url": lambda state, name: self.url(f"/cities/{state}/" + quote(name, safe="")),
             "raw_url": lambda pid: "/api/publications/" + quote(pid, safe="") + "/raw",
             "href": safe_url,
+            "moa_copy": self.moa_copy,
             "flags": REMOVAL_FLAGS,
             "conflict_label": lambda status: self.label(CONFLICT_LABELS, status),
             "MODELS": MODELS,

@@ -30,6 +30,7 @@ router = APIRouter(include_in_schema=False)
 LAYERS = ("counties", "state", "policy")
 CLIENT_MESSAGES = (
     "no county-level agreement",
+    "tap again to open",
     "county-wide",
     "in part of the county",
     "agreements",
@@ -140,6 +141,7 @@ def home(
     view = {
         "day": day,
         "asked": asked is not None,
+        "after_newest": asked is not None and asked.isoformat() > last,
         "first": first,
         "last": last,
         "span": (d_last - d0).days,

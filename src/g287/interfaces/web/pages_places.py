@@ -34,6 +34,13 @@ GROUP_TITLES = {
     "part_of_county": "Agencies covering part of the county (campus, port, district, regional)",
     "other_cities_in_county": "Other cities and towns in the county",
 }
+PENDING_GROUPS = {
+    "state": "a state agency (the whole state)",
+    "county": "the sheriff or county (the whole county)",
+    "city": "the city's own police",
+    "part_of_county": "part of the county",
+    "other_cities_in_county": "another city in the county",
+}
 RECENT = 12
 
 
@@ -135,6 +142,7 @@ def _place_page(
     st = place["state"]
     fips = place["county_fips"]
     ids = {a["agency_id"] for group in found["covering"].values() for a in group}
+    ids.update(p["agency_id"] for p in found["pending"])
     info = county_info(fips)
     classes = {fips: "here"}
     policy = state_policies(st, asked or dt.date.today())[0]
@@ -148,6 +156,7 @@ def _place_page(
             "fips": fips,
             "population": info.population_2025 if info else None,
             "groups": [(g, GROUP_TITLES[g], found["covering"][g]) for g in GROUPS],
+            "pending_groups": PENDING_GROUPS,
             "asked": asked.isoformat() if asked else None,
             "policy": policy,
             "recent": _recent_for(conn, st, ids),

@@ -540,12 +540,29 @@ class LookupGroups(Model):
     other_cities_in_county: list[CoveringAgreement]
 
 
+class PendingCovering(PendingPublic):
+    level: str | None = Field(None, description="Jurisdiction level of the agency.")
+    place_id: str | None = None
+    place_name: str | None = None
+    group: str = Field(
+        description="How the agency would cover the place: a key of `covering` "
+        "(state, county, city, part_of_county, other_cities_in_county)."
+    )
+
+
 class LookupPublic(Model):
     place: LookupPlace
     as_of: date | None
     publication: PublicationRef | None
     covering: LookupGroups
     count: int = Field(description="Agreements covering the place (other cities excluded).")
+    pending_publication: PublicationRef | None = Field(
+        description="The pending list `pending` comes from (the newest by `as_of`)."
+    )
+    pending: list[PendingCovering] = Field(
+        description="Requests on ICE's pending list from agencies that would cover the place: "
+        "still waiting now, or printed on that pending list."
+    )
 
 
 class CoverageState(Model):

@@ -101,6 +101,8 @@
       $("csv-link").href = "/data/map/" + day + ".csv";
       $("json-link").href = "/data/map/" + day + ".json";
       $("date").value = day;
+      var after = $("after-newest");
+      if (after) after.hidden = true; // the slider's days are within the lists held
       document.querySelectorAll(".asof-text").forEach(function (el) { el.textContent = dayText; });
       // counties
       svg.querySelectorAll(".counties path[class]").forEach(function (p) { p.removeAttribute("class"); });
@@ -213,6 +215,7 @@
 
     // Hover: name the county and its model (names are fetched once, on first hover).
     var tip = $("map-tip");
+    var picked = null; // the county a first tap picked (touch screens)
     function describe(path) {
       var code = path.id.slice(1);
       var name = names && names[code] ? names[code] : code;
@@ -221,6 +224,7 @@
       if (cls.indexOf("w-") === 0) { text += cls.slice(2) + " (" + msg("county-wide") + ")"; }
       else if (cls.indexOf("p-") === 0) { text += cls.slice(2) + " (" + msg("in part of the county") + ")"; }
       else { text += msg("no county-level agreement"); }
+      if (path === picked) { text += " · " + msg("tap again to open"); }
       tip.textContent = text;
     }
     svg.addEventListener("mouseover", function (event) {
@@ -235,6 +239,10 @@
       describe(path);
     });
     svg.addEventListener("mouseleave", function () { tip.textContent = ""; });
+    svg.addEventListener("county-picked", function (event) {
+      picked = event.detail;
+      describe(picked);
+    });
 
     var initial = svg.getAttribute("data-day");
     current = initial || dayAt(slider.value);

@@ -70,13 +70,26 @@
     });
   }
 
-  /* Map pages: clicking a county opens its page. */
+  /* Map pages: clicking a county opens its page. On a touch screen counties are a few
+     pixels wide, so the first tap only picks the county (highlighted and named, with a
+     "county-picked" event for the page's tip) and a second tap on it opens it. */
   function clickableMap(svg) {
     var base = svg.getAttribute("data-county-url");
     if (!base) { return; }
+    var touch = false;
+    var picked = null;
+    svg.addEventListener("pointerdown", function (event) { touch = event.pointerType === "touch"; });
     svg.addEventListener("click", function (event) {
       var target = event.target;
       if (target && target.id && /^c\d{5}$/.test(target.id)) {
+        if (touch && picked !== target) {
+          if (picked) { picked.classList.remove("picked"); }
+          picked = target;
+          target.classList.add("picked");
+          svg.setAttribute("data-picked", target.id.slice(1));
+          svg.dispatchEvent(new CustomEvent("county-picked", { detail: target }));
+          return;
+        }
         var url = new URL(base + target.id.slice(1), window.location.href);
         var keep = new URLSearchParams(window.location.search).get("lang");
         if (keep) { url.searchParams.set("lang", keep); }
