@@ -229,7 +229,9 @@ def rebuild(app: App, yes: bool, as_json: bool) -> None:
             raise InvalidQuery(
                 "rebuild drops the database: confirm with --yes (no terminal to ask)"
             )
-        click.confirm(f"Rebuild {app.db.safe_url} from {app.settings.archive_dir}?", abort=True)
+        click.confirm(
+            f"Rebuild {app.db.safe_url} from {app.importer.archive.location}?", abort=True
+        )
     results = app.importer.rebuild()
     _summarize(results, as_json)
 
@@ -409,13 +411,15 @@ def config_cmd(app: App, as_json: bool) -> None:
         "data_dir": str(s.data_dir),
         "database_url": Database(s.database_url).safe_url,
         "archive_dir": str(s.archive_dir),
+        "archive_url": s.archive_url,
         "settings": [{"name": x.name, "default": x.default, "help": x.help} for x in SETTINGS],
     }
     if as_json:
         output.emit_json(info)
     else:
-        for key in ("version", "data_dir", "database_url", "archive_dir"):
-            click.echo(f"{key:13} {info[key]}")
+        for key in ("version", "data_dir", "database_url", "archive_dir", "archive_url"):
+            if info[key] is not None:
+                click.echo(f"{key:13} {info[key]}")
 
 
 # --- demo --------------------------------------------------------------------

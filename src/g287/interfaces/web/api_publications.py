@@ -6,10 +6,9 @@ from itertools import islice
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from g287.acquire.archive import RawArchive
 from g287.errors import NotFound
 from g287.interfaces.web.api_common import (
     ERRORS,
@@ -22,7 +21,7 @@ from g287.interfaces.web.api_common import (
     publication_urls,
     split_cells,
 )
-from g287.interfaces.web.deps import ConnDep
+from g287.interfaces.web.deps import ArchiveDep, ConnDep
 from g287.interfaces.web.schemas import (
     FilesPublic,
     IssuesPublic,
@@ -100,11 +99,10 @@ def get_publication(conn: ConnDep, ref: PublicationRef) -> dict[str, Any]:
         }
     },
 )
-def get_publication_raw(request: Request, conn: ConnDep, ref: PublicationRef) -> Response:
+def get_publication_raw(conn: ConnDep, archive: ArchiveDep, ref: PublicationRef) -> Response:
     """The file ICE published, exactly as archived (its sha256 is in the `X-Sha256`
     header and in the publication), as an attachment under the name it was seen with."""
     pub = p.resolve_publication(conn, ref)
-    archive = RawArchive(request.app.state.settings.archive_dir)
     if not archive.has(pub["sha256"]):
         raise NotFound(f"the archived file of {pub['label']} is missing from this server")
     name = pub["file_name"]

@@ -29,6 +29,7 @@ STATUS = {
     "forbidden": 403,
     "config": 500,
     "store": 503,
+    "archive": 503,
 }
 
 
