@@ -224,3 +224,17 @@ def test_host_b_rebuilds_and_serves_what_host_a_imported(tmp_path, db_url, endpo
         assert api.get("/api/downloads/agreements.csv").content == download.content
     imp_a.db.dispose()
     imp_b.db.dispose()
+
+
+def test_raw_answers_503_when_the_store_is_unreachable(tmp_path, endpoint, archive_url):
+    db_url = f"sqlite:///{tmp_path / 'g287.sqlite'}"
+    imp = Importer.from_settings(host(tmp_path, "a", db_url, archive_url, endpoint))
+    imp.import_paths([SHEETS / "sheets_20250519_024330"], now=T0)
+    dead = host(tmp_path, "b", db_url, archive_url, f"http://127.0.0.1:{_free_port()}")
+    with api_client(imp, settings=dead) as api:
+        pub = api.get("/api/publications?limit=1").json()["data"][0]
+        r = api.get(f"/api/publications/{pub['id']}/raw")
+    assert r.status_code == 503
+    error = r.json()["error"]
+    assert error["code"] == "archive" and archive_url in error["message"]
+    imp.db.dispose()

@@ -14,7 +14,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_all_start_methods, get_context
@@ -404,34 +404,38 @@ class Importer:
             first_of.setdefault(s.sha256, i)
         received: dict[str, tuple[Any, Any]] = {}
         try:
-            with _parser_pool(len(lists)) as pool:
-                pending: deque[tuple[bytes | None, Any]] = deque()
+            with (
+                _parser_pool(len(lists)) as pool,
+                closing(self.archive.read_ahead([s.sha256 for s in lists])) as blobs,
+            ):
+                pending: deque[tuple[bytes, Any]] = deque()
                 ahead = 0
                 for start in range(0, len(lists), REBUILD_BATCH):
                     with self.db.begin() as conn:
                         for i in range(start, min(start + REBUILD_BATCH, len(lists))):
                             while pool is not None and ahead < len(lists) and len(pending) < 8:
                                 s_ahead = lists[ahead]
-                                if first_of[s_ahead.sha256] == ahead:
-                                    ahead_bytes = self.archive.read(s_ahead.sha256)
-                                    pending.append(
-                                        (
+                                ahead_bytes = next(blobs)
+                                pending.append(
+                                    (
+                                        ahead_bytes,
+                                        pool.submit(
+                                            _parse_archived,
                                             ahead_bytes,
-                                            pool.submit(
-                                                _parse_archived,
-                                                ahead_bytes,
-                                                s_ahead.name,
-                                                s_ahead.seen_datetime,
-                                            ),
+                                            s_ahead.name,
+                                            s_ahead.seen_datetime,
                                         )
+                                        if first_of[s_ahead.sha256] == ahead
+                                        else None,
                                     )
-                                else:
-                                    pending.append((None, None))
+                                )
                                 ahead += 1
-                            held, future = pending.popleft() if pool is not None else (None, None)
+                            held, future = (
+                                pending.popleft() if pool is not None else (next(blobs), None)
+                            )
                             s = lists[i]
                             result = self.import_bytes(
-                                held if held is not None else self.archive.read(s.sha256),
+                                held,
                                 name=s.name,
                                 source=s.source,
                                 seen_at=s.seen_datetime,

@@ -30,7 +30,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,6 +106,10 @@ class Archive(abc.ABC):
     def missing(self, shas: Iterable[str]) -> set[str]:
         """The shas whose bytes are not held (one listing on object storage)."""
         return {sha for sha in set(shas) if not self.has(sha)}
+
+    def read_ahead(self, shas: Sequence[str]) -> Generator[bytes, None, None]:
+        """The bytes of each sha in turn (object storage fetches a few ahead, in threads)."""
+        return (self.read(sha) for sha in shas)
 
     # side files: caches and logs kept beside the objects (not content-addressed)
 

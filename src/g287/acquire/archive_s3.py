@@ -26,9 +26,11 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,6 +41,7 @@ _T = TypeVar("_T")
 _ABSENT = {"404", "NoSuchKey", "NotFound"}
 _TAKEN = {"412", "PreconditionFailed", "409", "ConditionalRequestConflict"}
 FETCH_THREADS = 8
+READ_AHEAD = 16  # objects a rebuild fetches ahead of the one it imports
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:
@@ -118,11 +121,12 @@ class S3Archive(Archive):
             code = _code(exc)
             if code == "NoSuchBucket":
                 raise ArchiveError(
-                    f"the bucket {self.bucket!r} does not exist", source=self.location
+                    f"the raw archive {self.location}: the bucket {self.bucket!r} does not exist"
                 ) from None
-            raise ArchiveError(f"cannot {what}: {code} {exc}", source=self.location) from None
+            detail = f"{code} {exc}"
         except BotoCoreError as exc:
-            raise ArchiveError(f"cannot {what}: {exc}", source=self.location) from None
+            detail = str(exc)
+        raise ArchiveError(f"the raw archive {self.location} cannot {what}: {detail}") from None
 
     def _exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
@@ -136,7 +140,7 @@ class S3Archive(Archive):
                 raise
             return True
 
-        return self._call("ask for " + key, head)
+        return self._call("find " + key[len(self.prefix) :], head)
 
     def _get(self, key: str) -> bytes | None:
         """The object's bytes, or None when there is no such key."""
@@ -152,7 +156,7 @@ class S3Archive(Archive):
             body: bytes = response["Body"].read()
             return body
 
-        return self._call("read " + key, get)
+        return self._call("read " + key[len(self.prefix) :], get)
 
     def _put_once(self, key: str, data: bytes, digest: str) -> bool:
         """Write ``key`` unless it exists; False when it (now) does. The store checks the
@@ -175,7 +179,7 @@ class S3Archive(Archive):
                 raise
             return True
 
-        return self._call("write " + key, put)
+        return self._call("write " + key[len(self.prefix) :], put)
 
     def _keys(self, under: str) -> Iterator[str]:
         """Every key under ``prefix + under``, in key order."""
@@ -208,10 +212,10 @@ class S3Archive(Archive):
     def read(self, sha256: str) -> bytes:
         data = self._get(self.object_key(sha256))
         if data is None:
-            raise NotFound(f"the archive holds no file {sha256[:12]}", source=self.location)
+            raise NotFound(f"the raw archive {self.location} holds no file {sha256[:12]}")
         if sha256_hex(data) != sha256:
             raise ArchiveError(
-                f"the object {sha256[:12]} does not match its sha256", source=self.location
+                f"the raw archive {self.location}: object {sha256[:12]} does not match its sha256"
             )
         return data
 
@@ -225,6 +229,19 @@ class S3Archive(Archive):
     def missing(self, shas: Iterable[str]) -> set[str]:
         held = {key.rsplit("/", 1)[-1] for key in self._keys("objects/")}
         return set(shas) - held
+
+    def read_ahead(self, shas: Sequence[str]) -> Generator[bytes, None, None]:
+        todo = iter(shas)
+        with ThreadPoolExecutor(max_workers=FETCH_THREADS) as pool:
+            window: deque[Future[bytes]] = deque(
+                pool.submit(self.read, sha) for sha in islice(todo, READ_AHEAD)
+            )
+            while window:
+                data = window.popleft().result()
+                following = next(todo, None)
+                if following is not None:
+                    window.append(pool.submit(self.read, following))
+                yield data
 
     # -- sightings ----------------------------------------------------------------
 
