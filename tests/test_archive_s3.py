@@ -26,9 +26,11 @@ from g287.acquire.archive_s3 import S3Archive
 from g287.config import Settings
 from g287.errors import ArchiveError, ConfigError, NotFound
 from g287.interfaces.cli import cli
+from g287.moa import ocr
 from g287.moa.library import import_moa
 from g287.pipeline import Importer
 from g287.sample import moa_dir
+from g287.store import moa as moa_store
 
 from .api_support import api_client
 from .conftest import SHEETS, dump_database
@@ -238,3 +240,32 @@ def test_raw_answers_503_when_the_store_is_unreachable(tmp_path, endpoint, archi
     error = r.json()["error"]
     assert error["code"] == "archive" and archive_url in error["message"]
     imp.db.dispose()
+
+
+@pytest.mark.skipif(not ocr.available(), reason="tesseract or Pillow not installed")
+def test_ocr_read_on_host_a_is_reused_by_host_b(
+    tmp_path, db_url, endpoint, archive_url, monkeypatch
+):
+    from .test_moa_import import scanned_page
+
+    settings_a = host(tmp_path, "a", db_url, archive_url, endpoint)
+    imp_a = Importer.from_settings(settings_a)
+    data = scanned_page()
+    import_moa(imp_a, data, name="Laramie_scanned_page.PDF", source="test", seen_at=T0, ocr=True)
+    sha = hashlib.sha256(data).hexdigest()
+    assert f"{imp_a.archive.prefix}ocr/{sha}.json" in _keys(endpoint, imp_a.archive.prefix + "ocr/")
+    with imp_a.db.connect() as conn:
+        before = moa_store.documents(conn)
+
+    def no_engine(image, box):
+        raise AssertionError("host B must reuse host A's OCR, not run Tesseract")
+
+    monkeypatch.setattr(ocr, "read_words", no_engine)
+    imp_b = Importer.from_settings(host(tmp_path, "b", db_url, archive_url, endpoint))
+    imp_b.rebuild()
+    with imp_b.db.connect() as conn:
+        after = moa_store.documents(conn)
+    assert after == before and after[0]["pages"][0]["ocr_confidence"] > 80
+    assert (tmp_path / "b" / "archive" / "ocr" / f"{sha}.json").exists()  # pulled
+    imp_a.db.dispose()
+    imp_b.db.dispose()
