@@ -269,3 +269,37 @@ def test_ocr_read_on_host_a_is_reused_by_host_b(
     assert (tmp_path / "b" / "archive" / "ocr" / f"{sha}.json").exists()  # pulled
     imp_a.db.dispose()
     imp_b.db.dispose()
+
+
+def test_copy_archive_moves_a_local_archive_into_the_bucket(
+    tmp_path, db_url, endpoint, archive_url
+):
+    local = Settings.from_env({}, data_dir=tmp_path / "a", database_url=db_url)
+    imp = Importer.from_settings(local)
+    imp.import_paths([SHEETS / "sheets_20250519_024330", SHEETS / "sheets_20250520_151813"])
+    dead = {"url": "https://www.ice.gov/x.pdf", "at": "2025-07-08T00:00:00Z", "http_status": 404}
+    imp.archive.append_log("moa_fetches", dead)
+    imp.rebuild()  # the dead link is in the tables too
+    before = dump_database(imp)
+    env = {
+        "G287_DATA_DIR": str(tmp_path / "a"),
+        "G287_DATABASE_URL": db_url,
+        "G287_S3_ENDPOINT_URL": endpoint,
+    }
+    first = CliRunner().invoke(cli, ["copy-archive", archive_url, "--json"], env=env)
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)
+    files = len({s.sha256 for s in imp.archive.sightings()})
+    assert (report["objects"], report["present"]) == (files, 0)
+    assert report["sightings"] == len(imp.archive.sightings()) and report["log_records"] == 1
+    again = CliRunner().invoke(cli, ["copy-archive", archive_url, "--json"], env=env)
+    assert json.loads(again.output)["objects"] == json.loads(again.output)["sightings"] == 0
+    remote = S3Archive(archive_url, local=tmp_path / "b", endpoint_url=endpoint)
+    assert remote.sightings() == imp.archive.sightings()
+    assert remote.read_log("moa_fetches") == imp.archive.read_log("moa_fetches")
+
+    imp_b = Importer.from_settings(host(tmp_path, "b", db_url, archive_url, endpoint))
+    imp_b.rebuild()
+    assert dump_database(imp_b) == before
+    imp.db.dispose()
+    imp_b.db.dispose()

@@ -129,6 +129,55 @@ class Archive(abc.ABC):
     def push(self, relative: str) -> None:
         """Share ``root/relative`` with every host."""
 
+    @abc.abstractmethod
+    def put_side(self, relative: str, data: bytes) -> None:
+        """Write the side file ``relative`` (an OCR cache, say) where every host sees it."""
+
+
+@dataclass
+class CopyReport:
+    """What :func:`copy_archive` did."""
+
+    objects: int = 0  # files whose bytes were copied
+    present: int = 0  # files the target already held
+    sightings: int = 0  # sightings added to the target
+    log_records: int = 0
+    side_files: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+SHARED_LOGS = ("moa_fetches",)
+
+
+def copy_archive(source: Archive, target: Archive) -> CopyReport:
+    """Copy every file, sighting (in order), log and OCR cache of ``source`` into
+    ``target`` (a local folder into a bucket, say). Copying again adds only what is
+    missing; a log is copied only into a target that has none of its records yet."""
+    if source.location == target.location:
+        raise ConfigError(f"the target is the archive itself: {target.location}")
+    report = CopyReport()
+    sightings = source.sightings()
+    lacking = target.missing(s.sha256 for s in sightings)
+    for s in sightings:
+        if s.sha256 in lacking:
+            target.put(source.read(s.sha256), s.sha256)
+            lacking.discard(s.sha256)
+            report.objects += 1
+        if target.record(s):
+            report.sightings += 1
+    report.present = len({s.sha256 for s in sightings}) - report.objects
+    for name in SHARED_LOGS:
+        if not target.read_log(name):
+            for record in source.read_log(name):
+                target.append_log(name, record)
+                report.log_records += 1
+    for path in sorted((source.root / "ocr").glob("*.json")):
+        target.put_side(f"ocr/{path.name}", path.read_bytes())
+        report.side_files += 1
+    return report
+
 
 def checked_digest(data: bytes, sha256: str | None) -> str:
     """The sha256 of ``data``; :class:`ArchiveError` if it is not the one given."""
@@ -270,3 +319,16 @@ class RawArchive(Archive):
 
     def push(self, relative: str) -> None:
         return None
+
+    def put_side(self, relative: str, data: bytes) -> None:
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise

@@ -310,9 +310,11 @@ class S3Archive(Archive):
         if not target.exists():
             return
         data = target.read_bytes()
-        digest = sha256_hex(data)
-        if self._pulled.get(relative) == digest:
+        if self._pulled.get(relative) == sha256_hex(data):
             return  # unchanged since it was pulled
+        self.put_side(relative, data)
+
+    def put_side(self, relative: str, data: bytes) -> None:
         self._call(
             "write " + relative,
             lambda: self.client.put_object(
@@ -322,7 +324,7 @@ class S3Archive(Archive):
                 ChecksumSHA256=base64.b64encode(hashlib.sha256(data).digest()).decode("ascii"),
             ),
         )
-        self._pulled[relative] = digest
+        self._pulled[relative] = sha256_hex(data)
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

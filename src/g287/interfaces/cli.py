@@ -485,6 +485,7 @@ def demo(app: App, serve: bool, as_json: bool) -> None:
 
 # Commands over the resolved history register themselves on ``cli``.
 from g287.interfaces import (  # noqa: E402,F401
+    cli_archive,
     cli_export,
     cli_feeds,
     cli_history,
