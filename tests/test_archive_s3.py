@@ -103,6 +103,14 @@ def test_settings_choose_the_archive(tmp_path, endpoint, archive_url):
         Settings.from_env({"G287_ARCHIVE_URL": "/srv/archive"}, data_dir=tmp_path)
 
 
+def test_the_standard_aws_endpoint_variable_is_enough(tmp_path, endpoint, archive_url, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    archive = open_archive(Settings.from_env({"G287_ARCHIVE_URL": archive_url}, data_dir=tmp_path))
+    sha = archive.put(b"bytes")
+    assert archive.read(sha) == b"bytes"
+    assert _keys(endpoint, archive_url.split("/", 3)[3] + "/objects/")
+
+
 def test_objects_are_content_addressed_written_once_and_checked(tmp_path, endpoint, archive_url):
     archive = S3Archive(archive_url, local=tmp_path, endpoint_url=endpoint)
     data = (SHEETS / "sheets_20250519_024330").glob("*.xlsx").__next__().read_bytes()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -65,11 +66,15 @@ def make_client(endpoint_url: str | None = None) -> Any:
         raise ConfigError(
             "G287_ARCHIVE_URL needs the s3 extra (boto3 is missing): pip install 'g287[s3]'"
         ) from None
+    custom = (
+        endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    )
     config = Config(
         connect_timeout=5,
         read_timeout=60,
         retries={"max_attempts": 4, "mode": "standard"},
-        s3={"addressing_style": "path"} if endpoint_url else None,
+        # MinIO, Ceph, moto ...: bucket in the path, not in a host name
+        s3={"addressing_style": "path"} if custom else None,
     )
     return boto3.session.Session().client("s3", endpoint_url=endpoint_url or None, config=config)
 
@@ -91,6 +96,10 @@ class S3Archive(Archive):
         endpoint_url: str | None = None,
         client: Any = None,
     ) -> None:
+        if client is None and importlib.util.find_spec("boto3") is None:
+            raise ConfigError(
+                "G287_ARCHIVE_URL needs the s3 extra (boto3 is missing): pip install 'g287[s3]'"
+            )
         self.url = url
         self.bucket, self.prefix = parse_s3_url(url)
         self.root = Path(local)
