@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
+import httpx
 import pytest
 from click.testing import CliRunner
 from moto.server import ThreadedMotoServer
@@ -311,3 +316,77 @@ def test_copy_archive_moves_a_local_archive_into_the_bucket(
     assert dump_database(imp_b) == before
     imp.db.dispose()
     imp_b.db.dispose()
+
+
+def _serve(db_url: str, data_dir: Path, port: int, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`g287 serve` as its own process; what it says goes to <data dir>.log."""
+    command = [sys.executable, "-m", "g287", "--db", db_url, "--data-dir", str(data_dir)]
+    with open(f"{data_dir}.log", "w") as log:
+        return subprocess.Popen(
+            [*command, "serve", "--port", str(port), "--empty"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+
+def _wait_ready(base: str, server: subprocess.Popen[str], log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"server exited: {log.read_text()}")
+        try:
+            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{base} not ready in {seconds} s: {log.read_text()}")
+
+
+@pytest.mark.slow
+def test_two_servers_on_two_hosts_answer_from_one_database_and_one_bucket(
+    tmp_path, db_url, endpoint, archive_url
+):
+    """Two real `g287 serve` processes, separate data folders, one database, one bucket:
+    what host A imports, host B answers within about a second, raw files and downloads
+    included."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("G287_")}
+    env |= {"G287_ARCHIVE_URL": archive_url, "G287_S3_ENDPOINT_URL": endpoint}
+    settings_a = host(tmp_path, "a", db_url, archive_url, endpoint)
+    imp_a = Importer.from_settings(settings_a)  # the schema, before the servers start
+    ports = [_free_port(), _free_port()]
+    servers = [
+        _serve(db_url, tmp_path / name, port, env)
+        for name, port in zip(("a", "b"), ports, strict=True)
+    ]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for base, server, name in zip(bases, servers, "ab", strict=True):
+            _wait_ready(base, server, tmp_path / f"{name}.log")
+        assert httpx.get(bases[1] + "/api/publications").json()["count"] == 0
+        folder = SHEETS / "sheets_20250519_024330"
+        imp_a.import_paths([folder], now=T0)
+        imported = time.monotonic()
+        count = len(list(folder.glob("*.xlsx")))
+        while httpx.get(bases[1] + "/api/publications").json()["count"] != count:
+            assert time.monotonic() - imported < 3, "host B still answers the old state"
+            time.sleep(0.1)
+        pub = httpx.get(bases[1] + "/api/publications").json()["data"][0]
+        data = {
+            hashlib.sha256(p.read_bytes()).hexdigest(): p.read_bytes()
+            for p in folder.glob("*.xlsx")
+        }
+        for base in bases:
+            raw = httpx.get(f"{base}/api/publications/{pub['id']}/raw", timeout=30)
+            assert raw.status_code == 200 and raw.content == data[pub["sha256"]]
+        csvs = [httpx.get(f"{base}/api/downloads/agreements.csv", timeout=60) for base in bases]
+        assert [r.status_code for r in csvs] == [200, 200]
+        assert csvs[0].content == csvs[1].content and csvs[0].content.count(b"\n") > 100
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+        imp_a.db.dispose()
