@@ -4,7 +4,7 @@ Keys under the prefix mirror the local layout, so any host that reads the bucket
 can rebuild the database, serve ``/api/publications/{id}/raw`` and export::
 
     objects/ab/ab12...ef                   the bytes, exactly as received (write once)
-    sightings/<sha256 of sha,name,source>.json    one object per first sighting
+    sightings/<sha256 of sha,name,source>/<seen>.json   one object per sighting
     ocr/<sha256>.json                      OCR read from a scanned MOA (a shared cache)
     moa_fetches/<time>-<hash>.json         one object per dead or failed MOA link
 
@@ -254,9 +254,11 @@ class S3Archive(Archive):
 
     # -- sightings ----------------------------------------------------------------
 
-    def _sighting_key(self, sighting: Sighting) -> str:
+    def _sighting_base(self, sighting: Sighting) -> str:
+        """``sightings/<sha256 of (sha256, name, source)>/``: the sightings of one file
+        under one name from one source, one object per time seen."""
         who = json.dumps([sighting.sha256, sighting.name, sighting.source])
-        return f"{self.prefix}sightings/{sha256_hex(who.encode('utf-8'))}.json"
+        return f"{self.prefix}sightings/{sha256_hex(who.encode('utf-8'))}/"
 
     def sightings(self) -> list[Sighting]:
         keys = [k for k in self._keys("sightings/") if k not in self._sightings]
@@ -272,13 +274,19 @@ class S3Archive(Archive):
         return [sighting for _key, (_at, sighting) in ordered]
 
     def record(self, sighting: Sighting) -> bool:
-        key = self._sighting_key(sighting)
-        if key in self._sightings or self._exists(key):
+        """Add the sighting unless (sha256, name, source) is recorded already (as the
+        local archive does); the time seen is in the key, so each time could be kept."""
+        base = self._sighting_base(sighting)
+        if any(key.startswith(base) for key in self._sightings):
             return False
+        if next(iter(self._keys(base[len(self.prefix) :])), None) is not None:
+            return False
+        seen = sighting.seen_datetime.strftime("%Y%m%dT%H%M%SZ")
         recorded = time.time_ns()
         body = json.dumps(
             {"recorded_at": recorded, "sighting": asdict(sighting)}, sort_keys=True
         ).encode("utf-8")
+        key = f"{base}{seen}.json"
         if not self._put_once(key, body, sha256_hex(body)):
             return False
         self._sightings[key] = (recorded, sighting)
