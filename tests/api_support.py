@@ -19,9 +19,12 @@ TOKEN = "a-test-admin-token-of-some-length"
 
 
 @contextmanager
-def api_app(imp: Importer, web: WebSettings | None = None) -> Iterator[Any]:
-    """The app (with its HTTP layer) over an importer's database and archive."""
-    settings = Settings(
+def api_app(
+    imp: Importer, web: WebSettings | None = None, *, settings: Settings | None = None
+) -> Iterator[Any]:
+    """The app (with its HTTP layer) over an importer's database and archive (or over
+    ``settings``, e.g. another host's)."""
+    settings = settings or Settings(
         data_dir=imp.archive.root.parent, database_url=imp.db.url, archive_dir=imp.archive.root
     )
     app = create_app(settings, web or WebSettings(admin_token=TOKEN), migrate=False)
@@ -55,8 +58,10 @@ class ApiClient:
 
 
 @contextmanager
-def api_client(imp: Importer, web: WebSettings | None = None) -> Iterator[ApiClient]:
-    with api_app(imp, web) as app:
+def api_client(
+    imp: Importer, web: WebSettings | None = None, *, settings: Settings | None = None
+) -> Iterator[ApiClient]:
+    with api_app(imp, web, settings=settings) as app:
         client = ApiClient(app)
         try:
             yield client

@@ -5,7 +5,12 @@
 - ``G287_DATABASE_URL``: a SQLAlchemy URL (default ``sqlite:///<data dir>/g287.sqlite``;
   ``postgresql://...`` for PostgreSQL);
 - ``G287_ARCHIVE_DIR``: content-addressed raw files and their sightings
-  (default ``<data dir>/archive``).
+  (default ``<data dir>/archive``); with ``G287_ARCHIVE_URL`` set, this host's
+  working folder beside the object store;
+- ``G287_ARCHIVE_URL``: ``s3://bucket/prefix`` keeps the raw archive in S3-compatible
+  object storage that every host reads (extra ``s3``); credentials and region come
+  from the standard ``AWS_*`` variables, the endpoint from ``G287_S3_ENDPOINT_URL``
+  (or ``AWS_ENDPOINT_URL``).
 """
 
 from __future__ import annotations
@@ -36,6 +41,16 @@ SETTINGS: tuple[Setting, ...] = (
         "SQLAlchemy database URL (SQLite or PostgreSQL).",
     ),
     Setting("G287_ARCHIVE_DIR", "<G287_DATA_DIR>/archive", "Content-addressed raw-file archive."),
+    Setting(
+        "G287_ARCHIVE_URL",
+        "",
+        "s3://bucket/prefix: keep the raw archive in S3-compatible object storage.",
+    ),
+    Setting(
+        "G287_S3_ENDPOINT_URL",
+        "",
+        "Endpoint of the S3-compatible store (default: AWS, or AWS_ENDPOINT_URL).",
+    ),
 )
 
 
@@ -44,6 +59,8 @@ class Settings:
     data_dir: Path
     database_url: str
     archive_dir: Path
+    archive_url: str | None = None
+    s3_endpoint_url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -62,7 +79,16 @@ class Settings:
         archive = Path(env.get("G287_ARCHIVE_DIR") or base / "archive").expanduser()
         if "://" not in url:
             raise ConfigError(f"G287_DATABASE_URL is not a database URL: {url!r}")
-        return cls(data_dir=base, database_url=normalize_database_url(url), archive_dir=archive)
+        archive_url = env.get("G287_ARCHIVE_URL") or None
+        if archive_url is not None and not archive_url.startswith("s3://"):
+            raise ConfigError(f"G287_ARCHIVE_URL is not an s3://bucket/prefix URL: {archive_url!r}")
+        return cls(
+            data_dir=base,
+            database_url=normalize_database_url(url),
+            archive_dir=archive,
+            archive_url=archive_url,
+            s3_endpoint_url=env.get("G287_S3_ENDPOINT_URL") or None,
+        )
 
 
 def normalize_database_url(url: str) -> str:

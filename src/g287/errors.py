@@ -7,7 +7,8 @@ it into a one-line message and an exit code, the API into one JSON error shape.
     ├── ConfigError            bad settings or environment (exit 3)
     ├── StoreError             the database cannot be opened or migrated (exit 3)
     │   ├── Locked             another writer holds the database's writer lock
-    │   └── StaleHistory       the derived history lags the stored lists (a crash)
+    │   ├── StaleHistory       the derived history lags the stored lists (a crash)
+    │   └── ArchiveError       the raw archive's object store cannot be read or written
     ├── NotFound               a publication, agreement, agency ... that does not exist (exit 4)
     ├── InvalidQuery           a filter or argument that cannot be answered (exit 2)
     ├── Unauthorized           a write without the admin token (HTTP 401)
@@ -66,6 +67,13 @@ class StaleHistory(StoreError):
     or rebuild): a writer re-derives them, a reader refuses."""
 
     slug = "stale_history"
+
+
+class ArchiveError(StoreError):
+    """The raw archive (an S3-compatible object store) cannot be reached, refuses a
+    request, or returns bytes that do not match their sha256 (exit 3, HTTP 503)."""
+
+    slug = "archive"
 
 
 class NotFound(G287Error):

@@ -25,7 +25,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_all_start_methods, get_context
@@ -35,7 +35,14 @@ from typing import Any, Literal, TypeVar, cast
 from sqlalchemy import Connection, select
 
 from g287.acquire import dating
-from g287.acquire.archive import RawArchive, Sighting, format_utc, parse_utc, sha256_hex
+from g287.acquire.archive import (
+    Archive,
+    Sighting,
+    format_utc,
+    open_archive,
+    parse_utc,
+    sha256_hex,
+)
 from g287.acquire.naming import parse_file_name
 from g287.acquire.sources import FileToImport, discover
 from g287.config import Settings
@@ -100,7 +107,7 @@ def writes(what: str) -> Callable[[_F], _F]:
 
 
 class Importer:
-    def __init__(self, db: Database, archive: RawArchive) -> None:
+    def __init__(self, db: Database, archive: Archive) -> None:
         self.db = db
         self.archive = archive
         self._contents: set[str] | None = None  # row content ids stored (a cache)
@@ -112,7 +119,7 @@ class Importer:
     def from_settings(cls, settings: Settings) -> Importer:
         db = Database(settings.database_url)
         db.migrate()
-        return cls(db, RawArchive(settings.archive_dir))
+        return cls(db, open_archive(settings))
 
     # -- entry points ------------------------------------------------------
 
@@ -431,13 +438,17 @@ class Importer:
         new file next to it whose rows are then copied in one transaction; on PostgreSQL,
         all of it in one transaction. Killed at any point, the database holds the old
         state or the new one, never a half-built one; readers see the old one until then.
+
+        The sightings and bytes come from the archive (local folder or object store),
+        never from this host's database, so any host that reads the archive can rebuild.
         """
         sightings = self.archive.sightings()
-        missing = [s for s in sightings if not self.archive.has(s.sha256)]
+        lacking = self.archive.missing(s.sha256 for s in sightings)
+        missing = [s for s in sightings if s.sha256 in lacking]
         if missing:
             raise InputError(
                 f"the archive lacks the bytes of {len(missing)} file(s), e.g. {missing[0].name}",
-                source=str(self.archive.root),
+                source=self.archive.location,
             )
         reviews = self._reviews()
         crash_point("rebuild-start")
@@ -481,29 +492,38 @@ class Importer:
             first_of.setdefault(s.sha256, i)
         received: dict[str, tuple[Any, Any]] = {}
         try:
-            with _parser_pool(len(lists)) as pool:
-                pending: deque[Any] = deque()
+            with (
+                _parser_pool(len(lists)) as pool,
+                closing(self.archive.read_ahead([s.sha256 for s in lists])) as blobs,
+            ):
+                pending: deque[tuple[bytes, Any]] = deque()
                 ahead = 0
                 for start in range(0, len(lists), REBUILD_BATCH):
                     with self.db.begin() as conn:
                         for i in range(start, min(start + REBUILD_BATCH, len(lists))):
                             while pool is not None and ahead < len(lists) and len(pending) < 8:
                                 s_ahead = lists[ahead]
+                                ahead_bytes = next(blobs)
                                 pending.append(
-                                    pool.submit(
-                                        _parse_archived,
-                                        str(self.archive.path_for(s_ahead.sha256)),
-                                        s_ahead.name,
-                                        s_ahead.seen_datetime,
+                                    (
+                                        ahead_bytes,
+                                        pool.submit(
+                                            _parse_archived,
+                                            ahead_bytes,
+                                            s_ahead.name,
+                                            s_ahead.seen_datetime,
+                                        )
+                                        if first_of[s_ahead.sha256] == ahead
+                                        else None,
                                     )
-                                    if first_of[s_ahead.sha256] == ahead
-                                    else None
                                 )
                                 ahead += 1
-                            future = pending.popleft() if pool is not None else None
+                            held, future = (
+                                pending.popleft() if pool is not None else (next(blobs), None)
+                            )
                             s = lists[i]
                             result = self.import_bytes(
-                                self.archive.read(s.sha256),
+                                held,
                                 name=s.name,
                                 source=s.source,
                                 seen_at=s.seen_datetime,
@@ -552,13 +572,13 @@ def parse_list(
 _SENT: set[str] = set()  # in a rebuild worker: row contents already sent to the writer
 
 
-def _parse_archived(path: str, name: str, seen_at: datetime) -> ParsedList | InputError:
+def _parse_archived(data: bytes, name: str, seen_at: datetime) -> ParsedList | InputError:
     """Worker for rebuild: parse one archived file in another process.
 
     Rows travel back as (row number, hidden, content id) with only the contents this
     worker has not sent before: pickling every row object would cost more than parsing.
     """
-    parsed, error = parse_list(Path(path).read_bytes(), name, seen_at)
+    parsed, error = parse_list(data, name, seen_at)
     if parsed is None:
         return error  # type: ignore[return-value]
     fresh = {}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from g287.acquire.archive import RawArchive, format_utc
+from g287.acquire.archive import Archive, format_utc
 from g287.acquire.wayback import Capture, sha1_digest
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class BackfillState:
                 os.unlink(tmp)
             raise
 
-    def index(self, archive: RawArchive) -> dict[str, str]:
+    def index(self, archive: Archive) -> dict[str, str]:
         """CDX digest -> sha256 for everything the archive holds."""
         for s in archive.sightings():
             if s.sha256 not in self.sha1 and archive.has(s.sha256):

@@ -255,7 +255,9 @@ def rebuild(app: App, yes: bool, as_json: bool) -> None:
             raise InvalidQuery(
                 "rebuild replaces the database: confirm with --yes (no terminal to ask)"
             )
-        click.confirm(f"Rebuild {app.db.safe_url} from {app.settings.archive_dir}?", abort=True)
+        click.confirm(
+            f"Rebuild {app.db.safe_url} from {app.importer.archive.location}?", abort=True
+        )
     results = app.importer.rebuild()
     _summarize(results, as_json)
 
@@ -438,13 +440,15 @@ def config_cmd(app: App, as_json: bool) -> None:
         "data_dir": str(s.data_dir),
         "database_url": Database(s.database_url).safe_url,
         "archive_dir": str(s.archive_dir),
+        "archive_url": s.archive_url,
         "settings": [{"name": x.name, "default": x.default, "help": x.help} for x in SETTINGS],
     }
     if as_json:
         output.emit_json(info)
     else:
-        for key in ("version", "data_dir", "database_url", "archive_dir"):
-            click.echo(f"{key:13} {info[key]}")
+        for key in ("version", "data_dir", "database_url", "archive_dir", "archive_url"):
+            if info[key] is not None:
+                click.echo(f"{key:13} {info[key]}")
 
 
 # --- demo --------------------------------------------------------------------
@@ -514,6 +518,7 @@ def demo(app: App, serve: bool, port: int, as_json: bool) -> None:
 
 # Commands over the resolved history register themselves on ``cli``.
 from g287.interfaces import (  # noqa: E402,F401
+    cli_archive,
     cli_backfill,
     cli_export,
     cli_feeds,

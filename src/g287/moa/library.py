@@ -70,6 +70,7 @@ __all__ = [
     "search_report",
 ]
 
+FETCH_LOG = "moa_fetches"  # <archive>/moa_fetches.jsonl, or one object per record
 USER_AGENT = f"g287/{__version__} (+https://github.com/g287/g287; MOA archive)"
 TIMEOUT = 30.0
 RETRIES = 3
@@ -211,7 +212,11 @@ def import_moa(
     scan: DocumentScan | None = None
     reason = known["reason"] if known is not None and known["status"] == "rejected" else None
     if known is None:
-        read = preread or read_document(data, sha, name, importer.archive.root / "ocr", ocr)
+        if preread is None:
+            importer.archive.pull(ocr_cache(sha))
+            preread = read_document(data, sha, name, importer.archive.root / "ocr", ocr)
+            importer.archive.push(ocr_cache(sha))
+        read = preread
         values, reason, scan = read.values, read.reason, read.scan
     with importer.db.begin() as conn:
         if known is None:
@@ -368,12 +373,16 @@ def _read_batch(
         for i, ((path, data, _e), sha) in enumerate(zip(batch, shas, strict=True))
         if data is not None and sha not in held and shas.index(sha) == i
     }
+    for _data, sha, *_rest in jobs.values():
+        importer.archive.pull(ocr_cache(sha))  # OCR another host read (object storage)
     reads: dict[int, DocumentRead] = {}
     if pool is not None and len(jobs) > 1:
         for i, read in zip(jobs, pool.map(_read_job, jobs.values()), strict=True):
             reads[i] = read
     else:
         reads = {i: _read_job(job) for i, job in jobs.items()}
+    for _data, sha, *_rest in jobs.values():
+        importer.archive.push(ocr_cache(sha))
     return [reads.get(i) for i in range(len(batch))]
 
 
@@ -390,13 +399,13 @@ def _reader_pool(workers: int, files: int) -> Iterator[ProcessPoolExecutor | Non
         pool.shutdown(cancel_futures=True)
 
 
+def ocr_cache(sha: str) -> str:
+    """The OCR cache of one PDF, relative to the archive (shared on object storage)."""
+    return f"ocr/{sha}.json"
+
+
 def _log_fetch(importer: Importer, record: dict[str, Any]) -> None:
-    path = importer.archive.root / "moa_fetches.jsonl"
-    importer.archive.root.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, sort_keys=True) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    importer.archive.append_log(FETCH_LOG, record)
 
 
 def fetch_moas(
@@ -585,15 +594,11 @@ def _get(http: httpx.Client, url: str) -> tuple[int | None, bytes | None, str | 
 
 def replay_fetch_log(importer: Importer) -> None:
     """Rebuild: restore the dead and failed links recorded in the fetch log."""
-    path = importer.archive.root / "moa_fetches.jsonl"
-    if not path.exists():
+    records = importer.archive.read_log(FETCH_LOG)
+    if not records:
         return
-    with open(path, encoding="utf-8") as handle, importer.db.begin() as conn:
-        for line in handle:
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue
+    with importer.db.begin() as conn:
+        for rec in records:
             if rec.get("sha256"):
                 continue  # fetched documents come back through their sightings
             status = rec.get("http_status")

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBearer
 
-from g287.acquire.archive import RawArchive
 from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
 from g287.interfaces.web.api_common import ERRORS
 from g287.interfaces.web.app import error_body
+from g287.interfaces.web.deps import get_archive
 from g287.interfaces.web.schemas import ErrorBody, UpdatePublic
 from g287.interfaces.web.security import require_token
 from g287.pipeline import Importer
@@ -49,7 +49,7 @@ def run_update(request: Request) -> Any:
     events), as an import does; for after a change to the curated corrections. Needs the
     admin token. Fetching ICE's page is `g287 update`'s job, not this endpoint's."""
     state = request.app.state
-    importer = Importer(state.db, RawArchive(state.settings.archive_dir))
+    importer = Importer(state.db, get_archive(request))
     started = time.perf_counter()
     try:
         with exclusive_lock(importer.archive.root / LOCK_NAME):

@@ -6,10 +6,9 @@ from itertools import islice
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from g287.acquire.archive import RawArchive
 from g287.errors import NotFound
 from g287.interfaces.web.api_common import (
     ERRORS,
@@ -22,7 +21,7 @@ from g287.interfaces.web.api_common import (
     publication_urls,
     split_cells,
 )
-from g287.interfaces.web.deps import ConnDep
+from g287.interfaces.web.deps import ArchiveDep, ConnDep
 from g287.interfaces.web.schemas import (
     FilesPublic,
     IssuesPublic,
@@ -101,11 +100,10 @@ def get_publication(conn: ConnDep, ref: PublicationRef) -> dict[str, Any]:
         }
     },
 )
-def get_publication_raw(request: Request, conn: ConnDep, ref: PublicationRef) -> Response:
+def get_publication_raw(conn: ConnDep, archive: ArchiveDep, ref: PublicationRef) -> Response:
     """The file ICE published, exactly as archived (its sha256 is in the `X-Sha256`
     header and in the publication), as an attachment under the name it was seen with."""
     pub = p.resolve_publication(conn, ref)
-    archive = RawArchive(request.app.state.settings.archive_dir)
     if not archive.has(pub["sha256"]):
         raise NotFound(f"the archived file of {pub['label']} is missing from this server")
     name = pub["file_name"]
@@ -133,8 +131,8 @@ def get_publication_raw(request: Request, conn: ConnDep, ref: PublicationRef) ->
     },
 )
 def get_moa_pdf(
-    request: Request,
     conn: ConnDep,
+    archive: ArchiveDep,
     sha256: Annotated[
         str, Path(description="The PDF's sha256 (64 hex digits).", pattern=r"^[0-9a-f]{64}$")
     ],
@@ -143,7 +141,6 @@ def get_moa_pdf(
     the bytes as archived, under the file name it was seen with, its sha256 in
     `X-Sha256`."""
     doc = moa_document(conn, sha256)
-    archive = RawArchive(request.app.state.settings.archive_dir)
     if not archive.has(doc["sha256"]):
         raise NotFound(f"the archived PDF {doc['file_name']} is missing from this server")
     disposition = content_disposition(doc["file_name"] or "moa.pdf")

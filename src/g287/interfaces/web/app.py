@@ -33,6 +33,7 @@ STATUS = {
     "config": 500,
     "store": 503,
     "stale_history": 503,
+    "archive": 503,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Connection
 
+from g287.acquire.archive import Archive, open_archive
 from g287.resolve.derivation import require_current
 from g287.store.database import Database
 from g287.store.locks import writer_busy
@@ -45,5 +46,14 @@ def get_conn(request: Request) -> Iterator[Connection]:
         yield conn
 
 
+def get_archive(request: Request) -> Archive:
+    """The raw archive of the settings (local folder or object store), made once per app."""
+    archive: Archive | None = getattr(request.app.state, "archive", None)
+    if archive is None:
+        archive = request.app.state.archive = open_archive(request.app.state.settings)
+    return archive
+
+
 ConnDep = Annotated[Connection, Depends(get_conn)]
 DbDep = Annotated[Database, Depends(get_db)]
+ArchiveDep = Annotated[Archive, Depends(get_archive)]
