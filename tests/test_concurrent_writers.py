@@ -71,7 +71,8 @@ def test_a_second_writer_that_will_not_wait_says_who_holds_the_lock(db_url, tmp_
         else:
             pytest.fail("never saw the lock")
         (line,) = err.strip().splitlines()
-        assert ("g287 import (pid" in line or "g287 migrate (pid" in line) and "try again" in line
+        assert "being written by g287 " in line and f"(pid {holder.pid} on " in line
+        assert line.endswith("try again when it ends")
     finally:
         holder.communicate(timeout=600)
     assert holder.returncode == 0

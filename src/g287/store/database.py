@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from g287.crash import crash_point
 from g287.errors import StoreError
@@ -99,9 +99,12 @@ class Database:
         try:
             head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
             reading = nullcontext(self._pinned) if self._pinned else self.engine.connect()
-            with reading as conn:  # a read: no write lock when there is nothing to do
-                if MigrationContext.configure(conn).get_current_revision() == head:
-                    return
+            try:
+                with reading as conn:  # a read: no write lock when there is nothing to do
+                    if MigrationContext.configure(conn).get_current_revision() == head:
+                        return
+            except OperationalError:
+                pass  # a new SQLite file another process is creating: ask under the lock
             with writer_lock(self, "migrate"), self._ddl_transaction() as conn:
                 cfg = self.alembic_config(conn)
                 if MigrationContext.configure(conn).get_current_revision() != head:
