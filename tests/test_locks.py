@@ -126,3 +126,39 @@ def test_a_reader_serves_the_last_history_while_a_writer_is_at_work(db, tmp_path
     assert not writer_busy(db)
     with writer_lock(db, "import", wait=0):
         assert writer_busy(db)  # this process writing counts too
+
+
+def test_checking_the_history_takes_no_lock_only_repairing_it_does(db, tmp_path, monkeypatch):
+    """`serve` and `import` check the derived history first: a current one needs no lock
+    (a web host starts while another host's updater holds it); a stale one waits for it."""
+    from datetime import UTC, datetime
+
+    from g287.acquire.archive import RawArchive
+    from g287.pipeline import Importer
+    from tests.conftest import SHEETS
+
+    monkeypatch.setenv("G287_LOCK_WAIT", "0")
+    db.migrate()
+    imp = Importer(db, RawArchive(tmp_path / "archive"))
+    imp.ensure_derived()  # current (nothing stored, nothing derived)
+    proc = hold(db.url, tmp_path, 60)
+    try:
+        assert imp.ensure_derived() is None  # current: no lock asked for
+        book = next(SHEETS.glob("*/participating*.xlsx"))
+        with pytest.raises(Locked):
+            imp.import_bytes(
+                book.read_bytes(), name=book.name, source=str(book), seen_at=datetime.now(UTC)
+            )
+    finally:
+        proc.kill()
+        proc.wait()
+    imp.import_bytes(book.read_bytes(), name=book.name, source=str(book), seen_at=datetime.now(UTC))
+    proc = hold(db.url, tmp_path, 60)
+    try:
+        with pytest.raises(Locked):
+            imp.ensure_derived()  # stale: repairing it needs the lock
+    finally:
+        proc.kill()
+        proc.wait()
+    assert imp.ensure_derived() is not None
+    assert imp.ensure_derived() is None

@@ -141,14 +141,18 @@ class Importer:
         self.ensure_derived()
         return results
 
-    @writes("resolve")
     def ensure_derived(self) -> Resolution | None:
         """Resolve if the derived history was not built from what is stored now (new lists,
-        or a crash between storing lists and resolving them); None if it was."""
+        or a crash between storing lists and resolving them); None if it was. The check
+        takes no lock; only a resolve waits for the writer lock (then checks again)."""
         with self.db.connect() as conn:
             if derivation(conn) == "current":
                 return None
-        return self.resolve()
+        with writer_lock(self.db, "resolve"):
+            with self.db.connect() as conn:
+                if derivation(conn) == "current":
+                    return None  # another writer resolved it meanwhile
+            return self.resolve()
 
     @writes("resolve")
     def resolve(self) -> Resolution:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from g287.errors import Locked
 from g287.interfaces.cli import App, cli, handle_errors, pass_app, require_web_extra
 
 
@@ -52,7 +53,10 @@ def serve_cmd(app: App, host: str, port: int, workers: int, empty: bool) -> None
     if not held and not empty and web.mode != "production":
         click.echo("no list imported yet: loading the bundled sample (May-July 2025) first")
         load_sample(app)
-    app.importer.ensure_derived()  # repair what an interrupted import left, before serving
+    try:
+        app.importer.ensure_derived()  # repair what an interrupted import left, before serving
+    except Locked as exc:  # a writer is at work: it resolves; readers get the last history
+        click.echo(f"note: {exc}; serving the last committed history meanwhile", err=True)
     click.echo(f"g287 on http://{host}:{port}/ (API docs at /api/docs); Ctrl-C to stop")
     uvicorn.run(
         "g287.interfaces.web.asgi:application",
