@@ -56,6 +56,26 @@ class Sighting:
         return parse_utc(self.seen_at)
 
 
+def write_atomically(
+    target: Path, data: bytes, *, fsync: bool = False, prefix: str = ".tmp-"
+) -> None:
+    """Write ``target`` whole or not at all: a temporary file beside it, renamed over it
+    (flushed to disk first with ``fsync``). A failure leaves no temporary file behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
 def parse_utc(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is None:
@@ -245,18 +265,7 @@ class RawArchive(Archive):
         if target.exists():
             return digest
         self._ensure()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        write_atomically(target, data, fsync=True)
         return digest
 
     def sightings(self) -> list[Sighting]:
@@ -330,14 +339,4 @@ class RawArchive(Archive):
         return None
 
     def put_side(self, relative: str, data: bytes) -> None:
-        target = self.root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        write_atomically(self.root / relative, data)

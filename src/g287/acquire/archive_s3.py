@@ -20,12 +20,10 @@ endpoint from ``G287_S3_ENDPOINT_URL`` or ``AWS_ENDPOINT_URL``.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import importlib.util
 import json
 import os
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -35,7 +33,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from g287.acquire.archive import Archive, Sighting, checked_digest, sha256_hex
+from g287.acquire.archive import (
+    Archive,
+    Sighting,
+    checked_digest,
+    sha256_hex,
+    write_atomically,
+)
 from g287.errors import ArchiveError, ConfigError, NotFound
 
 _T = TypeVar("_T")
@@ -320,7 +324,7 @@ class S3Archive(Archive):
         if target.exists() and target.read_bytes() == data:
             self._pulled[relative] = sha256_hex(data)
             return
-        _write_atomically(target, data)
+        write_atomically(target, data)
         self._pulled[relative] = sha256_hex(data)
 
     def push(self, relative: str) -> None:
@@ -343,16 +347,3 @@ class S3Archive(Archive):
             ),
         )
         self._pulled[relative] = sha256_hex(data)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

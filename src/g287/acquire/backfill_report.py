@@ -10,16 +10,13 @@ file), ``planned`` (a dry run's).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from g287.acquire.archive import Archive, format_utc
+from g287.acquire.archive import Archive, format_utc, write_atomically
 from g287.acquire.wayback import Capture, sha1_digest
 
 if TYPE_CHECKING:
@@ -58,26 +55,17 @@ class BackfillState:
         return cls(path, data if isinstance(data, dict) else None)
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-backfill-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(
-                    {
-                        "digests": self.digests,
-                        "sha1": self.sha1,
-                        "names": self.names,
-                        "rosters": self.rosters,
-                        "skipped": self.skipped,
-                    },
-                    handle,
-                    sort_keys=True,
-                )
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        body = json.dumps(
+            {
+                "digests": self.digests,
+                "sha1": self.sha1,
+                "names": self.names,
+                "rosters": self.rosters,
+                "skipped": self.skipped,
+            },
+            sort_keys=True,
+        )
+        write_atomically(self.path, body.encode("utf-8"), prefix=".tmp-backfill-")
 
     def index(self, archive: Archive) -> dict[str, str]:
         """CDX digest -> sha256 for everything the archive holds."""

@@ -30,9 +30,7 @@ import contextlib
 import email.message
 import email.utils
 import json
-import os
 import re
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -44,7 +42,7 @@ from typing import Any, Literal
 
 import httpx
 
-from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex
+from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex, write_atomically
 from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
 from g287.acquire.page import (
     WorkbookLink,
@@ -265,18 +263,8 @@ class FetchState:
         return cls(path, data)
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".fetch_state-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.data, handle, indent=1, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        body = json.dumps(self.data, indent=1, sort_keys=True).encode("utf-8")
+        write_atomically(self.path, body, fsync=True, prefix=".fetch_state-")
 
     def url(self, url: str) -> dict[str, Any]:
         entry = self.data["urls"].get(url)
