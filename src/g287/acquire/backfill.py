@@ -25,7 +25,6 @@ The whole run holds the database's writer lock.
 from __future__ import annotations
 
 import csv
-import email.message
 import json
 import re
 import time
@@ -47,7 +46,7 @@ from g287.acquire.backfill_report import (
     ItemStatus,
     TargetKind,
 )
-from g287.acquire.fetch import FetchError, FetchPolicy, make_client
+from g287.acquire.fetch import FetchError, FetchPolicy, disposition_name, make_client
 from g287.acquire.naming import parse_file_name
 from g287.acquire.page import (
     Roster,
@@ -159,15 +158,9 @@ def _file_name(original: str, headers: httpx.Headers | None, kind: str | None) -
     if _WORKBOOK.search(path_name):
         return path_name
     for header in ("content-disposition", "x-archive-orig-content-disposition"):
-        value = headers.get(header) if headers is not None else None
-        if value:
-            message = email.message.Message()
-            message["content-disposition"] = value
-            given = message.get_filename()
-            if given:
-                name = PurePosixPath(given.replace("\\", "/")).name.strip()
-                if name:
-                    return name
+        name = disposition_name(headers.get(header) if headers is not None else None)
+        if name:
+            return name
     if kind in ("participating", "pending"):
         return f"{kind}Agencies.xlsx"
     return path_name or "workbook.xlsx"

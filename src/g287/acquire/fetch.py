@@ -433,17 +433,23 @@ def _held_status(importer: Importer, sha256: str) -> str | None:
 _WORKBOOK_NAME = re.compile(r"\.(xlsx|xlsm|xls)$", re.IGNORECASE)
 
 
+def disposition_name(value: str | None) -> str | None:
+    """The file name a Content-Disposition header gives (its last path part), or None."""
+    if not value:
+        return None
+    message = email.message.Message()
+    message["content-disposition"] = value
+    given = message.get_filename()
+    if not given:
+        return None
+    return PurePosixPath(given.replace("\\", "/")).name.strip() or None
+
+
 def response_file_name(headers: httpx.Headers, final_url: str, link: WorkbookLink) -> str:
     """The file name: Content-Disposition's, else the URL's, else ``<kind>Agencies.xlsx``."""
-    disposition = headers.get("content-disposition")
-    if disposition:
-        message = email.message.Message()
-        message["content-disposition"] = disposition
-        given = message.get_filename()
-        if given:
-            name = PurePosixPath(given.replace("\\", "/")).name.strip()
-            if name:
-                return name
+    given = disposition_name(headers.get("content-disposition"))
+    if given:
+        return given
     for url in (final_url, link.url):
         name = PurePosixPath(httpx.URL(original_url(url)).path).name
         if _WORKBOOK_NAME.search(name):

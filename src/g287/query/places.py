@@ -15,7 +15,16 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    select,
+    union,
+)
 
 from g287.enrich.geo import counties as all_counties
 from g287.enrich.geo import county as county_info
@@ -125,6 +134,17 @@ def _active_on(conn: Connection, as_of: date | None) -> tuple[Any, dict[str, Any
     return on_list(pub["id"]), pub
 
 
+def _covering_agencies(name: str) -> Subquery:
+    """The ids of the agencies that may cover one county (``county_fips`` bound at
+    execution): its own agencies and every state-level agency."""
+    return union(
+        select(agency_counties.c.agency_id).where(
+            agency_counties.c.county_fips == bindparam("county_fips")
+        ),
+        select(agency_places.c.agency_id).where(agency_places.c.level == "state"),
+    ).subquery(name)
+
+
 @functools.cache
 def _lookup_query(as_of: bool) -> Select[Any]:
     """The agreements of one state that cover one county (values bound at execution):
@@ -136,12 +156,7 @@ def _lookup_query(as_of: bool) -> Select[Any]:
         current = agreements.c.status == "active"
     # the agencies that may cover the county (its own, and every state-level agency),
     # then their agreements: read through the agency index, not every agreement of a state
-    ids = union(
-        select(agency_counties.c.agency_id).where(
-            agency_counties.c.county_fips == bindparam("county_fips")
-        ),
-        select(agency_places.c.agency_id).where(agency_places.c.level == "state"),
-    ).subquery("ids")
+    ids = _covering_agencies("ids")
     return (
         select(
             agreements, agency_places.c.level, agency_places.c.place_id, agency_places.c.place_name
@@ -172,12 +187,7 @@ def _pending_query(as_of: bool) -> Select[Any]:
         current = pending_requests.c.id.in_(printed)
     else:
         current = pending_requests.c.status == "waiting"
-    ids = union(
-        select(agency_counties.c.agency_id).where(
-            agency_counties.c.county_fips == bindparam("county_fips")
-        ),
-        select(agency_places.c.agency_id).where(agency_places.c.level == "state"),
-    ).subquery("pending_ids")
+    ids = _covering_agencies("pending_ids")
     return (
         select(
             pending_requests,
