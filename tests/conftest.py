@@ -100,3 +100,17 @@ def dump_database(imp: Importer, *, derived: bool = True) -> dict[str, list[tupl
             keys = list(table.primary_key.columns) or list(table.columns)
             out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*keys))]
     return out
+
+
+@pytest.fixture
+def served(shared_history: Importer, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Any]]:
+    """A test client and the HTTP layer over the shared real history, with a 2 MiB cache."""
+    from tests.api_support import ApiClient, api_app
+
+    monkeypatch.setenv("G287_CACHE_BYTES", str(2 * 1024 * 1024))
+    with api_app(shared_history) as app:
+        client = ApiClient(app)
+        try:
+            yield client, app
+        finally:
+            client.close()

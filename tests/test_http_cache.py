@@ -1,15 +1,11 @@
 """The response cache: keyed on what can change the answer, bounded in bytes."""
 
-from collections.abc import Iterator
-
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from g287.interfaces.web import http
 from g287.interfaces.web.http import ENTRY_OVERHEAD, ResponseCache, cache_query
-from g287.pipeline import Importer
-from tests.api_support import ApiClient, api_app
+from tests.api_support import ApiClient
 
 
 def entry(size: int) -> http.Entry:
@@ -47,17 +43,6 @@ def test_cache_query_keeps_declared_parameters_in_one_order():
     assert cache_query("state=TX&limit=5", declared) == "limit=5&state=TX"
     assert cache_query("lang=es&x=1", declared) == "lang=es"
     assert cache_query("b=2&a=1", None) == "a=1&b=2"  # routes without a signature keep all
-
-
-@pytest.fixture
-def served(shared_history: Importer, monkeypatch) -> Iterator[tuple[ApiClient, http.HttpLayer]]:
-    monkeypatch.setenv("G287_CACHE_BYTES", str(2 * 1024 * 1024))
-    with api_app(shared_history) as app:
-        client = ApiClient(app)
-        try:
-            yield client, app
-        finally:
-            client.close()
 
 
 def test_unknown_parameters_do_not_make_new_entries(served):

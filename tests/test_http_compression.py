@@ -1,23 +1,8 @@
 """Compression after the response cache, and HEAD answered as its GET (the HTTP layer)."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from g287.interfaces.web import http
-from g287.pipeline import Importer
-from tests.api_support import ApiClient, api_app
-
-
-@pytest.fixture
-def served(shared_history: Importer, monkeypatch) -> Iterator[tuple[ApiClient, http.HttpLayer]]:
-    monkeypatch.setenv("G287_CACHE_BYTES", str(2 * 1024 * 1024))
-    with api_app(shared_history) as app:
-        client = ApiClient(app)
-        try:
-            yield client, app
-        finally:
-            client.close()
 
 
 @pytest.mark.parametrize(
