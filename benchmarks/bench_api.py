@@ -248,8 +248,8 @@ def measure(
 
 
 def prepare_db(opts: argparse.Namespace) -> tuple[str, Path]:
+    from g287.app.importer import Importer
     from g287.config import Settings
-    from g287.pipeline import Importer
     from g287.sample import sheets_dir
 
     data_dir = Path(opts.data_dir or tempfile.mkdtemp(prefix="g287-bench-api-"))

@@ -37,8 +37,8 @@ def _free_port() -> int:
 
 
 def run_once(archive_url: str | None, endpoint: str | None) -> tuple[float, float]:
+    from g287.app.importer import Importer
     from g287.config import Settings
-    from g287.pipeline import Importer
     from g287.sample import sheets_dir
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,8 +27,8 @@ from tests.fake_wayback import FakeWayback  # noqa: E402
 from tests.test_fetch import RUNS  # noqa: E402
 
 from g287.acquire.backfill import backfill  # noqa: E402
+from g287.app.importer import Importer  # noqa: E402
 from g287.config import Settings  # noqa: E402
-from g287.pipeline import Importer  # noqa: E402
 
 DOCLIB = "https://www.ice.gov/doclib/about/offices/ero/287g/"
 

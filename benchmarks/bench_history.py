@@ -33,8 +33,8 @@ sys.path.insert(0, str(HERE.parent / "src"))
 def child(args: list[str]) -> None:
     import os
 
+    from g287.app.importer import Importer
     from g287.config import Settings
-    from g287.pipeline import Importer
 
     task, data_dir = args[0], args[1]
     url = os.environ.get("BENCH_DATABASE_URL")  # set by bench_engines.py; else SQLite
@@ -74,7 +74,7 @@ def child(args: list[str]) -> None:
         out["outcome"] = result.outcome
         out["rows"] = result.rows
     elif task == "score":
-        from g287.query.scoring import score_against
+        from g287.simulate.scoring import score_against
 
         start = time.perf_counter()
         imp.import_paths([Path(args[2]) / "sheets"])

@@ -84,8 +84,8 @@ def child_parse_openpyxl() -> dict[str, object]:
 
 
 def child_import(url: str, data_dir: str, paths: list[str]) -> dict[str, object]:
+    from g287.app.importer import Importer
     from g287.config import Settings
-    from g287.pipeline import Importer
 
     settings = Settings.from_env({}, data_dir=data_dir, database_url=url)
     importer = Importer.from_settings(settings)  # migrations are not timed

@@ -29,11 +29,11 @@ def main() -> None:
     parser.add_argument("--db", help="an existing g287 database URL")
     parser.add_argument("--n", type=int, default=2000)
     opts = parser.parse_args()
+    from g287.app.importer import Importer
     from g287.config import Settings
     from g287.enrich.geo import counties, county_at
     from g287.enrich.geo.cities import _index
     from g287.errors import G287Error
-    from g287.pipeline import Importer
     from g287.query.places import lookup
     from g287.sample import sheets_dir
 

@@ -30,10 +30,10 @@ OVERALL_TARGET = 0.995
 
 
 def run_seed(seed: int, publications: int, agreements: int, worst: int, tmp: Path):  # type: ignore[no-untyped-def]
+    from g287.app.importer import Importer
     from g287.config import Settings
-    from g287.pipeline import Importer
-    from g287.query.scoring import score_against
     from g287.simulate import simulate
+    from g287.simulate.scoring import score_against
 
     root = tmp / f"seed{seed}"
     began = time.perf_counter()

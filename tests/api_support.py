@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 
+from g287.app.importer import Importer
 from g287.config import Settings
 from g287.interfaces.web import create_app
 from g287.interfaces.web.settings import WebSettings
-from g287.pipeline import Importer
 
 TOKEN = "a-test-admin-token-of-some-length"
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from g287.app.importer import Importer
 from g287.config import Settings, normalize_database_url
-from g287.pipeline import Importer
 from g287.sample import sheets_dir
 
 ROOT = Path(__file__).resolve().parent.parent

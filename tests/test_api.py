@@ -17,15 +17,15 @@ import openpyxl
 import pytest
 
 from g287.acquire.lock import LOCK_NAME, exclusive_lock
+from g287.app.importer import Importer
 from g287.config import Settings
 from g287.enrich.jurisdiction import LEVELS
 from g287.interfaces.web import api_common
 from g287.interfaces.web.settings import WebSettings
-from g287.pipeline import Importer
+from g287.model.models import MODEL_NAMES
 from g287.query import history as h
 from g287.query import places
 from g287.query.changes import changes
-from g287.read.cells import MODEL_NAMES
 from g287.simulate import simulate
 from tests.api_support import TOKEN, ApiClient, api_client
 from tests.workbooks import build

@@ -13,8 +13,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from g287.app.importer import Importer
 from g287.interfaces.web.openapi import openapi_schema, render
-from g287.pipeline import Importer
 from tests.api_support import ApiClient, api_app
 
 COMMITTED = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"

@@ -26,16 +26,17 @@ import pytest
 from click.testing import CliRunner
 from moto.server import ThreadedMotoServer
 
-from g287.acquire.archive import RawArchive, Sighting, open_archive
-from g287.acquire.archive_s3 import S3Archive
+from g287.app.importer import Importer
 from g287.config import Settings
 from g287.errors import ArchiveError, ConfigError, NotFound
 from g287.interfaces.cli import cli
 from g287.moa import ocr
 from g287.moa.library import import_moa
-from g287.pipeline import Importer
 from g287.sample import moa_dir
 from g287.store import moa as moa_store
+from g287.store.archive import RawArchive, Sighting
+from g287.store.archive_s3 import S3Archive
+from g287.store.archives import open_archive
 
 from .api_support import api_client
 from .conftest import SHEETS, dump_database

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from g287.app.importer import Importer
 from g287.interfaces.cli import cli
-from g287.pipeline import Importer
 from tests.conftest import DATA, SHEETS, dump_database
 from tests.workbooks import build
 

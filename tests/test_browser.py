@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from g287.pipeline import Importer
+from g287.app.importer import Importer
 from g287.query import history as h
 from tests.browser_support import (
     ROOT,

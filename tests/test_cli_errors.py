@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from g287.interfaces.cli import cli
 from g287.interfaces.web.settings import WebSettings, is_loopback
-from g287.read.states import STATES
+from g287.model.states import STATES
 from tests.conftest import SHEETS
 
 ONE_LIST = SHEETS / "sheets_20250519_024330" / "participatingAgencies05162025am.xlsx"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from g287.app.importer import Importer
 from g287.config import Settings
-from g287.pipeline import Importer
 from g287.store.schema import DERIVED
 from tests.conftest import SHEETS, dump_database
 
@@ -76,3 +76,29 @@ def test_a_second_writer_that_will_not_wait_says_who_holds_the_lock(db_url, tmp_
     finally:
         holder.communicate(timeout=600)
     assert holder.returncode == 0
+
+
+def test_writers_taking_turns_file_by_file_never_trust_a_stale_view_of_the_rows(db_url, tmp_path):
+    """`g287 import` takes the lock once per file, so another host's import can store rows
+    between two of its files; the rows it already knows must then be read again (before,
+    the second host re-inserted rows the first had stored: a duplicate-key error)."""
+    folders = FOLDERS[:6]
+    a, b = (
+        Importer.from_settings(Settings.from_env({}, data_dir=tmp_path / h, database_url=db_url))
+        for h in ("host-a", "host-b")
+    )
+    try:
+        for i, folder in enumerate(folders):
+            writer = a if i % 2 == 0 else b  # turns alternate, as two hosts' runs do
+            results = writer.import_paths([folder])
+            assert [r.outcome for r in results] == ["accepted"] * len(results), results
+        serial_url = f"sqlite:///{tmp_path / 'serial.sqlite'}"
+        serial = Importer.from_settings(
+            Settings.from_env({}, data_dir=tmp_path / "serial", database_url=serial_url)
+        )
+        serial.import_paths(folders)
+        assert derived(a) == derived(serial)
+        serial.db.dispose()
+    finally:
+        a.db.dispose()
+        b.db.dispose()

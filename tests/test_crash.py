@@ -27,10 +27,10 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
-from g287.acquire.archive import RawArchive, Sighting, format_utc, sha256_hex
-from g287.pipeline import Importer
+from g287.app.importer import Importer
 from g287.resolve import derivation as d
 from g287.resolve.derivation import STALE_MESSAGE, derivation
+from g287.store.archive import RawArchive, Sighting, format_utc, sha256_hex
 from g287.store.database import Database
 from g287.store.schema import derived_state, list_reviews, publications
 from tests.api_support import api_client
@@ -304,7 +304,7 @@ def test_die_with_parent_ends_a_worker_whose_parent_was_killed():
     marker = uuid.uuid4().hex
     code = (
         "import os, sys, time\n"
-        "from g287.pipeline import die_with_parent\n"
+        "from g287.app.importer import die_with_parent\n"
         "parent = os.getpid()\n"
         "if os.fork() == 0:\n"
         "    die_with_parent(parent)\n"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from g287.app.importer import Importer
 from g287.errors import InputError
 from g287.interfaces.cli import cli
-from g287.pipeline import Importer
 from g287.query.crosscheck import COLUMNS, crosscheck, read_count_table
 from tests.conftest import DATA
 

@@ -20,11 +20,11 @@ import pyreadstat
 import pytest
 
 from g287 import __version__
+from g287.app.importer import Importer
 from g287.errors import InvalidQuery
 from g287.interfaces import exports
 from g287.interfaces.exports_geo import county_geometry, state_geometry
 from g287.interfaces.exports_spec import COLUMNS
-from g287.pipeline import Importer
 from tests.api_support import ApiClient, api_client
 
 AS_OF_DAY = "2025-06-01"

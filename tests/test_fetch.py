@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from g287.acquire.archive import parse_utc, sha256_hex
 from g287.acquire.fetch import (
     STATE_NAME,
     FetchError,
@@ -34,13 +33,14 @@ from g287.acquire.fetch import (
 )
 from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
 from g287.acquire.page import WorkbookLink
+from g287.app.importer import Importer
 from g287.config import Settings
 from g287.errors import InvalidQuery
 from g287.interfaces import cli_update  # noqa: F401  (registers update and import-page)
 from g287.interfaces.cli import cli
-from g287.pipeline import Importer
 from g287.query.publications import list_publications
 from g287.resolve.qa import run_checks
+from g287.store.archive import parse_utc, sha256_hex
 from g287.store.publications import as_utc
 from g287.store.schema import raw_files, sightings
 from tests.conftest import ROOT, SHEETS, dump_database, make_db_url

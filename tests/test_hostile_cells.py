@@ -17,9 +17,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from g287.app.importer import Importer
 from g287.interfaces.cli import cli
 from g287.interfaces.csv_safe import FORMULA_STARTS, SafeWriter, neutralize
-from g287.pipeline import Importer
 from g287.query.urls import URL_KEYS, public_link
 from tests.api_support import ApiClient, api_client
 from tests.workbooks import build

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from g287.acquire.archive import sha256_hex
+from g287.app.importer import Importer
 from g287.errors import StoreError
-from g287.pipeline import Importer
 from g287.query import publications as q
 from g287.store import publications as store_publications
+from g287.store.archive import sha256_hex
 from tests.conftest import DATA, SHEETS, dump_database
 
 T0 = datetime(2025, 7, 10, 12, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from g287.acquire.archive import RawArchive
+from g287.app.importer import Importer
 from g287.config import Settings
-from g287.pipeline import Importer
+from g287.store.archive import RawArchive
 from g287.store.publications import as_utc
 from g287.store.schema import publications, raw_files
 from tests.conftest import SHEETS, dump_database, make_db_url
@@ -23,7 +23,7 @@ def sample_files(count: int) -> list[tuple[str, str, bytes, datetime]]:
     """(name, source, bytes, first seen) of the first ``count`` bundled workbooks, in order."""
     import csv
 
-    from g287.acquire.archive import parse_utc
+    from g287.store.archive import parse_utc
 
     out = []
     with open(SHEETS / "manifest.csv", newline="") as handle:
@@ -135,7 +135,7 @@ def test_subfolders_before_their_manifest_are_dated_by_the_manifest(importer):
 
 
 def _sha(data: bytes) -> str:
-    from g287.acquire.archive import sha256_hex
+    from g287.store.archive import sha256_hex
 
     return sha256_hex(data)
 

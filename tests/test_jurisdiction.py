@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from g287.app.importer import Importer
 from g287.enrich.geo import county
 from g287.enrich.jurisdiction import (
     LEVELS,
@@ -20,7 +21,6 @@ from g287.enrich.jurisdiction import (
     tables,
     unmatched,
 )
-from g287.pipeline import Importer
 from g287.query.publications import list_publications, publication_rows
 
 TABLES = resources.files("g287") / "data" / "jurisdiction"

@@ -98,10 +98,10 @@ def test_a_reader_serves_the_last_history_while_a_writer_is_at_work(db, tmp_path
     no writer it can only be a crash (refused, naming the repair)."""
     from datetime import UTC, datetime
 
-    from g287.acquire.archive import RawArchive
+    from g287.app.importer import Importer
     from g287.errors import StaleHistory
-    from g287.pipeline import Importer
     from g287.resolve.derivation import derivation, require_current
+    from g287.store.archive import RawArchive
     from g287.store.locks import writer_busy
     from tests.conftest import SHEETS
 
@@ -133,8 +133,8 @@ def test_checking_the_history_takes_no_lock_only_repairing_it_does(db, tmp_path,
     (a web host starts while another host's updater holds it); a stale one waits for it."""
     from datetime import UTC, datetime
 
-    from g287.acquire.archive import RawArchive
-    from g287.pipeline import Importer
+    from g287.app.importer import Importer
+    from g287.store.archive import RawArchive
     from tests.conftest import SHEETS
 
     monkeypatch.setenv("G287_LOCK_WAIT", "0")

@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from g287.acquire.archive import sha256_hex
+from g287.app.importer import Importer
 from g287.moa.copies import copy_url, moa_copies
 from g287.moa.library import import_moa
-from g287.pipeline import Importer
 from g287.sample import moa_dir
+from g287.store.archive import sha256_hex
 from tests.api_support import api_client
 from tests.conftest import SHEETS
 

@@ -22,6 +22,7 @@ from pypdf.errors import DependencyError
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 from sqlalchemy import select
 
+from g287.app.importer import Importer
 from g287.config import Settings
 from g287.interfaces.cli import cli
 from g287.moa import ocr
@@ -30,7 +31,6 @@ from g287.moa.facts import moa_facts
 from g287.moa.library import import_moa_files
 from g287.moa.scans import document_scan, page_list
 from g287.moa.text import NotAPdf, pdf_text
-from g287.pipeline import Importer
 from g287.store import moa as store
 from g287.store.schema import raw_files
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from g287.app.importer import Importer
 from g287.moa.library import (
     fetch_moas,
     import_moa,
@@ -16,7 +17,6 @@ from g287.moa.library import (
     pending_moas,
     search_moas,
 )
-from g287.pipeline import Importer
 from g287.sample import moa_dir
 from g287.store.schema import moa_urls
 from tests.conftest import SHEETS, dump_database

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from g287.acquire.dating import date_publication
-from g287.acquire.naming import parse_file_name
+from g287.model.dating import date_publication
+from g287.model.naming import parse_file_name
 
 
 @pytest.mark.parametrize(

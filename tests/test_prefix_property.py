@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from g287.acquire.sources import discover
+from g287.app.importer import Importer
 from g287.config import Settings
-from g287.pipeline import Importer
 from g287.simulate.run import simulate
 from g287.store.schema import content_agreements, held_lists, publication_rows, publications
 

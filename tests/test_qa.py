@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from g287.pipeline import Importer
+from g287.app.importer import Importer
 from g287.resolve.qa import run_checks
 from g287.store.schema import (
     agreements,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import g287.simulate as simulate_pkg
-from g287.pipeline import Importer
+from g287.app.importer import Importer
 from g287.read.publication import ParsedList, read_list
 from g287.simulate import PredictedAgreement, SimulationConfig, score, simulate
 from g287.simulate.score import truth_as_prediction

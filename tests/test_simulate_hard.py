@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from g287.app.importer import Importer
 from g287.interfaces.cli import cli
-from g287.pipeline import Importer
-from g287.query.scoring import score_against
 from g287.read.publication import ParsedList, read_list
 from g287.simulate import score, simulate
 from g287.simulate.config import HARD_SCENARIOS
 from g287.simulate.score import report, truth_as_prediction
+from g287.simulate.scoring import score_against
 from tests.conftest import SHEETS
 
 

@@ -7,10 +7,10 @@ from click.testing import CliRunner
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from g287.app.importer import Importer
 from g287.errors import InvalidQuery
 from g287.interfaces.cli import cli
 from g287.interfaces.web import http
-from g287.pipeline import Importer
 from g287.query import history as h
 from g287.query import publications as q
 from g287.store.schema import events

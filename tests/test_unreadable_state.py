@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from click.testing import CliRunner
 from sqlalchemy import text
 
+from g287.app.importer import Importer
 from g287.interfaces.cli import cli
-from g287.pipeline import Importer
 from g287.query import publications as q
 from g287.resolve.qa import run_checks
 from tests.workbooks import build

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from g287.app.importer import Importer
 from g287.config import Settings
 from g287.interfaces.web import pages, pages_svg
 from g287.interfaces.web.i18n import catalogue, choose
 from g287.interfaces.web.pages_about import doc_html
 from g287.interfaces.web.settings import WebSettings
-from g287.pipeline import Importer
 from g287.query import history as h
 from g287.query import places
 from g287.query import publications as pubs

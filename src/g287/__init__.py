@@ -6,18 +6,12 @@ stage module (``g287.acquire``, ``g287.read``, ``g287.store``, ``g287.query``).
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
+from g287.app.importer import Importer, ImportResult
 from g287.config import Settings
 from g287.errors import G287Error
-from g287.pipeline import Importer, ImportResult
 from g287.read.publication import ParsedList, read_list
 from g287.store.database import Database
-
-try:
-    __version__ = version("g287")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+from g287.version import __version__
 
 __all__ = [
     "Database",

@@ -21,7 +21,7 @@ it into a one-line message and an exit code, the API into one JSON error shape.
         └── NotAPdf            (g287.moa.text) not a PDF, truncated, damaged, needs a password
 
 Data problems found *inside* ICE's sheets are not exceptions: they become
-stored :class:`g287.read.issues.DataIssue` rows.
+stored :class:`g287.model.issues.DataIssue` rows.
 """
 
 from __future__ import annotations

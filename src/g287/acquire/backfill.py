@@ -37,7 +37,6 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from g287.acquire.archive import Sighting, format_utc, sha256_hex
 from g287.acquire.backfill_report import (
     STATE_NAME,
     BackfillItem,
@@ -47,7 +46,6 @@ from g287.acquire.backfill_report import (
     TargetKind,
 )
 from g287.acquire.fetch import FetchError, FetchPolicy, disposition_name, make_client
-from g287.acquire.naming import parse_file_name
 from g287.acquire.page import (
     Roster,
     find_workbook_links,
@@ -64,8 +62,10 @@ from g287.acquire.wayback import (
     query_cdx,
     raw_url,
 )
+from g287.app.importer import Importer
 from g287.errors import ConfigError, InputError, InvalidQuery
-from g287.pipeline import Importer
+from g287.model.naming import parse_file_name
+from g287.store.archive import Sighting, format_utc, sha256_hex
 from g287.store.locks import writer_lock
 
 __all__ = [

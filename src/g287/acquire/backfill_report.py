@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from g287.acquire.archive import Archive, format_utc, write_atomically
 from g287.acquire.wayback import Capture, sha1_digest
+from g287.store.archive import Archive, format_utc, write_atomically
 
 if TYPE_CHECKING:
-    from g287.pipeline import ImportResult
+    from g287.app.importer import ImportResult
 
 __all__ = ["BackfillItem", "BackfillReport", "BackfillState", "ItemStatus", "TargetKind"]
 

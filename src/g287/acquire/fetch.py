@@ -36,13 +36,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import httpx
 
-from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex, write_atomically
 from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
 from g287.acquire.page import (
     WorkbookLink,
@@ -50,13 +48,15 @@ from g287.acquire.page import (
     original_url,
     wayback_raw_url,
 )
+from g287.app.importer import MAX_FILE_BYTES, Importer, ImportResult
 from g287.errors import G287Error, InputError, InvalidQuery, NotFound
-from g287.pipeline import MAX_FILE_BYTES, Importer, ImportResult
 from g287.query.changes import changes as net_changes
 from g287.query.history import list_events
 from g287.query.publications import resolve_publication
 from g287.store import publications as store
+from g287.store.archive import Sighting, format_utc, parse_utc, sha256_hex, write_atomically
 from g287.store.locks import writer_lock
+from g287.version import __version__
 
 __all__ = [
     "DEFAULT_PAGE",
@@ -89,11 +89,7 @@ class FetchError(InputError):
 
 
 def user_agent() -> str:
-    try:
-        release = version("g287")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        release = "0.0.0"
-    return f"g287/{release} (+{CONTACT_URL}; tracks ICE's published 287(g) lists)"
+    return f"g287/{__version__} (+{CONTACT_URL}; tracks ICE's published 287(g) lists)"
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,10 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from g287.acquire.archive import format_utc, parse_utc, sha256_hex
 from g287.acquire.sources import SEEN_COLUMNS, WORKBOOK_SUFFIXES
+from g287.app.importer import Importer, ImportResult
 from g287.errors import InputError
-from g287.pipeline import Importer, ImportResult
+from g287.store.archive import format_utc, parse_utc, sha256_hex
 from g287.store.locks import writer_lock
 
 __all__ = ["GitItem", "GitReport", "GitVersion", "backfill_git", "git_versions"]

@@ -35,18 +35,18 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from g287.acquire.archive import Sighting, format_utc, parse_utc
-from g287.acquire.dating import eastern_date
-from g287.acquire.naming import Kind, parse_file_name
 from g287.errors import ConfigError, InputError
+from g287.model.dating import eastern_date
+from g287.model.naming import Kind, parse_file_name
 from g287.read.cells import RawCell, normalize_model, parse_date_text
 from g287.read.publication import HEADER_LABEL, HEADERS
+from g287.store.archive import Sighting, format_utc, parse_utc
 
 if TYPE_CHECKING:
     import httpx
 
     from g287.acquire.fetch import FetchPolicy, FileReport
-    from g287.pipeline import Importer, ImportResult
+    from g287.app.importer import Importer, ImportResult
 
 __all__ = [
     "PageImport",

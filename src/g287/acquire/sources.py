@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from g287.acquire.archive import parse_utc
 from g287.errors import InputError
+from g287.store.archive import parse_utc
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 SEEN_COLUMNS = ("first_seen_utc", "first_seen", "retrieved_at", "capture_time", "seen_at")

@@ -65,7 +65,7 @@ from g287.enrich.geo import county as county_by_fips
 from g287.enrich.geo.names import name_key, plain
 from g287.enrich.geo.resources import read_csv
 from g287.errors import ConfigError
-from g287.read.states import STATES
+from g287.model.states import STATES
 
 Level = Literal[
     "state",

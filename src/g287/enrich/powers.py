@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from g287.read.cells import MODEL_NAMES
+from g287.model.models import MODEL_NAMES
 
 
 @dataclass(frozen=True)

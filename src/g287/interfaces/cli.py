@@ -19,17 +19,17 @@ from typing import Any, TypeVar
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from g287 import __version__
 from g287.acquire.sources import discover
+from g287.app.importer import Importer, ImportResult
 from g287.config import Settings
 from g287.crash import crash_point
 from g287.errors import ConfigError, G287Error, InvalidQuery
 from g287.interfaces import output
-from g287.pipeline import Importer, ImportResult
 from g287.query import publications as q
 from g287.resolve.derivation import require_current
 from g287.store.database import Database, require_database_folder
 from g287.store.locks import writer_busy
+from g287.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -221,7 +221,7 @@ def import_cmd(app: App, paths: tuple[Path, ...], seen_at: str | None, as_json: 
     supplies when each file was first seen. Exits 1 if any file was rejected.
     Re-running an interrupted import repairs what it left unresolved.
     """
-    from g287.acquire.archive import parse_utc
+    from g287.store.archive import parse_utc
 
     now = parse_utc(seen_at) if seen_at else datetime.now(UTC)
     items = list(discover(paths, now=now))

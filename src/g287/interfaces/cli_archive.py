@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from g287.acquire.archive import Archive, RawArchive, copy_archive, open_archive
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.store.archive import Archive, RawArchive, copy_archive
+from g287.store.archives import open_archive
 
 
 @cli.command("copy-archive")
@@ -23,7 +24,7 @@ def copy_archive_cmd(app: App, target: str, as_json: bool) -> None:
     source = open_archive(app.settings)
     destination: Archive
     if target.startswith("s3://"):
-        from g287.acquire.archive_s3 import S3Archive
+        from g287.store.archive_s3 import S3Archive
 
         destination = S3Archive(
             target, local=app.settings.archive_dir, endpoint_url=app.settings.s3_endpoint_url

@@ -11,11 +11,11 @@ import click
 from g287.errors import InvalidQuery
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.model.models import MODEL_NAMES
 from g287.query import history as h
 from g287.query.changes import changes as net_changes
 from g287.query.crosscheck import crosscheck, read_count_table
 from g287.query.publications import held_line
-from g287.read.cells import MODEL_NAMES
 from g287.resolve.changes import CHANGE_KINDS
 from g287.resolve.qa import run_checks
 

@@ -88,8 +88,8 @@ def score_cmd(app: App, sim_dir: Path, worst: int, use_database: bool, as_json: 
     their own (never yours), then scored: agreement grain (the share of true agreements
     whose rows are exactly one resolved agreement), per scenario, per-list as-of active
     counts, the worst cases with their rows, and the pairwise figures beside them."""
-    from g287.query.scoring import score_against
     from g287.simulate.score import report
+    from g287.simulate.scoring import score_against
     from g287.simulate.workspace import score_simulation, simulation_folders
 
     if use_database:

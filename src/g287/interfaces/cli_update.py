@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from g287.acquire.archive import format_utc, parse_utc
 from g287.acquire.fetch import (
     DEFAULT_PAGE,
     FetchPolicy,
@@ -22,6 +21,7 @@ from g287.acquire.page import PageImport, capture_time, import_page
 from g287.errors import G287Error, InvalidQuery
 from g287.interfaces import output
 from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.store.archive import format_utc, parse_utc
 
 MIN_INTERVAL = 60.0  # seconds: never ask ICE more often than once a minute
 

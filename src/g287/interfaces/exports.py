@@ -38,16 +38,16 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection
 
-from g287 import __version__
 from g287.errors import InvalidQuery, NotFound
 from g287.interfaces.exports_geo import Jurisdiction, jurisdiction_shape
 from g287.interfaces.exports_spec import COLUMNS, DESCRIPTIONS, TITLES, Column
+from g287.model.models import MODEL_NAMES
 from g287.query import catalog
 from g287.query import history as h
 from g287.query import publications as p
 from g287.query.places import agency_jurisdictions
 from g287.query.provenance import placed_rows
-from g287.read.cells import MODEL_NAMES
+from g287.version import __version__
 
 PROJECT_URL = "https://github.com/g287/g287"
 

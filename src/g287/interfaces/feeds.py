@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
-from g287 import __version__
-from g287.read.cells import MODEL_NAMES
+from g287.model.models import MODEL_NAMES
+from g287.version import __version__
 
 FEED_ID = "urn:g287:changes"
 TITLES = {

@@ -30,8 +30,8 @@ from typing import Any
 
 import httpx
 
-from g287 import __version__
 from g287.errors import ConfigError
+from g287.version import __version__
 
 MAX_ATTEMPTS = 3
 BACKOFF_SECONDS = 0.5

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from g287.moa.facts import MoaFacts, Model
 from g287.moa.text import Snippet, word_set
-from g287.read.states import match_state
+from g287.model.states import match_state
 
 AGENCY_MIN_SIMILARITY = 90.0  # rapidfuzz ratio (0-100) of the names' distinctive words
 GENERIC_WORD_SIMILARITY = 80.0  # a word this close to a generic word is generic (typos)

@@ -30,7 +30,7 @@ from typing import Literal
 
 from g287.moa.signatures import Signatory, read_signatures
 from g287.moa.text import PdfText, Snippet, clean, snippet, word_set
-from g287.read.states import BY_NAME, STATES
+from g287.model.states import BY_NAME, STATES
 
 Model = Literal["JEM", "WSO", "TFM"]
 

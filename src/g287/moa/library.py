@@ -26,10 +26,9 @@ from typing import Any
 import httpx
 from sqlalchemy import Connection, func, or_, select
 
-from g287 import __version__
-from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex
 from g287.acquire.fetch import FetchPolicy
 from g287.acquire.wayback import Pacer, capture_url, paced_get, query_cdx, raw_url
+from g287.app.importer import Importer
 from g287.errors import G287Error, InputError
 from g287.moa.compare import compare_with_sheet
 from g287.moa.facts import MoaFacts, moa_facts
@@ -37,10 +36,10 @@ from g287.moa.ocr import Ocr
 from g287.moa.scans import DocumentScan, document_scan
 from g287.moa.search import search_moas, search_report
 from g287.moa.text import pdf_text
-from g287.pipeline import Importer
 from g287.read.links import file_key
 from g287.store import moa as store
 from g287.store import publications as pubs
+from g287.store.archive import Sighting, format_utc, parse_utc, sha256_hex
 from g287.store.locks import writer_lock
 from g287.store.schema import (
     agreements,
@@ -51,6 +50,7 @@ from g287.store.schema import (
     publications,
     row_contents,
 )
+from g287.version import __version__
 
 __all__ = [
     "MoaResult",

@@ -30,6 +30,8 @@ from sqlalchemy import (
 
 from g287.enrich.jurisdiction import LEVELS
 from g287.errors import InvalidQuery
+from g287.model.models import MODEL_NAMES
+from g287.model.states import state_code
 from g287.query.history import (
     EVENT_ORDER,
     SORTS,
@@ -39,8 +41,6 @@ from g287.query.history import (
     publication_as_of,
 )
 from g287.query.publications import records as _records
-from g287.read.cells import MODEL_NAMES
-from g287.read.states import state_code
 from g287.store.like import contains, contains_pattern, like
 from g287.store.schema import (
     agencies,

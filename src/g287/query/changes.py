@@ -11,8 +11,8 @@ from g287.errors import InvalidQuery, NotFound
 from g287.query.history import publication_as_of
 from g287.query.publications import resolve_publication
 from g287.query.urls import public_row
-from g287.resolve.build import resolve
 from g287.resolve.changes import agreement_changes, pending_changes
+from g287.resolve.resolution import resolve
 
 
 def _seq_of(pubs: list[Any], pid: str) -> int:

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from g287.errors import InvalidQuery, NotFound
+from g287.model.models import MODEL_NAMES
+from g287.model.states import state_code
 from g287.query.publications import _jsonable, held, not_held, resolve_publication
-from g287.read.cells import MODEL_NAMES
-from g287.read.states import state_code
 from g287.store.like import contains, contains_pattern, like
 from g287.store.schema import (
     agencies,

@@ -31,9 +31,9 @@ from g287.enrich.geo import county as county_info
 from g287.enrich.geo import county_at, match_city, match_county
 from g287.enrich.powers import summary as powers_summary
 from g287.errors import InvalidQuery, NotFound
+from g287.model.states import state_code
 from g287.query.history import on_list, publication_as_of
 from g287.query.publications import records, resolve_publication
-from g287.read.states import state_code
 from g287.store.schema import (
     agencies,
     agency_counties,

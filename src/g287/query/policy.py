@@ -17,8 +17,8 @@ from g287.enrich.policy import (
     prohibited_agreements,
     stance_as_of,
 )
+from g287.model.states import STATES, state_code
 from g287.query.history import on_list, publication_as_of
-from g287.read.states import STATES, state_code
 from g287.store.schema import (
     agency_counties,
     agency_places,

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select, union_all
 
 from g287.errors import InvalidQuery, NotFound
+from g287.model.issues import ISSUE_KINDS, SEVERITY_RANK
+from g287.model.states import state_code
 from g287.query.urls import URL_KEYS, public_row
-from g287.read.issues import ISSUE_KINDS, SEVERITY_RANK
-from g287.read.states import state_code
 from g287.store.like import contains, escape_like, like
 from g287.store.schema import (
     content_issues,

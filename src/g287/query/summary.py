@@ -8,8 +8,8 @@ from sqlalchemy import Connection
 
 from g287.config import Settings
 from g287.errors import NotFound
+from g287.model.models import MODEL_NAMES
 from g287.query import publications as q
-from g287.read.cells import MODEL_NAMES
 
 
 def summary(conn: Connection) -> dict[str, Any]:

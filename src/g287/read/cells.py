@@ -16,8 +16,9 @@ from datetime import date, datetime, time, timedelta
 from functools import wraps
 from typing import Any, Literal, TypeVar
 
+from g287.model.models import MODEL_NAMES
+from g287.model.states import match_state
 from g287.read.links import CleanLink, clean_link
-from g287.read.states import match_state
 
 Found = list[tuple[str, str]]
 R = TypeVar("R")
@@ -215,14 +216,6 @@ def normalize_county(cell: RawCell) -> tuple[str | None, Found]:
 
 
 # --- SUPPORT TYPE ----------------------------------------------------------
-
-MODEL_NAMES: dict[str, str] = {
-    "JEM": "Jail Enforcement Model",
-    "WSO": "Warrant Service Officer",
-    "TFM": "Task Force Model",
-    "TTF": "Tribal Task Force Model",
-    "JTF": "Jail & Task Force",
-}
 
 _MODEL_KEYS: dict[str, str] = {
     "JAIL ENFORCEMENT MODEL": "JEM",

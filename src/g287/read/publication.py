@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-from g287.acquire.naming import Kind
 from g287.errors import EmptyWorkbook, UnrecognizedLayout
+from g287.model.issues import DataIssue
+from g287.model.naming import Kind
 from g287.read import cells
 from g287.read.cells import RawCell
-from g287.read.issues import DataIssue
 from g287.read.xlsx import Sheet, Workbook, read_workbook
 
 __all__ = ["CellIssue", "Layout", "ParsedList", "Row", "RowContent", "read_list"]

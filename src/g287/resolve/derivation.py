@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +22,7 @@ from g287.errors import StaleHistory
 from g287.resolve.fixes import Curated, default_curated
 from g287.resolve.suspect import suspect_loss
 from g287.store import history as store
+from g287.version import __version__
 
 RESOLVER_VERSION = "1"  # bump when a change to the resolver changes what it derives
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -50,14 +50,10 @@ def _curated_files_hash() -> str:
 
 def derivation_version(curated: Curated | None = None) -> str:
     """The code, settings and curated data a resolution depends on, as one string."""
-    try:
-        installed = version("g287")
-    except PackageNotFoundError:  # run from a source tree
-        installed = "0.0.0"
     chosen = curated if curated is not None else default_curated()
     curated_hash = hashlib.sha256(repr(chosen).encode()).hexdigest()
     return (
-        f"g287 {installed} resolver {RESOLVER_VERSION} suspect {suspect_loss()!r} "
+        f"g287 {__version__} resolver {RESOLVER_VERSION} suspect {suspect_loss()!r} "
         f"curated {curated_hash[:16]} data {_curated_files_hash()[:16]}"
     )
 

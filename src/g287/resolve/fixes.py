@@ -30,8 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from g287.errors import InputError
-from g287.read.cells import MODEL_NAMES
-from g287.read.states import STATES
+from g287.model.models import MODEL_NAMES
+from g287.model.states import STATES
 from g287.resolve.names import canonical
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "resolve"

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from g287.read.states import STATES, state_name
+from g287.model.states import STATES, state_name
 
 _ABBREVIATIONS: dict[str, str] = {
     "&": "and",

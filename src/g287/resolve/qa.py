@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
-from g287.resolve.build import printed_signed
 from g287.resolve.fixes import default_curated
 from g287.resolve.names import canonical
+from g287.resolve.resolution import printed_signed
 from g287.store.schema import (
     agreements,
     content_agreements,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from g287.read.states import STATES
+from g287.model.states import STATES
 from g287.simulate import links, names
 from g287.simulate.config import poisson
 from g287.simulate.model import MODELS, NA, Agreement, Episode, Step

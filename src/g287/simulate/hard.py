@@ -32,7 +32,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from g287.read.states import STATES
+from g287.model.states import STATES
 from g287.simulate import links, names
 from g287.simulate._counties import COUNTIES
 from g287.simulate.config import HARD_SCENARIOS

@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from g287.read.states import STATES
+from g287.model.states import STATES
 from g287.simulate._counties import COUNTIES
 
 # Rough share of 287(g) agreements by state in 2025 (Florida and Texas dominate).

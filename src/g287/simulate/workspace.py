@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from g287.app.importer import Importer
 from g287.config import Settings
 from g287.errors import InvalidQuery
-from g287.pipeline import Importer
-from g287.query.scoring import score_against
 from g287.simulate.score import Score
+from g287.simulate.scoring import score_against
 
 
 def simulation_folders(path: Path) -> tuple[Path, Path]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from g287.read.states import STATES
+from g287.model.states import STATES
 from g287.simulate import links, names
 from g287.simulate.config import FORCED, HARD_SCENARIOS, SimulationConfig
 from g287.simulate.model import (

@@ -26,14 +26,25 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from sqlalchemy import make_url, text
+from sqlalchemy import Engine, make_url, text
 
 from g287.errors import ConfigError, Locked
 
-if TYPE_CHECKING:
-    from g287.store.database import Database
+
+class Database(Protocol):
+    """What the lock needs of :class:`g287.store.database.Database` (which takes it)."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def is_sqlite(self) -> bool: ...
+
+    @property
+    def engine(self) -> Engine: ...
+
 
 LOCK_CLASS = 287  # first key of the advisory lock: g287's namespace
 POLL = 0.2  # seconds between attempts while waiting
@@ -152,6 +163,12 @@ def _postgres_lock(db: Database, label: str, wait: float) -> Iterator[None]:
                 conn.execute(text("SELECT pg_advisory_unlock(:a, :b)"), {"a": LOCK_CLASS, "b": key})
     finally:
         conn.close()
+
+
+def held_here(db: Database) -> bool:
+    """Whether this process holds the database's writer lock now."""
+    with _guard:
+        return bool(_held.get(db.url))
 
 
 def _busy(holder: str, wait: float) -> str:

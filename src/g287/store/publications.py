@@ -19,8 +19,8 @@ from sqlalchemy import (
     update,
 )
 
-from g287.acquire.naming import PART_RANK, parse_file_name
-from g287.read.issues import ISSUE_KINDS, DataIssue
+from g287.model.issues import ISSUE_KINDS, DataIssue
+from g287.model.naming import PART_RANK, parse_file_name
 from g287.read.publication import Row
 from g287.store.bulk import bulk_insert
 from g287.store.schema import (
@@ -201,6 +201,10 @@ def insert_publication(
 
 def all_content_ids(conn: Connection) -> set[str]:
     return set(conn.execute(select(row_contents.c.id)).scalars())
+
+
+def count_contents(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(row_contents)).scalar_one())
 
 
 def existing_content_ids(conn: Connection, ids: Sequence[str]) -> set[str]:

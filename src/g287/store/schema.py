@@ -191,7 +191,7 @@ content_runs = Table(
 a compact index of ``publication_rows``, kept up to date on import and rebuilt from it
 whenever publications are re-ordered."""
 
-# --- resolved history (derived; rebuilt by g287.resolve.build) ---------------------
+# --- resolved history (derived; rebuilt by g287.app.derive) ---------------------
 
 agencies = Table(
     "agencies",

@@ -46,7 +46,7 @@ from rapidfuzz.distance import OSA
 from g287.enrich.geo.connecticut import legacy_counties
 from g287.enrich.geo.names import compact, name_key, plain
 from g287.enrich.geo.resources import COUNTY_POPULATION, read_csv
-from g287.read.states import STATES
+from g287.model.states import STATES
 
 CountyKind = Literal[
     "county",

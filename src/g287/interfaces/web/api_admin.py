@@ -10,12 +10,12 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBearer
 
 from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
+from g287.app.importer import Importer
 from g287.interfaces.web.api_common import ERRORS
 from g287.interfaces.web.app import error_body
 from g287.interfaces.web.deps import get_archive
 from g287.interfaces.web.schemas import ErrorBody, UpdatePublic
 from g287.interfaces.web.security import require_token
-from g287.pipeline import Importer
 from g287.query import catalog
 from g287.query import history as h
 

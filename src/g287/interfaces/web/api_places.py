@@ -34,11 +34,11 @@ from g287.interfaces.web.schemas import (
 )
 from g287.moa.documents import document_facts, document_list
 from g287.moa.library import search_report
+from g287.model.states import STATES
 from g287.query import claims as c
 from g287.query import places
 from g287.query import policy as pol
 from g287.query.provenance import powers_dict
-from g287.read.states import STATES
 
 router = APIRouter(tags=["places"], responses=ERRORS)
 

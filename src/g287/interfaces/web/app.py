@@ -13,7 +13,6 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from g287 import __version__
 from g287.config import Settings
 from g287.errors import G287Error
 from g287.interfaces.web.deps import HistoryGate
@@ -22,6 +21,7 @@ from g287.interfaces.web.settings import WebSettings
 from g287.store.database import Database
 from g287.store.history import derived_from
 from g287.store.schema import derived_state, raw_files, sightings
+from g287.version import __version__
 
 STATIC = Path(__file__).parent / "static"
 STATUS = {

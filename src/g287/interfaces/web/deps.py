@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Connection
 
-from g287.acquire.archive import Archive, open_archive
 from g287.resolve.derivation import require_current
+from g287.store.archive import Archive
+from g287.store.archives import open_archive
 from g287.store.database import Database
 from g287.store.locks import writer_busy
 

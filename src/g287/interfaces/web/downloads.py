@@ -27,7 +27,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from g287 import __version__
 from g287.interfaces.exports import (
     FORMATS,
     GEO_DATASETS,
@@ -45,6 +44,7 @@ from g287.interfaces.web.api_common import ERRORS, Day
 from g287.interfaces.web.api_publications import content_disposition
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.schemas import DownloadsPublic
+from g287.version import __version__
 
 router = APIRouter(prefix="/downloads", tags=["downloads"], responses=ERRORS)
 

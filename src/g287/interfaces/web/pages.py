@@ -45,8 +45,8 @@ def messages() -> set[str]:
     from g287.interfaces.feeds import TITLES
     from g287.interfaces.web import pages_common as common
     from g287.interfaces.web.i18n import template_messages
-    from g287.read.cells import MODEL_NAMES
-    from g287.read.issues import ISSUE_KINDS
+    from g287.model.issues import ISSUE_KINDS
+    from g287.model.models import MODEL_NAMES
 
     out = set(template_messages())
     for table in (

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
 
-import g287.acquire.dating
 import g287.enrich.jurisdiction
 import g287.enrich.policy
+import g287.model.dating
 import g287.query.places
 import g287.resolve.changes
 import g287.resolve.identity
@@ -95,7 +95,7 @@ CONSTANTS: tuple[tuple[ModuleType, str, str], ...] = (
 )
 # (anchor, heading, module) — each section's text is the module's own docstring.
 RULES: tuple[tuple[str, str, ModuleType], ...] = (
-    ("dating", "Dating each list", g287.acquire.dating),
+    ("dating", "Dating each list", g287.model.dating),
     ("names", "Agency names", g287.resolve.names),
     ("identity", "Which rows are one agreement", g287.resolve.identity),
     ("lineage", "Ids, renewals and status", g287.resolve.lineage),

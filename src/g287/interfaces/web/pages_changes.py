@@ -18,10 +18,10 @@ from g287.interfaces.web.pages_common import (
     render,
     state_name,
 )
+from g287.model.issues import ISSUE_KINDS
+from g287.model.states import STATES
 from g287.query import catalog
 from g287.query import publications as pubs
-from g287.read.issues import ISSUE_KINDS
-from g287.read.states import STATES
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 200

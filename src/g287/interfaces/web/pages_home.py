@@ -21,10 +21,10 @@ from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.i18n import messages_for_client
 from g287.interfaces.web.pages_common import Page, parse_day, render, state_name
 from g287.interfaces.web.pages_svg import county_paths, state_paths, timeline_chart
+from g287.model.states import STATES
 from g287.query import history as h
 from g287.query.layers import county_layers
 from g287.query.policy import state_policies
-from g287.read.states import STATES
 
 router = APIRouter(include_in_schema=False)
 LAYERS = ("counties", "state", "policy")

@@ -20,10 +20,10 @@ from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_common import Page, parse_day, parse_state, render, state_name
 from g287.interfaces.web.pages_home import map_data
 from g287.interfaces.web.pages_svg import county_paths, state_paths, state_view_box
+from g287.model.states import STATES
 from g287.query import history as h
 from g287.query import places
 from g287.query.policy import conflicts, state_policies
-from g287.read.states import STATES
 
 router = APIRouter(include_in_schema=False)
 GROUPS = ("city", "county", "part_of_county", "state", "other_cities_in_county")

@@ -18,8 +18,8 @@ from g287.enrich.geo.names import name_key
 from g287.enrich.geo.resources import CITIES, read_csv
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_common import Page, render, state_name
+from g287.model.states import STATES
 from g287.query import history as h
-from g287.read.states import STATES
 
 router = APIRouter(include_in_schema=False)
 MAX_QUERY = 100

@@ -21,7 +21,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from g287.enrich.geo import topology_path
-from g287.read.states import STATES
+from g287.model.states import STATES
 
 WIDTH, HEIGHT = 975, 610
 TOLERANCE = 0.3  # px; below what a reader can see at the map's natural size

@@ -33,14 +33,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from g287.acquire.archive import (
+from g287.errors import ArchiveError, ConfigError, NotFound
+from g287.store.archive import (
     Archive,
     Sighting,
     checked_digest,
     sha256_hex,
     write_atomically,
 )
-from g287.errors import ArchiveError, ConfigError, NotFound
 
 _T = TypeVar("_T")
 _ABSENT = {"404", "NoSuchKey", "NotFound"}

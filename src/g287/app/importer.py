@@ -34,28 +34,29 @@ from typing import Any, Literal, TypeVar, cast
 
 from sqlalchemy import Connection, select
 
-from g287.acquire import dating
-from g287.acquire.archive import (
-    Archive,
-    Sighting,
-    format_utc,
-    open_archive,
-    parse_utc,
-    sha256_hex,
-)
-from g287.acquire.naming import parse_file_name
 from g287.acquire.sources import FileToImport, discover
+from g287.app.derive import rebuild_history
 from g287.config import Settings
 from g287.crash import crash_point
 from g287.errors import G287Error, InputError, InvalidQuery
-from g287.read.issues import DataIssue
+from g287.model import dating
+from g287.model.issues import DataIssue
+from g287.model.naming import parse_file_name
 from g287.read.publication import ParsedList, Row, read_list
-from g287.resolve.build import Resolution, rebuild_history
 from g287.resolve.derivation import derivation
+from g287.resolve.resolution import Resolution
 from g287.store import publications as store
+from g287.store.archive import (
+    Archive,
+    Sighting,
+    format_utc,
+    parse_utc,
+    sha256_hex,
+)
+from g287.store.archives import open_archive
 from g287.store.database import Database, sqlite_files
 from g287.store.history import DerivedCache
-from g287.store.locks import writer_lock
+from g287.store.locks import held_here, writer_lock
 from g287.store.schema import list_reviews, publications
 
 Outcome = Literal["accepted", "duplicate", "unchanged", "rejected"]
@@ -98,7 +99,10 @@ def writes(what: str) -> Callable[[_F], _F]:
     def wrap(method: _F) -> _F:
         @functools.wraps(method)
         def locked(self: Importer, *args: Any, **kwargs: Any) -> Any:
+            fresh = not held_here(self.db)
             with writer_lock(self.db, what):
+                if fresh:  # another writer may have stored lists since this one last did
+                    self._contents_checked = False
                 return method(self, *args, **kwargs)
 
         return cast(_F, locked)
@@ -112,6 +116,7 @@ class Importer:
         self.archive = archive
         self._contents: set[str] | None = None  # row content ids stored (a cache)
         self._contents_generation = -1
+        self._contents_checked = False  # cache compared with the table since taking the lock
         self._derived = DerivedCache()
         self._derived_generation = -1
 
@@ -248,9 +253,16 @@ class Importer:
             )
         with self._use(conn, write=False) as c:
             known = store.get_raw_file(c, sha)
+            if (
+                self._contents is not None
+                and not self._contents_checked
+                and store.count_contents(c) != len(self._contents)
+            ):
+                self._contents = None  # another writer stored rows between our turns
             if self._contents is None or self._contents_generation != self.db.generation:
                 self._contents = store.all_content_ids(c)
                 self._contents_generation = self.db.generation
+            self._contents_checked = True
         if known is not None:
             return self._seen_again(known, sha, name, source, seen_at, conn)
         file_name = parse_file_name(name)

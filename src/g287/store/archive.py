@@ -9,7 +9,7 @@ One interface, :class:`Archive`, with two homes, chosen by :func:`open_archive`:
       ocr/<sha256>.json         OCR read from scanned MOA pages (a cache)
       moa_fetches.jsonl         dead and failed MOA links (replayed by rebuild)
 
-- :class:`g287.acquire.archive_s3.S3Archive`, S3-compatible object storage
+- :class:`g287.store.archive_s3.S3Archive`, S3-compatible object storage
   (``G287_ARCHIVE_URL=s3://bucket/prefix``), the same layout as objects, so every
   host that reads the bucket can rebuild, serve ``/raw`` and export.
 
@@ -36,7 +36,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from g287.config import Settings
 from g287.errors import ArchiveError, ConfigError
 
 
@@ -205,18 +204,6 @@ def checked_digest(data: bytes, sha256: str | None) -> str:
     if sha256 is not None and sha256 != digest:
         raise ArchiveError(f"bytes given as {sha256[:12]} have sha256 {digest[:12]}")
     return digest
-
-
-def open_archive(settings: Settings) -> Archive:
-    """The archive the settings name: object storage when ``G287_ARCHIVE_URL`` is set,
-    else the local folder ``G287_ARCHIVE_DIR``."""
-    if settings.archive_url:
-        from g287.acquire.archive_s3 import S3Archive
-
-        return S3Archive(
-            settings.archive_url, local=settings.archive_dir, endpoint_url=settings.s3_endpoint_url
-        )
-    return RawArchive(settings.archive_dir)
 
 
 class RawArchive(Archive):

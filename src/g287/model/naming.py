@@ -4,7 +4,7 @@ ICE names its workbooks ``participatingAgencies05162025am.xlsx``, ``...pm``,
 ``...mid``, in any capitalisation, sometimes with a suffix (``_b``,
 `` 12.15.07 AM``) or a short year (``287gParticipatingAgencies091526pm.xlsx``),
 sometimes ISO-ish (``participatingAgencies_20250516``). The date is a *claim*:
-:mod:`g287.acquire.dating` weighs it against when the file was first seen.
+:mod:`g287.model.dating` weighs it against when the file was first seen.
 """
 
 from __future__ import annotations

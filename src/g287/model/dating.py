@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from g287.acquire.naming import PART_RANK, FileName
+from g287.model.naming import PART_RANK, FileName
 
 EASTERN = ZoneInfo("America/New_York")
 
