@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from g287.interfaces import output
-from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.interfaces.cli_common import App, handle_errors, json_option, pass_app
 from g287.store.archive import Archive, RawArchive, copy_archive
 from g287.store.archives import open_archive
 
 
-@cli.command("copy-archive")
+@click.command("copy-archive")
 @click.argument("target")
 @json_option
 @pass_app
@@ -42,3 +42,6 @@ def copy_archive_cmd(app: App, target: str, as_json: bool) -> None:
         f"{report.present} already there, {report.sightings} sighting(s) added, "
         f"{report.log_records} log record(s), {report.side_files} OCR cache file(s)"
     )
+
+
+COMMANDS = (copy_archive_cmd,)

@@ -12,7 +12,7 @@ from g287.acquire.fetch import FetchPolicy
 from g287.acquire.wayback import DEFAULT_WAYBACK
 from g287.errors import InvalidQuery
 from g287.interfaces import output
-from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.interfaces.cli_common import App, handle_errors, json_option, pass_app
 
 
 class _Item(Protocol):
@@ -27,7 +27,7 @@ def _eta(seconds: float | None) -> str:
     return f", ETA {hours}h{minutes:02d}m" if hours else f", ETA {minutes}m{secs:02d}s"
 
 
-@cli.command("backfill")
+@click.command("backfill")
 @click.option(
     "--wayback",
     default=DEFAULT_WAYBACK,
@@ -123,3 +123,6 @@ def backfill_cmd(
         return
     for line in report.summary():
         click.echo(line)
+
+
+COMMANDS = (backfill_cmd,)

@@ -9,13 +9,12 @@ import click
 
 from g287.errors import InvalidQuery
 from g287.interfaces import output
-from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
-from g287.interfaces.cli_history import parse_day
-from g287.interfaces.exports import FORMATS, build_dataset, write_datapackage, write_dataset
-from g287.interfaces.exports_spec import COLUMNS
+from g287.interfaces.cli_common import App, handle_errors, json_option, parse_day, pass_app
+from g287.interfaces.exports import build_dataset, write_datapackage, write_dataset
+from g287.interfaces.exports_spec import COLUMNS, FORMATS
 
 
-@cli.command("export")
+@click.command("export")
 @click.argument("dataset", type=click.Choice(list(COLUMNS)))
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="csv", show_default=True)
 @click.option("--as-of", help="agreements only: those on the newest list published by then.")
@@ -79,3 +78,6 @@ def _target(out: str | None, name: str) -> Path:
             f"the folder {path.parent} does not exist (end the name with / to make it)"
         )
     return path
+
+
+COMMANDS = (export_cmd,)

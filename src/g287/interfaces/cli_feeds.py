@@ -7,15 +7,14 @@ import sys
 import click
 
 from g287.interfaces import output
-from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
-from g287.interfaces.cli_history import MODELS, parse_day
+from g287.interfaces.cli_common import MODELS, App, handle_errors, json_option, parse_day, pass_app
 from g287.interfaces.feeds import atom_feed, feed_title, json_feed
 from g287.interfaces.webhooks import Webhooks
 from g287.query import history as h
 from g287.resolve.changes import CHANGE_KINDS
 
 
-@cli.command("feed")
+@click.command("feed")
 @click.option(
     "--format", "fmt", type=click.Choice(["atom", "json"]), default="atom", show_default=True
 )
@@ -45,7 +44,7 @@ def feed_cmd(
         output.emit_json(json_feed(events, title=title, site_url=site_url))
 
 
-@cli.group("webhooks")
+@click.group("webhooks")
 def webhooks_group() -> None:
     """Deliver change events to webhooks (signed with HMAC-SHA256, never sent twice)."""
 
@@ -153,3 +152,6 @@ def webhooks_deliver(app: App, as_json: bool) -> None:
             output.error(f"{sub_id}: {event_id}: {reason}")
     if report.failed:
         sys.exit(1)
+
+
+COMMANDS = (feed_cmd, webhooks_group)

@@ -4,13 +4,11 @@ timeline, decisions, check."""
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 
-from g287.errors import InvalidQuery
 from g287.interfaces import output
-from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.interfaces.cli_common import MODELS, App, handle_errors, json_option, parse_day, pass_app
 from g287.model.models import MODEL_NAMES
 from g287.query import history as h
 from g287.query.changes import changes as net_changes
@@ -19,19 +17,8 @@ from g287.query.publications import held_line
 from g287.resolve.changes import CHANGE_KINDS
 from g287.resolve.qa import run_checks
 
-MODELS = click.Choice(sorted(MODEL_NAMES), case_sensitive=False)
 
-
-def parse_day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidQuery(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-@cli.command("status")
+@click.command("status")
 @json_option
 @pass_app
 @handle_errors
@@ -71,7 +58,7 @@ def status_cmd(app: App, as_json: bool) -> None:
     click.echo("Top states: " + ", ".join(f"{s} {n}" for s, n in top))
 
 
-@cli.command("agreements")
+@click.command("agreements")
 @click.option("--state", help="Two-letter state code.")
 @click.option("--model", type=MODELS, help="Model code.")
 @click.option("--status", type=click.Choice(list(h.STATUSES)), help="Only this status.")
@@ -134,7 +121,7 @@ def agreements_cmd(
     )
 
 
-@cli.command("agency")
+@click.command("agency")
 @click.argument("name_or_id")
 @json_option
 @pass_app
@@ -183,7 +170,7 @@ def agency_cmd(app: App, name_or_id: str, as_json: bool) -> None:
     )
 
 
-@cli.command("changes")
+@click.command("changes")
 @click.option("--from", "from_ref", help="The earlier participating list.")
 @click.option("--to", "to_ref", help="The later list (default: the newest).")
 @click.option("--since", help="From the newest list published on or before this date.")
@@ -217,7 +204,7 @@ def changes_cmd(
     )
 
 
-@cli.command("events")
+@click.command("events")
 @click.option("--since", help="Only changes on lists published on or after this date.")
 @click.option("--kind", type=click.Choice(CHANGE_KINDS), help="Only this kind of change.")
 @click.option("--state", help="Two-letter state code.")
@@ -258,7 +245,7 @@ def events_cmd(
     )
 
 
-@cli.command("timeline")
+@click.command("timeline")
 @json_option
 @pass_app
 @handle_errors
@@ -286,7 +273,7 @@ def timeline_cmd(app: App, as_json: bool) -> None:
     )
 
 
-@cli.command("decisions")
+@click.command("decisions")
 @click.option(
     "--rule", help="Only this rule (typo, modifier, rename, relabel, date_corrected, ...)."
 )
@@ -320,7 +307,7 @@ def decisions_cmd(app: App, rule: str | None, show_candidates: bool, as_json: bo
         output.table(rows, [("rule", "rule"), ("subject", "subject"), ("detail", "detail")])
 
 
-@cli.command("accept")
+@click.command("accept")
 @click.argument("publication")
 @click.option("--note", default="", help="Why you accept it (kept with the verdict).")
 @json_option
@@ -339,7 +326,7 @@ def accept_cmd(app: App, publication: str, note: str, as_json: bool) -> None:
         click.echo(f"accepted {item['file_name']} ({item['label']}): it is now part of the history")
 
 
-@cli.command("check")
+@click.command("check")
 @click.option(
     "--against",
     "against",
@@ -384,3 +371,16 @@ def check_cmd(app: App, against: str | None, as_json: bool) -> None:
                 click.echo(f"DIFF  {d.message}")
     if not all(c.passed for c in checks) or (compared is not None and not compared.passed):
         sys.exit(1)
+
+
+COMMANDS = (
+    status_cmd,
+    agreements_cmd,
+    agency_cmd,
+    changes_cmd,
+    events_cmd,
+    timeline_cmd,
+    decisions_cmd,
+    accept_cmd,
+    check_cmd,
+)

@@ -12,10 +12,10 @@ import click
 from g287.acquire.wayback import DEFAULT_WAYBACK
 from g287.errors import ConfigError
 from g287.interfaces import output
-from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.interfaces.cli_common import App, handle_errors, json_option, pass_app
 
 
-@cli.group("moa")
+@click.group("moa")
 def moa_group() -> None:
     """MOA and addendum PDFs: archive, full-text search, pending links, checks."""
 
@@ -322,3 +322,6 @@ def render_facts(doc: dict[str, Any]) -> str:
             lines.append(f"  {'':<14}   {evidence}")
     lines.append(f"  {'linked by':<14} {', '.join(doc['agreements']) or '(no agreement)'}")
     return "\n".join(lines)
+
+
+COMMANDS = (moa_group,)

@@ -11,8 +11,14 @@ import click
 from g287.enrich.powers import POWERS
 from g287.errors import G287Error
 from g287.interfaces import output
-from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
-from g287.interfaces.cli_history import parse_day
+from g287.interfaces.cli_common import (
+    App,
+    exit_code,
+    handle_errors,
+    json_option,
+    parse_day,
+    pass_app,
+)
 from g287.query import places as p
 from g287.query.claims import DEFAULT_FILE, QUERIES, Claim, load_claims
 from g287.query.claims import check as check_claim
@@ -26,7 +32,7 @@ GROUP_TITLES = {
 }
 
 
-@cli.command("lookup")
+@click.command("lookup")
 @click.option("--county", help="County name (with --state).")
 @click.option("--city", help="City or town name (with --state).")
 @click.option("--state", help="Two-letter state code.")
@@ -104,7 +110,7 @@ def lookup_cmd(
         click.echo(f"{m}: {POWERS[m].summary}" if m in POWERS else m)
 
 
-@cli.command("coverage")
+@click.command("coverage")
 @click.option("--as-of", "as_of", help="As it stood on this date (YYYY-MM-DD).")
 @click.option("--series", is_flag=True, help="Coverage on every list's date: change over time.")
 @json_option
@@ -160,7 +166,7 @@ def coverage_cmd(app: App, as_of: str | None, series: bool, as_json: bool) -> No
     )
 
 
-@cli.group("geo")
+@click.group("geo")
 def geo_group() -> None:
     """Geography of agencies: what could not be placed."""
 
@@ -188,7 +194,7 @@ def geo_unmatched(app: App, as_json: bool) -> None:
         )
 
 
-@cli.command("claim")
+@click.command("claim")
 @click.argument("query", required=False, type=click.Choice(list(QUERIES)), metavar="[QUERY]")
 @click.option(
     "--file",
@@ -273,7 +279,7 @@ def _print_claims(results: list[Any]) -> None:
             )
 
 
-@cli.group("policy", invoke_without_command=True)
+@click.group("policy", invoke_without_command=True)
 @click.option("--state", help="Two-letter state code.")
 @click.option("--as-of", "as_of", help="Policy in force on this date (default today).")
 @json_option
@@ -288,7 +294,7 @@ def policy_group(ctx: click.Context, state: str | None, as_of: str | None, as_js
         rows = state_policies(state, parse_day(as_of))
     except G287Error as exc:
         output.error(str(exc))
-        raise SystemExit(exc.exit_code) from None
+        raise SystemExit(exit_code(exc)) from None
     if as_json:
         output.emit_json(rows)
         return
@@ -329,3 +335,6 @@ def policy_conflicts(app: App, state: str | None, as_of: str | None, as_json: bo
             ("explanation", "why"),
         ],
     )
+
+
+COMMANDS = (lookup_cmd, coverage_cmd, geo_group, claim_cmd, policy_group)

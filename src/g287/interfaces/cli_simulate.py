@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from g287.interfaces import output
-from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.interfaces.cli_common import App, handle_errors, json_option, pass_app
 
 
-@cli.command("simulate")
+@click.command("simulate")
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option(
@@ -67,7 +67,7 @@ def simulate_cmd(
         click.echo(str(summary))
 
 
-@cli.command("score")
+@click.command("score")
 @click.argument("sim_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option(
     "--worst", type=click.IntRange(min=0), default=10, show_default=True,
@@ -103,3 +103,6 @@ def score_cmd(app: App, sim_dir: Path, worst: int, use_database: bool, as_json: 
         return
     for line in report(result):
         click.echo(line)
+
+
+COMMANDS = (simulate_cmd, score_cmd)

@@ -20,7 +20,7 @@ from g287.acquire.fetch import (
 from g287.acquire.page import PageImport, capture_time, import_page
 from g287.errors import G287Error, InvalidQuery
 from g287.interfaces import output
-from g287.interfaces.cli import App, cli, handle_errors, json_option, pass_app
+from g287.interfaces.cli_common import App, handle_errors, json_option, pass_app
 from g287.store.archive import format_utc, parse_utc
 
 MIN_INTERVAL = 60.0  # seconds: never ask ICE more often than once a minute
@@ -34,7 +34,7 @@ def _show(report: UpdateReport, as_json: bool) -> None:
         click.echo(line)
 
 
-@cli.command("update")
+@click.command("update")
 @click.option(
     "--url",
     "page_url",
@@ -184,7 +184,7 @@ def _page_source(path: Path, url: str | None, captured_at: str | None) -> tuple[
     return url, when
 
 
-@cli.command("import-page")
+@click.command("import-page")
 @click.argument(
     "paths",
     nargs=-1,
@@ -238,3 +238,6 @@ def import_page_cmd(
                 click.echo(line)
     if not all(p.ok for p in reports):
         sys.exit(1)
+
+
+COMMANDS = (update_cmd, import_page_cmd)

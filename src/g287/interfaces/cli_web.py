@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from g287.errors import Locked
-from g287.interfaces.cli import App, cli, handle_errors, pass_app, require_web_extra
+from g287.interfaces.cli_common import App, handle_errors, pass_app, require_web_extra
 
 
-@cli.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8287, show_default=True)
 @click.option(
@@ -38,7 +38,7 @@ def serve_cmd(app: App, host: str, port: int, workers: int, empty: bool) -> None
     import uvicorn
     from sqlalchemy import func, select
 
-    from g287.interfaces.cli import load_sample
+    from g287.interfaces.cli_lists import load_sample
     from g287.interfaces.web.settings import WebSettings
     from g287.store.schema import publications
 
@@ -67,3 +67,6 @@ def serve_cmd(app: App, host: str, port: int, workers: int, empty: bool) -> None
         factory=False,
         proxy_headers=True,
     )
+
+
+COMMANDS = (serve_cmd,)

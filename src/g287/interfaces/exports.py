@@ -31,117 +31,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Connection
 
 from g287.errors import InvalidQuery, NotFound
 from g287.interfaces.exports_geo import Jurisdiction, jurisdiction_shape
-from g287.interfaces.exports_spec import COLUMNS, DESCRIPTIONS, TITLES, Column
+from g287.interfaces.exports_spec import (
+    COLUMNS,
+    DESCRIPTIONS,
+    FORMATS,
+    GEO_DATASETS,
+    PROJECT_URL,
+    TITLES,
+    Dataset,
+)
 from g287.model.models import MODEL_NAMES
 from g287.query import catalog
 from g287.query import history as h
 from g287.query import publications as p
 from g287.query.places import agency_jurisdictions
 from g287.query.provenance import placed_rows
-from g287.version import __version__
-
-PROJECT_URL = "https://github.com/g287/g287"
-
-FormatName = Literal["csv", "json", "geojson", "xlsx", "parquet", "dta", "sav"]
-DatasetName = Literal["agreements", "agencies", "publications", "rows", "changes"]
-
-
-@dataclass(frozen=True)
-class Format:
-    name: str
-    suffix: str
-    media_type: str
-    title: str
-
-
-FORMATS: dict[str, Format] = {
-    "csv": Format(
-        "csv", ".csv", "text/csv; charset=utf-8", "CSV (UTF-8; citation in datapackage.json)"
-    ),
-    "xlsx": Format(
-        "xlsx",
-        ".xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Excel workbook (data and about sheets)",
-    ),
-    "parquet": Format("parquet", ".parquet", "application/vnd.apache.parquet", "Apache Parquet"),
-    "geojson": Format("geojson", ".geojson", "application/geo+json", "GeoJSON (RFC 7946)"),
-    "json": Format("json", ".json", "application/json", "JSON"),
-    "dta": Format("dta", ".dta", "application/x-stata-dta", "Stata 14+ (.dta, version 118)"),
-    "sav": Format("sav", ".sav", "application/x-spss-sav", "SPSS (.sav)"),
-}
-GEO_DATASETS = ("agreements", "agencies")
-
-
-@dataclass
-class Dataset:
-    """One dataset, ready to write once: its columns, its rows (an iterator), and what it
-    reflects (``as_of``: the date of the newest list it was built from)."""
-
-    name: str
-    title: str
-    description: str
-    columns: tuple[Column, ...]
-    rows: Iterable[dict[str, Any]]
-    as_of: str | None
-    publication: str | None
-    asked_as_of: str | None = None
-    version: str = __version__
-    shapes: Callable[[dict[str, Any]], Any] | None = field(default=None, repr=False)
-
-    @property
-    def citation(self) -> str:
-        return citation(self.as_of, self.publication, dataset=self.name, version=self.version)
-
-    @property
-    def label(self) -> str:
-        """At most 80 characters (the Stata and SPSS file label)."""
-        short = f"g287 {self.version} {self.name} as of {self.as_of or '-'}"
-        text = f"{short}; cite g287 ({PROJECT_URL})"
-        return text if len(text) <= 80 else short[:80]
-
-    def metadata(self) -> dict[str, Any]:
-        return {
-            "dataset": self.name,
-            "title": self.title,
-            "description": self.description,
-            "as_of": self.as_of,
-            "asked_as_of": self.asked_as_of,
-            "publication": self.publication,
-            "g287_version": self.version,
-            "citation": self.citation,
-        }
-
-    def file_name(self, fmt: str) -> str:
-        day = self.asked_as_of or self.as_of or "empty"
-        return f"g287-{self.name}-{day}{FORMATS[fmt].suffix}"
-
-
-def citation(
-    as_of: str | None,
-    publication: str | None,
-    *,
-    dataset: str | None = None,
-    version: str = __version__,
-) -> str:
-    """How to cite g287's data as of a list."""
-    on = f"data as of {as_of}" if as_of else "no list imported"
-    via = f" (newest ICE list used: {publication})" if publication else ""
-    which = f"dataset '{dataset}', " if dataset else ""
-    return (
-        f"g287 contributors, g287: ICE 287(g) agreements reconstructed from ICE's published "
-        f"lists, {which}g287 {version}, {on}{via}. {PROJECT_URL}"
-    )
-
 
 FIELD_TYPES = {
     "str": "string",

@@ -15,13 +15,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, Any, Literal
 
 from g287.errors import ConfigError, InvalidQuery
 from g287.interfaces.csv_safe import SafeWriter
-
-if TYPE_CHECKING:
-    from g287.interfaces.exports import Dataset
+from g287.interfaces.exports_spec import Dataset
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
 BATCH = 50_000

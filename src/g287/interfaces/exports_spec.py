@@ -4,8 +4,11 @@ description and the XLSX ``about`` sheet's explanation)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from g287.version import __version__
 
 ColumnType = Literal["str", "int", "float", "bool", "date", "datetime"]
 
@@ -189,3 +192,97 @@ DESCRIPTIONS = {
     "the list, file, sha256 and Excel row it came from and what it was resolved to.",
     "changes": "The event feed: every change between consecutive lists, with stable ids.",
 }
+
+
+PROJECT_URL = "https://github.com/g287/g287"
+
+FormatName = Literal["csv", "json", "geojson", "xlsx", "parquet", "dta", "sav"]
+DatasetName = Literal["agreements", "agencies", "publications", "rows", "changes"]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str
+    media_type: str
+    title: str
+
+
+FORMATS: dict[str, Format] = {
+    "csv": Format(
+        "csv", ".csv", "text/csv; charset=utf-8", "CSV (UTF-8; citation in datapackage.json)"
+    ),
+    "xlsx": Format(
+        "xlsx",
+        ".xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel workbook (data and about sheets)",
+    ),
+    "parquet": Format("parquet", ".parquet", "application/vnd.apache.parquet", "Apache Parquet"),
+    "geojson": Format("geojson", ".geojson", "application/geo+json", "GeoJSON (RFC 7946)"),
+    "json": Format("json", ".json", "application/json", "JSON"),
+    "dta": Format("dta", ".dta", "application/x-stata-dta", "Stata 14+ (.dta, version 118)"),
+    "sav": Format("sav", ".sav", "application/x-spss-sav", "SPSS (.sav)"),
+}
+GEO_DATASETS = ("agreements", "agencies")
+
+
+@dataclass
+class Dataset:
+    """One dataset, ready to write once: its columns, its rows (an iterator), and what it
+    reflects (``as_of``: the date of the newest list it was built from)."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: Iterable[dict[str, Any]]
+    as_of: str | None
+    publication: str | None
+    asked_as_of: str | None = None
+    version: str = __version__
+    shapes: Callable[[dict[str, Any]], Any] | None = field(default=None, repr=False)
+
+    @property
+    def citation(self) -> str:
+        return citation(self.as_of, self.publication, dataset=self.name, version=self.version)
+
+    @property
+    def label(self) -> str:
+        """At most 80 characters (the Stata and SPSS file label)."""
+        short = f"g287 {self.version} {self.name} as of {self.as_of or '-'}"
+        text = f"{short}; cite g287 ({PROJECT_URL})"
+        return text if len(text) <= 80 else short[:80]
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "dataset": self.name,
+            "title": self.title,
+            "description": self.description,
+            "as_of": self.as_of,
+            "asked_as_of": self.asked_as_of,
+            "publication": self.publication,
+            "g287_version": self.version,
+            "citation": self.citation,
+        }
+
+    def file_name(self, fmt: str) -> str:
+        day = self.asked_as_of or self.as_of or "empty"
+        return f"g287-{self.name}-{day}{FORMATS[fmt].suffix}"
+
+
+def citation(
+    as_of: str | None,
+    publication: str | None,
+    *,
+    dataset: str | None = None,
+    version: str = __version__,
+) -> str:
+    """How to cite g287's data as of a list."""
+    on = f"data as of {as_of}" if as_of else "no list imported"
+    via = f" (newest ICE list used: {publication})" if publication else ""
+    which = f"dataset '{dataset}', " if dataset else ""
+    return (
+        f"g287 contributors, g287: ICE 287(g) agreements reconstructed from ICE's published "
+        f"lists, {which}g287 {version}, {on}{via}. {PROJECT_URL}"
+    )

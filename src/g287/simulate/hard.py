@@ -36,8 +36,7 @@ from g287.model.states import STATES
 from g287.simulate import links, names
 from g287.simulate._counties import COUNTIES
 from g287.simulate.config import HARD_SCENARIOS
-from g287.simulate.model import NA, Agency, Agreement, Episode
-from g287.simulate.world import _replace_year
+from g287.simulate.model import NA, Agency, Agreement, Episode, replace_year
 
 if TYPE_CHECKING:
     from g287.simulate.world import World
@@ -222,7 +221,7 @@ def uncorrected_impossible_year(w: World, t: int) -> None:
         a = _new(w, t, w.new_agency(), "TFM", signed, "uncorrected_impossible_year", link=link)
         year = str(signed.year)  # 2025 -> 2205: two digits swapped, never corrected
         typo = int(year[0] + year[2] + year[1] + year[3])
-        a.set_printed_signed(_replace_year(signed, typo))
+        a.set_printed_signed(replace_year(signed, typo))
         w.log("printed_signed", a, f"true {signed}, printed {a.printed_variants[-1]} (kept)")
 
 

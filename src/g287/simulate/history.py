@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from g287.simulate import events
+from g287.simulate import events, hard
 from g287.simulate.model import ListRow, Publication, Step, with_episodes
 from g287.simulate.world import World
 
@@ -27,6 +27,11 @@ EDITORS = ("Editor, First", "Editor, Second")
 @dataclass
 class Simulator(World):
     """A world plus its calendar; :meth:`run` yields the captured publications."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.config.hard:
+            self.hard_at = hard.plan(self)
 
     # -- the calendar ----------------------------------------------------------
 

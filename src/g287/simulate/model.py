@@ -244,3 +244,11 @@ class Event:
     agreement_id: str = ""
     agency_id: str = ""
     detail: str = ""
+
+
+def replace_year(d: date, year: int) -> date:
+    """``d`` in another year (28 February for the 29th in a common year)."""
+    try:
+        return d.replace(year=year)
+    except ValueError:  # 29 February
+        return d.replace(year=year, day=28)

@@ -26,6 +26,7 @@ from g287.simulate.model import (
     Event,
     Publication,
     Step,
+    replace_year,
 )
 
 SIGNED_QUIRKS = ("redate", "year_typo", "impossible_year", "malformed_signed", "text_signed")
@@ -69,10 +70,6 @@ class World:
         self.hard_done: set[str] = set()
         self.hard_ids: set[str] = set()  # agreements in a hard scenario
         self.hard_parent: tuple[str, str] | None = None  # (state, department) of the first
-        if cfg.hard:
-            from g287.simulate.hard import plan
-
-            self.hard_at = plan(self)
         # Pending entries wait long enough for the pending list to hold its initial size.
         arrivals = cfg.pending_share * self.growth(cfg.agreements) / (1 - cfg.pending_withdraw)
         target = cfg.pending_fraction * cfg.agreements
@@ -273,10 +270,10 @@ class World:
             else:
                 fix_at = t + rng.randint(2, 20)
         elif quirk == "year_typo":
-            printed = _replace_year(signed, signed.year - 1)
+            printed = replace_year(signed, signed.year - 1)
             fix_at = t + rng.randint(2, 15)
         elif quirk == "impossible_year":  # 5025
-            printed = _replace_year(signed, signed.year + 3000)
+            printed = replace_year(signed, signed.year + 3000)
             fix_at = t + rng.randint(1, 10)
         elif quirk == "malformed_signed":  # text without a separator: 05/082025
             printed = f"{signed.month:02d}/{signed.day:02d}{signed.year}"
@@ -427,10 +424,3 @@ class World:
                 return a
         pool = [a for a in pool if fits(a)]
         return self.rng.choice(pool) if pool else None
-
-
-def _replace_year(d: date, year: int) -> date:
-    try:
-        return d.replace(year=year)
-    except ValueError:  # 29 February
-        return d.replace(year=year, day=28)

@@ -11,8 +11,7 @@ from fastapi.security import HTTPBearer
 
 from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
 from g287.app.importer import Importer
-from g287.interfaces.web.api_common import ERRORS
-from g287.interfaces.web.app import error_body
+from g287.interfaces.web.api_common import ERRORS, error_body
 from g287.interfaces.web.deps import get_archive
 from g287.interfaces.web.schemas import ErrorBody, UpdatePublic
 from g287.interfaces.web.security import require_token

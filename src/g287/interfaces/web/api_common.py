@@ -63,6 +63,12 @@ AgencySort = Literal[
 MODEL_CODES: tuple[str, ...] = get_args(ModelCode)
 LEVEL_NAMES: tuple[str, ...] = get_args(LevelName)
 
+
+def error_body(status: int, code: str, message: str) -> dict[str, Any]:
+    """The one JSON error shape: {"error": {"status", "code", "message"}}."""
+    return {"error": {"status": status, "code": code, "message": message}}
+
+
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A filter or argument that cannot be answered."},
     404: {"model": ErrorBody, "description": "Nothing has that id, or no list by that date."},

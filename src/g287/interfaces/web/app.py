@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from g287.config import Settings
 from g287.errors import G287Error
+from g287.interfaces.web.api_common import error_body
 from g287.interfaces.web.deps import HistoryGate
 from g287.interfaces.web.http import DataVersion, HttpLayer
 from g287.interfaces.web.settings import WebSettings
@@ -35,11 +36,6 @@ STATUS = {
     "stale_history": 503,
     "archive": 503,
 }
-
-
-def error_body(status: int, code: str, message: str) -> dict[str, Any]:
-    """The one JSON error shape: {"error": {"status", "code", "message"}}."""
-    return {"error": {"status": status, "code": code, "message": message}}
 
 
 def _unique_id(route: APIRoute) -> str:

@@ -28,18 +28,22 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from g287.interfaces.exports import (
-    FORMATS,
-    GEO_DATASETS,
-    DatasetName,
-    FormatName,
     build_dataset,
-    citation,
     datapackage,
     datapackage_path,
     newest_list,
     write_dataset,
 )
-from g287.interfaces.exports_spec import COLUMNS, DESCRIPTIONS, TITLES
+from g287.interfaces.exports_spec import (
+    COLUMNS,
+    DESCRIPTIONS,
+    FORMATS,
+    GEO_DATASETS,
+    TITLES,
+    DatasetName,
+    FormatName,
+    citation,
+)
 from g287.interfaces.web.api_common import ERRORS, Day
 from g287.interfaces.web.api_publications import content_disposition
 from g287.interfaces.web.deps import ConnDep
