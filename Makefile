@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test install install-test browser ocr lint typecheck pytest bench clean
+.PHONY: demo test quick checks install install-test browser ocr lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,10 +46,23 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
-pytest:
-	$(BIN)/pytest
+# Test processes: most tests wait on subprocesses, servers and databases, so three
+# processes keep two cores busy.
+WORKERS ?= 3
 
-test: install-test browser ocr lint typecheck pytest
+pytest:
+	$(BIN)/pytest -n $(WORKERS)
+
+# Lint, types and the tests side by side, after the set-up.
+checks:
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck pytest
+
+test: install-test browser ocr
+	$(MAKE) --no-print-directory checks
+
+# The inner loop: no slow or browser tests (and no PostgreSQL unless its URL is set).
+quick:
+	$(BIN)/pytest -n $(WORKERS) -q -m "not slow and not browser"
 
 # Figures and full commands (with the 500-list history and Datasette) in docs/benchmarks.md.
 bench: install-test browser

@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from tests.fake_wayback import FakeWayback  # noqa: E402
 from tests.test_fetch import RUNS  # noqa: E402
 
-from g287.acquire.backfill import backfill  # noqa: E402
+from g287.app.backfill import backfill  # noqa: E402
 from g287.app.importer import Importer  # noqa: E402
 from g287.config import Settings  # noqa: E402
 

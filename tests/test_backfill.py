@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from g287.acquire.backfill import Target, backfill, load_targets
-from g287.acquire.fetch import FetchError, FetchPolicy, make_client
+from g287.acquire.http import FetchError, FetchPolicy, make_client
 from g287.acquire.wayback import Capture, Pacer, query_cdx, sha1_digest
+from g287.app.backfill import Target, backfill, load_targets
 from g287.interfaces import cli_backfill  # noqa: F401  (registers backfill)
 from g287.interfaces.cli import cli
 from g287.query.publications import list_publications, publication_rows

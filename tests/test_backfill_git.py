@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from g287.acquire.gitarchive import backfill_git, git_versions
+from g287.app.gitarchive import backfill_git, git_versions
 from g287.errors import InputError
 from g287.interfaces import cli_backfill  # noqa: F401  (registers backfill)
 from g287.interfaces.cli import cli

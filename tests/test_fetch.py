@@ -19,26 +19,24 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from g287.acquire.fetch import (
+from g287.acquire.http import FetchError, FetchPolicy, user_agent
+from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
+from g287.app.importer import Importer
+from g287.app.update import (
     STATE_NAME,
-    FetchError,
-    FetchPolicy,
     FetchState,
     UpdateReport,
     parse_interval,
     response_file_name,
     update,
-    user_agent,
     watch,
 )
-from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
-from g287.acquire.page import WorkbookLink
-from g287.app.importer import Importer
 from g287.config import Settings
 from g287.errors import InvalidQuery
 from g287.interfaces import cli_update  # noqa: F401  (registers update and import-page)
 from g287.interfaces.cli import cli
 from g287.query.publications import list_publications
+from g287.read.page import WorkbookLink
 from g287.resolve.qa import run_checks
 from g287.store.archive import parse_utc, sha256_hex
 from g287.store.publications import as_utc
@@ -673,7 +671,7 @@ def test_user_agent_names_g287_its_version_and_a_contact():
 
 
 def test_a_bad_url_is_one_line_and_not_retried():
-    from g287.acquire.fetch import get, make_client
+    from g287.acquire.http import get, make_client
 
     with make_client(FAST) as client, pytest.raises(FetchError) as caught:
         get(client, "www.ice.gov/identify-and-arrest/287g", policy=FAST)

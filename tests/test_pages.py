@@ -9,19 +9,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from g287.acquire.page import (
+from g287.app.page_import import import_page
+from g287.interfaces import cli_update  # noqa: F401  (registers import-page)
+from g287.interfaces.cli import cli
+from g287.query.publications import list_issues, list_publications, publication_rows
+from g287.read.page import (
     capture_time,
     find_workbook_links,
-    import_page,
     original_url,
     parse_roster,
     roster_file_name,
     roster_workbook,
     wayback_raw_url,
 )
-from g287.interfaces import cli_update  # noqa: F401  (registers import-page)
-from g287.interfaces.cli import cli
-from g287.query.publications import list_issues, list_publications, publication_rows
 from g287.read.publication import read_list
 from tests.conftest import DATA, dump_database
 from tests.fake_ice import FakeIce

@@ -23,6 +23,8 @@ import platformdirs
 
 from g287.errors import ConfigError
 
+MAX_FILE_BYTES = 200 * 1024 * 1024  # the largest file g287 reads, fetches or imports
+
 
 @dataclass(frozen=True)
 class Setting:

@@ -7,6 +7,7 @@ it into a one-line message and an exit code, the API into one JSON error shape.
     ├── ConfigError            bad settings or environment (exit 3)
     ├── StoreError             the database cannot be opened or migrated (exit 3)
     │   ├── Locked             another writer holds the database's writer lock
+    │   ├── UpdateLocked       (g287.acquire.lock) another update runs on this host
     │   ├── StaleHistory       the derived history lags the stored lists (a crash)
     │   └── ArchiveError       the raw archive's object store cannot be read or written
     ├── NotFound               a publication, agreement, agency ... that does not exist (exit 4)
@@ -14,6 +15,7 @@ it into a one-line message and an exit code, the API into one JSON error shape.
     ├── Unauthorized           a write without the admin token (HTTP 401)
     ├── Forbidden              a write with a wrong admin token (HTTP 403)
     └── InputError             a file g287 was given cannot be used (exit 1)
+        ├── FetchError         (g287.acquire.http) a page or file could not be fetched
         ├── NotAWorkbook       HTML, PDF, legacy .xls, encrypted or truncated bytes
         ├── UnsafeWorkbook     a zip bomb or an absurdly large member
         ├── EmptyWorkbook      no sheet, or no data rows

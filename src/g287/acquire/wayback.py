@@ -14,7 +14,7 @@ space-separated fields, is read too. ``digest`` is the base-32 SHA-1 of the capt
 bytes, so captures with one digest hold the same bytes and are fetched once. The
 raw bytes of a capture are at ``<base>/web/<timestamp>id_/<original>``.
 
-Requests go through :func:`g287.acquire.fetch.get` (retries, 429 and Retry-After)
+Requests go through :func:`g287.acquire.http.get` (retries, 429 and Retry-After)
 and a :class:`Pacer` that keeps at least ``interval`` seconds between requests.
 """
 
@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from g287.acquire.fetch import Fetched, FetchError, FetchPolicy, get
+from g287.acquire.http import Fetched, FetchError, FetchPolicy, get
 
 __all__ = [
     "CDX_FIELDS",

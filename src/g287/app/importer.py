@@ -36,7 +36,7 @@ from sqlalchemy import Connection, select
 
 from g287.acquire.sources import FileToImport, discover
 from g287.app.derive import rebuild_history
-from g287.config import Settings
+from g287.config import MAX_FILE_BYTES, Settings
 from g287.crash import crash_point
 from g287.errors import G287Error, InputError, InvalidQuery
 from g287.model import dating
@@ -60,7 +60,6 @@ from g287.store.locks import held_here, writer_lock
 from g287.store.schema import list_reviews, publications
 
 Outcome = Literal["accepted", "duplicate", "unchanged", "rejected"]
-MAX_FILE_BYTES = 200 * 1024 * 1024
 PARALLEL_REBUILD_MIN_FILES = 40  # below this, parsing in this process is faster than a pool
 REBUILD_BATCH = 100  # files replayed per transaction by rebuild
 

@@ -7,9 +7,9 @@ from typing import Protocol
 
 import click
 
-from g287.acquire.backfill import backfill
-from g287.acquire.fetch import FetchPolicy
+from g287.acquire.http import FetchPolicy
 from g287.acquire.wayback import DEFAULT_WAYBACK
+from g287.app.backfill import backfill
 from g287.errors import InvalidQuery
 from g287.interfaces import output
 from g287.interfaces.cli_common import App, handle_errors, json_option, pass_app
@@ -95,7 +95,7 @@ def backfill_cmd(
             click.echo(f"[{done}/{total}{_eta(eta)}] {item.line()}")
 
     if git_path is not None:
-        from g287.acquire.gitarchive import backfill_git
+        from g287.app.gitarchive import backfill_git
 
         if since or until:
             raise InvalidQuery("--since and --until apply to the Wayback Machine, not --git")

@@ -9,18 +9,13 @@ from pathlib import Path
 
 import click
 
-from g287.acquire.fetch import (
-    DEFAULT_PAGE,
-    FetchPolicy,
-    UpdateReport,
-    parse_interval,
-    update,
-    watch,
-)
-from g287.acquire.page import PageImport, capture_time, import_page
+from g287.acquire.http import FetchPolicy
+from g287.app.page_import import PageImport, import_page
+from g287.app.update import DEFAULT_PAGE, UpdateReport, parse_interval, update, watch
 from g287.errors import G287Error, InvalidQuery
 from g287.interfaces import output
 from g287.interfaces.cli_common import App, handle_errors, json_option, pass_app
+from g287.read.page import capture_time
 from g287.store.archive import format_utc, parse_utc
 
 MIN_INTERVAL = 60.0  # seconds: never ask ICE more often than once a minute

@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Connection, func, or_, select
 
-from g287.acquire.fetch import FetchPolicy
+from g287.acquire.http import FetchPolicy
 from g287.acquire.wayback import Pacer, capture_url, paced_get, query_cdx, raw_url
 from g287.app.importer import Importer
 from g287.errors import G287Error, InputError

@@ -37,22 +37,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from g287.acquire.backfill_report import (
-    STATE_NAME,
-    BackfillItem,
-    BackfillReport,
-    BackfillState,
-    ItemStatus,
-    TargetKind,
-)
-from g287.acquire.fetch import FetchError, FetchPolicy, disposition_name, make_client
-from g287.acquire.page import (
-    Roster,
-    find_workbook_links,
-    import_page,
-    original_url,
-    parse_roster,
-)
+from g287.acquire.http import FetchError, FetchPolicy, disposition_name, make_client
 from g287.acquire.wayback import (
     DEFAULT_WAYBACK,
     Capture,
@@ -62,9 +47,19 @@ from g287.acquire.wayback import (
     query_cdx,
     raw_url,
 )
+from g287.app.backfill_report import (
+    STATE_NAME,
+    BackfillItem,
+    BackfillReport,
+    BackfillState,
+    ItemStatus,
+    TargetKind,
+)
 from g287.app.importer import Importer
+from g287.app.page_import import import_page
 from g287.errors import ConfigError, InputError, InvalidQuery
 from g287.model.naming import parse_file_name
+from g287.read.page import Roster, find_workbook_links, original_url, parse_roster
 from g287.store.archive import Sighting, format_utc, sha256_hex
 from g287.store.locks import writer_lock
 

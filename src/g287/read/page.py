@@ -19,9 +19,8 @@ changed across eras (``research/ddp-ice-287g-method.md`` §2.1):
 
 :func:`parse_roster` reads any of them into :class:`RosterRow` s, and
 :func:`roster_workbook` writes those rows as an in-memory participating workbook,
-so :func:`import_page` loads an archived page through the normal importer and a
-2012 list becomes a publication like any other.
-"""
+so :mod:`g287.app.page_import` loads an archived page through the normal importer
+and a 2012 list becomes a publication like any other."""
 
 from __future__ import annotations
 
@@ -35,37 +34,19 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from g287.errors import ConfigError, InputError
+from g287.errors import ConfigError
 from g287.model.dating import eastern_date
 from g287.model.naming import Kind, parse_file_name
 from g287.read.cells import RawCell, normalize_model, parse_date_text
 from g287.read.publication import HEADER_LABEL, HEADERS
-from g287.store.archive import Sighting, format_utc, parse_utc
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
-    from g287.acquire.fetch import FetchPolicy, FileReport
-    from g287.app.importer import Importer, ImportResult
-
-__all__ = [
-    "PageImport",
-    "Roster",
-    "RosterRow",
-    "WorkbookLink",
-    "capture_time",
-    "decode_html",
-    "find_workbook_links",
-    "import_page",
-    "original_url",
-    "parse_roster",
-    "roster_file_name",
-    "roster_workbook",
-]
-
-# --- HTML -------------------------------------------------------------------
 
 _BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
+
+
 _SKIP = {"script", "style", "noscript", "template"}
 
 
@@ -244,12 +225,18 @@ def _parse(html: bytes | str) -> _PageParser:
     return parser
 
 
-# --- workbook links ----------------------------------------------------------
-
 _WORKBOOK_HREF = re.compile(r"\.(xlsx|xlsm|xls)$", re.IGNORECASE)
+
+
 _DOWNLOAD_HREF = re.compile(r"/file-download/download/public/", re.IGNORECASE)
+
+
 _LINK_TEXT = re.compile(r"(participating|pending)\s+agenc|view\s+287\s*\(\s*g\s*\)", re.IGNORECASE)
+
+
 _NOT_A_WORKBOOK = re.compile(r"\.(pdf|html?|aspx?|php|docx?|csv|zip|jpe?g|png)$", re.IGNORECASE)
+
+
 _WAYBACK = re.compile(
     r"^https?://web\.archive\.org/web/(\d{1,14})([a-z]{2}_)?/+(.+)$", re.IGNORECASE
 )
@@ -354,14 +341,24 @@ def find_workbook_links(html: bytes | str, base_url: str) -> list[WorkbookLink]:
     return list(found.values())
 
 
-# --- roster tables -----------------------------------------------------------
-
 _LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
+
+
 _FOOTNOTE = re.compile(r"\s*([*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\(\d\))$")
+
+
 _DATE_TOKEN = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
 _AS_OF = re.compile(r"as of\s+(\d{1,2}[/-]\d{1,2}[/-]\d{2,4})", re.IGNORECASE)
+
+
 _SPLIT_MODELS = re.compile(r"\s*(?:/|,|&|\band\b|\n)\s*", re.IGNORECASE)
+
+
 SIGNED_AS_PRINTED = "SIGNED AS PRINTED"
+
+
 _ROSTER_COLUMNS = ("state", "agency", "support", "signed", "moa")
 
 
@@ -646,9 +643,6 @@ def parse_roster(html: bytes | str, base_url: str) -> Roster | None:
     )
 
 
-# --- roster -> workbook --------------------------------------------------------
-
-
 def roster_file_name(captured_at: datetime) -> str:
     """``participatingAgencies<MMDDYYYY>.xlsx`` from the capture's Eastern date."""
     return f"participatingAgencies{eastern_date(captured_at):%m%d%Y}.xlsx"
@@ -723,119 +717,3 @@ def roster_workbook(roster: Roster, *, captured: date) -> bytes:
                 sheet.write_string(r, len(headers) - 1, row.signed)
     book.close()
     return buffer.getvalue()
-
-
-# --- archived pages ------------------------------------------------------------
-
-
-@dataclass
-class PageImport:
-    """What importing one archived page did."""
-
-    url: str
-    captured_at: datetime
-    sha256: str
-    links: list[WorkbookLink]
-    roster: Roster | None
-    results: list[ImportResult] = field(default_factory=list)  # the roster workbook
-    files: list[FileReport] = field(default_factory=list)  # workbooks fetched from its links
-
-    @property
-    def ok(self) -> bool:
-        return all(r.outcome != "rejected" for r in self.results) and all(f.ok for f in self.files)
-
-    def lines(self) -> list[str]:
-        out = [f"page {self.url} ({format_utc(self.captured_at)}), sha256 {self.sha256[:12]}"]
-        if self.roster is not None:
-            as_of = f", as of {self.roster.as_of}" if self.roster.as_of else ""
-            out.append(
-                f"  roster: {len(self.roster.rows)} row(s) in {self.roster.tables} table(s)"
-                f"{as_of}; columns {', '.join(self.roster.headers)}"
-            )
-        for r in self.results:
-            what = r.reason if r.outcome == "rejected" else f"{r.publication_id}, {r.rows} rows"
-            out.append(f"  {r.name}: {r.outcome} ({what})")
-        for link in self.links:
-            out.append(f"  link ({link.kind}): {link.url}")
-        out.extend("  " + f.line() for f in self.files)
-        if self.roster is None and not self.links:
-            out.append("  no roster table and no workbook link on this page")
-        return out
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "captured_at": format_utc(self.captured_at),
-            "sha256": self.sha256,
-            "links": [link.as_dict() for link in self.links],
-            "roster": self.roster.as_dict() if self.roster else None,
-            "results": [r.as_dict() for r in self.results],
-            "files": [f.as_dict() for f in self.files],
-        }
-
-
-def _page_name(url: str) -> str:
-    name = _path_name(url) or "page"
-    return name if name.lower().endswith((".htm", ".html")) else name + ".html"
-
-
-def import_page(
-    importer: Importer,
-    html: bytes,
-    *,
-    url: str,
-    captured_at: datetime,
-    fetch: bool = False,
-    client: httpx.Client | None = None,
-    policy: FetchPolicy | None = None,
-    resolve: bool = True,
-    base_url: str | None = None,
-    roster: Roster | None = None,
-) -> PageImport:
-    """Archive an archived copy of ICE's page (role ``page``) and load what it holds.
-
-    A pre-2025 page's roster table is converted to a participating workbook named
-    from the capture date and imported like any list (source ``<url>#g287-roster-
-    <page sha>``); a 2025+ page's workbook links are reported and, with ``fetch``,
-    downloaded (Wayback links in their raw ``id_`` form) and imported. Importing the
-    same page again changes nothing. ``base_url`` (default ``url``) resolves the page's
-    relative links: the backfill gives the address ICE served the page at, so rows carry
-    ICE's own MOA links rather than one capture's; ``roster``, if parsed already, is used.
-    """
-    if not html:
-        raise InputError("the page is empty (0 bytes)", source=url)
-    captured_at = parse_utc(format_utc(captured_at))
-    sha = importer.archive.put(html)
-    importer.archive.record(
-        Sighting(sha, _page_name(url), url, format_utc(captured_at), len(html), role="page")
-    )
-    base = base_url or url
-    report = PageImport(url, captured_at, sha, find_workbook_links(html, base), None)
-    report.roster = roster if roster is not None else parse_roster(html, base)
-    if report.roster is not None and report.roster.rows:
-        report.results.append(_import_roster(importer, report.roster, url, sha, captured_at))
-    if fetch and report.links:
-        from g287.acquire.fetch import download_links
-
-        report.files = download_links(
-            importer, report.links, seen_at=captured_at, client=client, policy=policy
-        )
-    if resolve:
-        importer.ensure_derived()
-    return report
-
-
-def _import_roster(
-    importer: Importer, roster: Roster, url: str, page_sha: str, captured_at: datetime
-) -> ImportResult:
-    source = f"{url}#g287-roster-{page_sha[:16]}"
-    name = roster_file_name(captured_at)
-    # a page converted before is replayed from the archive, so a newer xlsxwriter
-    # (other bytes for the same rows) never makes a second publication of one page
-    for s in importer.archive.sightings():
-        if s.source == source and s.role == "list" and importer.archive.has(s.sha256):
-            return importer.import_bytes(
-                importer.archive.read(s.sha256), name=s.name, source=source, seen_at=captured_at
-            )
-    data = roster_workbook(roster, captured=eastern_date(captured_at))
-    return importer.import_bytes(data, name=name, source=source, seen_at=captured_at)
