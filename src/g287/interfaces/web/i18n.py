@@ -1,7 +1,7 @@
 """English and Spanish for the pages: language choice, messages, numbers and dates.
 
 Messages are written in English in the templates and code (``_("Active agreements")``);
-the Spanish catalogue (``locales/es.json``) maps each English message to its Spanish
+the Spanish catalogue (``locales/es.json``, plus any ``locales/es.*.json``) maps each English message to its Spanish
 text, and a plural message (``n_``) to ``[singular, plural]``. A message missing from
 the catalogue is shown in English (a test lists any that are missing).
 
@@ -81,6 +81,8 @@ def catalogue(lang: str) -> Mapping[str, str | list[str]]:
         return {}
     path = LOCALES / f"{lang}.json"
     data: dict[str, str | list[str]] = json.loads(path.read_text(encoding="utf-8"))
+    for extra in sorted(LOCALES.glob(f"{lang}.*.json")):  # more messages, one file per area
+        data.update(json.loads(extra.read_text(encoding="utf-8")))
     return data
 
 

@@ -14,8 +14,12 @@ from g287.interfaces.web import (
     pages_about,
     pages_agencies,
     pages_changes,
+    pages_claims,
+    pages_coverage,
+    pages_glossary,
     pages_home,
     pages_meta,
+    pages_moas,
     pages_places,
     pages_search,
 )
@@ -30,6 +34,11 @@ for module in (
     pages_search,
     pages_about,
     pages_meta,
+    # issue 15: answers the CLI gave and the web did not
+    pages_coverage,
+    pages_claims,
+    pages_moas,
+    pages_glossary,
 ):
     router.include_router(module.router)
 
