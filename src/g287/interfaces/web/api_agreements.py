@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from g287.errors import NotFound
 from g287.interfaces.web.api_common import (
     ERRORS,
+    NO_CONTROL,
     AgencySort,
     AgreementSort,
     AsOfQ,
@@ -57,6 +58,10 @@ def list_agreements(
         StatusName | None, Query(description="Without as_of: the status now.")
     ] = None,
     text: TextQ = None,
+    county: Annotated[
+        str | None,
+        Query(description="ICE's COUNTY text contains this.", max_length=120, pattern=NO_CONTROL),
+    ] = None,
     as_of: AsOfQ = None,
     sort: AgreementSort = "id",
     limit: LimitQ = 100,
@@ -77,6 +82,7 @@ def list_agreements(
         level=level,
         status=status,
         text=text,
+        county=county,
         as_of=as_of,
         sort=sort,
         limit=limit,

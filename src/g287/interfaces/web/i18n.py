@@ -1,8 +1,9 @@
 """English and Spanish for the pages: language choice, messages, numbers and dates.
 
 Messages are written in English in the templates and code (``_("Active agreements")``);
-the Spanish catalogue (``locales/es.json``, plus any ``locales/es.*.json``) maps each English message to its Spanish
-text, and a plural message (``n_``) to ``[singular, plural]``. A message missing from
+the Spanish catalogue (``locales/es.json``, and any ``locales/es.*.json`` beside it) maps
+each English message to its Spanish text, and a plural message (``n_``) to
+``[singular, plural]``. A message missing from
 the catalogue is shown in English (a test lists any that are missing).
 
 The language is chosen from the request alone, the same way the HTTP layer keys its

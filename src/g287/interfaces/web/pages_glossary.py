@@ -97,8 +97,8 @@ TERMS = (
     Term(
         "older-models",
         "JTF, TFO, JEO (older labels)",
-        "Older lists use \"Jail & Task Force\" (JTF), \"Task Force Officer\" (TFO) and "
-        "\"Jail Enforcement Officer\" (JEO) for the models now called TFM and JEM.",
+        'Older lists use "Jail & Task Force" (JTF), "Task Force Officer" (TFO) and '
+        '"Jail Enforcement Officer" (JEO) for the models now called TFM and JEM.',
         ("jem", "tfm"),
     ),
     Term(
@@ -168,7 +168,7 @@ TERMS = (
     Term(
         "link-pending",
         "MOA link pending",
-        "ICE printed \"link pending\" instead of a link to the signed MOA.",
+        'ICE printed "link pending" instead of a link to the signed MOA.',
         ("moa",),
     ),
     Term(
