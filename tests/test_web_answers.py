@@ -346,3 +346,31 @@ def test_ice_text_is_escaped_on_the_new_pages(hostile: Importer):  # noqa: F811
         data = client.get("/agencies.csv?state=FL").text
         assert "javascript:" not in data and agency in data
         assert IMG not in data  # the county cell comes out quoted, its quotes doubled
+
+
+def test_cli_api_and_page_share_the_coverage(client: Client, shared_history: Importer):
+    """``g287 coverage --state``, ``--series --state`` and the API answer what the page shows."""
+    import json
+
+    from click.testing import CliRunner
+
+    from g287.interfaces.cli import cli
+
+    env = {
+        "G287_DATA_DIR": str(shared_history.archive.root.parent),
+        "G287_DATABASE_URL": shared_history.db.url,
+    }
+    with shared_history.db.connect() as conn:
+        found = places.coverage(conn)
+        series = places.coverage_series(conn, state="FL")
+    one = CliRunner().invoke(cli, ["coverage", "--state", "fl", "--json"], env=env)
+    assert one.exit_code == 0, one.output
+    assert list(json.loads(one.stdout)["by_state"]) == ["FL"]
+    assert json.loads(one.stdout)["by_state"]["FL"] == found["by_state"]["FL"]
+    over = CliRunner().invoke(cli, ["coverage", "--series", "--state", "FL", "--json"], env=env)
+    assert over.exit_code == 0 and json.loads(over.stdout) == series
+    bad = CliRunner().invoke(cli, ["coverage", "--state", "ZZ"], env=env)
+    assert bad.exit_code == 2 and "unknown state" in bad.output
+    api = client.get("/api/coverage").json()
+    assert api["by_state"]["FL"] == found["by_state"]["FL"]
+    assert api["population_any_model"] == found["population_any_model"]
