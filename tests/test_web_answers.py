@@ -54,7 +54,8 @@ def table(html: str, table_id: str) -> list[list[str]]:
 def test_coverage_page_renders_the_coverage_query(client: Client, shared_history: Importer):
     with shared_history.db.connect() as conn:
         found = places.coverage(conn)
-        series = places.coverage_series(conn)
+        series = places.coverage_series(conn, monthly=True)
+        every = places.coverage_series(conn)
     r = client.get("/coverage")
     assert r.status_code == 200
     assert f'id="fig-people">{found["population_any_model"]:,}<' in r.text
@@ -67,6 +68,8 @@ def test_coverage_page_renders_the_coverage_query(client: Client, shared_history
     assert rows["Florida"][3] == f"{fl['counties_any_model']} / {fl['counties']} (100%)"
     assert fl["agencies_by_level"]["county"] >= fl["counties_own_agency"] > 0
     assert len(table(r.text, "coverage-series")) == len(series) > 1
+    assert len(every) > len(series) and every[-1] == series[-1]  # the newest list is kept
+    assert [p["date"][:7] for p in series] == sorted({p["date"][:7] for p in every})
     # figures add up: a state's covered people are the counties it lists
     assert (
         sum(s["population_any_model"] for s in found["by_state"].values())
@@ -80,6 +83,7 @@ def test_state_coverage_on_a_date_and_over_time(client: Client, shared_history: 
     with shared_history.db.connect() as conn:
         then = places.coverage(conn, as_of=datetime(2025, 6, 1).date())["by_state"]["TX"]
         series = places.coverage_series(conn, state="TX")
+        monthly = places.coverage_series(conn, state="TX", monthly=True)
     r = client.get("/coverage/tx?date=2025-06-01")
     assert r.status_code == 200
     assert "part 05292025am" in r.text  # the newest list by that day
@@ -89,7 +93,7 @@ def test_state_coverage_on_a_date_and_over_time(client: Client, shared_history: 
     assert levels["Sheriff or county agency (whole county)"] == str(
         then["agencies_by_level"]["county"]
     )
-    assert len(table(r.text, "coverage-series")) == len(series)
+    assert len(table(r.text, "coverage-series")) == len(monthly)
     assert series[-1]["population_any_model"] > 0
     # the API answers the same series, and the page says when a date is past the newest list
     api = client.get("/api/coverage/series?state=TX").json()

@@ -109,16 +109,17 @@ def lookup_cmd(
 @click.option("--as-of", "as_of", help="As it stood on this date (YYYY-MM-DD).")
 @click.option("--series", is_flag=True, help="Coverage on every list's date: change over time.")
 @click.option("--state", help="One state (two-letter code): its figures only.")
+@click.option("--monthly", is_flag=True, help="--series: the last list of each month only.")
 @json_option
 @pass_app
 @handle_errors
 def coverage_cmd(
-    app: App, as_of: str | None, series: bool, state: str | None, as_json: bool
+    app: App, as_of: str | None, series: bool, state: str | None, monthly: bool, as_json: bool
 ) -> None:
     """Counties and people covered by an agreement (by model and state), and over time."""
     if series:
         with app.db.connect() as conn:
-            rows = p.coverage_series(conn, state=state)
+            rows = p.coverage_series(conn, state=state, monthly=monthly)
         if as_json:
             output.emit_json(rows)
         else:

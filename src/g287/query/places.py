@@ -326,34 +326,48 @@ def coverage(conn: Connection, *, as_of: date | None = None) -> dict[str, Any]:
     population = {c.fips: c.population_2025 or 0 for c in all_counties()}
     total_pop = sum(population.values())
     any_model = set().union(*whole.values()) if whole else set()
+    models = sorted(whole)
+    tfm_set = whole.get("TFM", set())
     by_state: dict[str, dict[str, Any]] = {}
     for state, fips_list in sorted(counties_by_state.items()):
-        tfm = [f for f in fips_list if f in whole.get("TFM", set())]
-        covered = [f for f in fips_list if f in any_model]
-        state_pop = sum(population.get(f, 0) for f in fips_list)
-        covered_pop = sum(population.get(f, 0) for f in covered)
-        by_state[state] = {
+        row: dict[str, Any] = {
             "counties": len(fips_list),
-            "counties_any_model": len(covered),
-            "counties_tfm": len(tfm),
-            "population": state_pop,
-            "population_tfm": sum(population.get(f, 0) for f in tfm),
+            "counties_any_model": 0,
+            "counties_tfm": 0,
+            "population": 0,
+            "population_tfm": 0,
             "state_agency_tfm": state in state_wide.get("TFM", set()),
-            "counties_by_model": {
-                m: sum(1 for f in fips_list if f in v) for m, v in sorted(whole.items())
-            },
-            "counties_own_agency": sum(1 for f in fips_list if f in own_agency),
-            "population_any_model": covered_pop,
-            "population_any_model_share": round(covered_pop / state_pop, 4) if state_pop else 0.0,
-            "population_by_model": {
-                m: sum(population.get(f, 0) for f in fips_list if f in v)
-                for m, v in sorted(whole.items())
-            },
+            "counties_by_model": dict.fromkeys(models, 0),
+            "counties_own_agency": 0,
+            "population_any_model": 0,
+            "population_any_model_share": 0.0,
+            "population_by_model": dict.fromkeys(models, 0),
             "state_agency_models": sorted(m for m, v in state_wide.items() if state in v),
             "agencies_by_level": {
                 level: len(ids) for level, ids in sorted(agencies_by_level[state].items())
             },
         }
+        for f in fips_list:  # one pass over the state's counties
+            pop = population.get(f, 0)
+            row["population"] += pop
+            if f in own_agency:
+                row["counties_own_agency"] += 1
+            if f not in any_model:
+                continue
+            row["counties_any_model"] += 1
+            row["population_any_model"] += pop
+            if f in tfm_set:
+                row["counties_tfm"] += 1
+                row["population_tfm"] += pop
+            for m in models:
+                if f in whole[m]:
+                    row["counties_by_model"][m] += 1
+                    row["population_by_model"][m] += pop
+        if row["population"]:
+            row["population_any_model_share"] = round(
+                row["population_any_model"] / row["population"], 4
+            )
+        by_state[state] = row
     tfm_pop = sum(population.get(f, 0) for f in whole.get("TFM", set()))
     any_pop = sum(population.get(f, 0) for f in any_model)
     return {
@@ -459,9 +473,12 @@ def agency_place(conn: Connection, agency_id: str) -> dict[str, Any] | None:
     return out
 
 
-def coverage_series(conn: Connection, *, state: str | None = None) -> list[dict[str, Any]]:
+def coverage_series(
+    conn: Connection, *, state: str | None = None, monthly: bool = False
+) -> list[dict[str, Any]]:
     """Coverage on each participating list's date: how it changed over time (nationally,
-    or in one ``state``: its counties and people covered, whole-county or statewide)."""
+    or in one ``state``: its counties and people covered, whole-county or statewide).
+    ``monthly``: only the last list date of each month (each date costs a coverage count)."""
     from g287.store.schema import publications
 
     code = state_code(state) if state else None
@@ -471,11 +488,13 @@ def coverage_series(conn: Connection, *, state: str | None = None) -> list[dict[
         .where(publications.c.kind == "participating")
         .order_by(publications.c.seq)
     ).all()
-    seen: set[date] = set()
-    for day, label in dates:
-        if day in seen:
-            continue
-        seen.add(day)
+    days = list(dict.fromkeys(day for day, _label in dates))
+    if monthly:
+        last_of_month = {(d.year, d.month): d for d in days}
+        days = [d for d in days if last_of_month[(d.year, d.month)] == d]
+    labels = dict(reversed([tuple(r) for r in dates]))  # the first label of each day
+    for day in days:
+        label = labels[day]
         c = coverage(conn, as_of=day)
         row: dict[str, Any] = {
             "date": day.isoformat(),

@@ -104,11 +104,15 @@ def get_coverage(conn: ConnDep, as_of: AsOfQ = None) -> dict[str, Any]:
 
 
 @router.get("/coverage/series", name="get_coverage_series", response_model=CoverageSeriesPublic)
-def get_coverage_series(conn: ConnDep, state: StateQ = None) -> dict[str, Any]:
+def get_coverage_series(
+    conn: ConnDep,
+    state: StateQ = None,
+    monthly: Annotated[bool, Query(description="Only the last list date of each month.")] = False,
+) -> dict[str, Any]:
     """Coverage on each participating list's date, nationally or in one `state`: counties
     and people covered by a whole-county or statewide agreement, and by the Task Force
     Model (as `g287 coverage --series`)."""
-    rows = places.coverage_series(conn, state=_state(state))
+    rows = places.coverage_series(conn, state=_state(state), monthly=monthly)
     return {"state": _state(state), "count": len(rows), "data": rows}
 
 

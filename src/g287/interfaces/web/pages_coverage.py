@@ -62,7 +62,7 @@ def coverage_page(request: Request, conn: ConnDep, date: str | None = None) -> R
         {
             **view,
             "rows": rows,
-            "series": places.coverage_series(conn),
+            "series": places.coverage_series(conn, monthly=True),
             "state": None,
         },
     )
@@ -84,7 +84,7 @@ def state_coverage_page(
             "name": state_name(code),
             "s": s,
             "levels": [lv for lv in LEVELS if s and s["agencies_by_level"].get(lv)],
-            "series": places.coverage_series(conn, state=code),
+            "series": places.coverage_series(conn, state=code, monthly=True),
             "models": MODELS,
         },
     )
