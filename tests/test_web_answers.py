@@ -319,6 +319,13 @@ def test_glossary_defines_the_programs_terms(client: Client):
     es = client.get("/glossary?lang=es").text
     assert "Glosario" in es and "Oficial de Servicio de Órdenes" in es
     assert 'href="/glossary"' in client.get("/").text  # every page's footer
+    # model codes carry their definition inline wherever a badge shows them
+    state = client.get("/states/FL").text
+    assert (
+        '<abbr class="badge m-WSO" title="Warrant Service Officer: Officers serve and execute '
+        "ICE administrative warrants" in state
+    )
+    assert 'href="/glossary#wso"' in client.get("/agencies?model=WSO").text
 
 
 def test_sitemap_lists_the_new_pages(client: Client):
