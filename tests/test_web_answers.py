@@ -132,7 +132,10 @@ def test_claim_form_answers_with_evidence(client: Client, shared_history: Import
     growth = client.get("/claims?query=growth&from=2025-05-16&to=2025-07-07")
     assert "Cannot tell" in growth.text and "minus" in growth.text
     assert client.get("/claims?query=nonsense").status_code == 400
-    assert client.get("/claims?query=active_agreements&expected=571").status_code == 400  # no date
+    undated = client.get("/claims?query=active_agreements&expected=571&statement=x")
+    assert undated.status_code == 400  # no date: said beside the form, which keeps its values
+    assert 'id="claim-error"' in undated.text and "needs as_of" in undated.text
+    assert 'value="571"' in undated.text and 'id="claim-result"' not in undated.text
     assert client.get("/claims?query=states&year=abc").status_code == 400
 
 

@@ -80,26 +80,12 @@ def claims_page(
         "statement": statement or "",
     }
     result: dict[str, Any] | None = None
+    error: str | None = None
     if query:
-        if model and model.upper() not in MODELS:
-            raise InvalidQuery(f"model must be one of {', '.join(MODELS)}")
-        claim = c.claim_from(
-            query,
-            as_of=parse_day(as_of),
-            model=model or None,
-            state=parse_state(state) if state else None,
-            year=_int(year, "year"),
-            ever=bool(ever),
-            from_=parse_day(from_),
-            to=parse_day(to),
-            expected=_float(expected, "expected"),
-            statement=statement or None,
-        )
-        result = c.check(conn, claim).as_dict()
-        asked = {k: v for k, v in form.items() if v and k != "ever"}
-        result["api_url"] = "/api/claims/check?" + urlencode(
-            {**asked, **({"ever": "true"} if form["ever"] else {})}
-        )
+        try:
+            result = _answer(conn, form)
+        except InvalidQuery as exc:  # shown beside the form, which keeps what was typed
+            error = str(exc)
     domain = [c.check(conn, claim).as_dict() for claim in c.load_claims(c.DEFAULT_FILE)]
     return render(
         request,
@@ -107,9 +93,35 @@ def claims_page(
         {
             "form": form,
             "result": result,
+            "error": error,
             "domain": domain,
             "query_labels": QUERY_LABELS,
             "verdicts": VERDICT_LABELS,
             "state_choices": sorted(((k, state_name(k)) for k in STATES), key=lambda x: x[1]),
         },
+        status_code=400 if error else 200,
     )
+
+
+def _answer(conn: Any, form: dict[str, Any]) -> dict[str, Any]:
+    """The check of the claim the form describes, as the API answers it."""
+    if form["model"] and form["model"] not in MODELS:
+        raise InvalidQuery(f"model must be one of {', '.join(MODELS)}")
+    claim = c.claim_from(
+        form["query"],
+        as_of=parse_day(form["as_of"]),
+        model=form["model"] or None,
+        state=parse_state(form["state"]) if form["state"] else None,
+        year=_int(form["year"], "year"),
+        ever=form["ever"],
+        from_=parse_day(form["from"]),
+        to=parse_day(form["to"]),
+        expected=_float(form["expected"], "expected"),
+        statement=form["statement"] or None,
+    )
+    result = c.check(conn, claim).as_dict()
+    asked = {k: v for k, v in form.items() if v and k != "ever"}
+    result["api_url"] = "/api/claims/check?" + urlencode(
+        {**asked, **({"ever": "true"} if form["ever"] else {})}
+    )
+    return result
