@@ -388,3 +388,19 @@ def test_cli_api_and_page_share_the_coverage(client: Client, shared_history: Imp
     api = client.get("/api/coverage").json()
     assert api["by_state"]["FL"] == found["by_state"]["FL"]
     assert api["population_any_model"] == found["population_any_model"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/coverage", "/coverage/TX", "/claims?query=states&as_of=2025-06-01", "/agencies", "/glossary"],
+)
+def test_new_pages_obey_the_content_security_policy(client: Client, path: str):
+    """No inline script or style, no event attribute: the pages work without JavaScript."""
+    from tests.test_web_pages import tags
+
+    r = client.get(path)
+    assert r.status_code == 200
+    for tag, attrs in tags(r.text):
+        assert "style" not in attrs and not any(k.startswith("on") for k in attrs), (tag, attrs)
+        if tag == "script":
+            assert (attrs.get("src") or "").startswith("/static/"), attrs
