@@ -392,7 +392,7 @@ def test_cli_api_and_page_share_the_coverage(client: Client, shared_history: Imp
 
 @pytest.mark.parametrize(
     "path",
-    ["/coverage", "/coverage/TX", "/claims?query=states&as_of=2025-06-01", "/agencies", "/glossary"],
+    ["/coverage", "/coverage/TX", "/claims?query=states&as_of=2025-06-01", "/agencies", "/moas"],
 )
 def test_new_pages_obey_the_content_security_policy(client: Client, path: str):
     """No inline script or style, no event attribute: the pages work without JavaScript."""
