@@ -60,6 +60,8 @@ def test_coverage_page_renders_the_coverage_query(client: Client, shared_history
     assert r.status_code == 200
     assert f'id="fig-people">{found["population_any_model"]:,}<' in r.text
     assert f'id="fig-counties">{found["counties_any_model"]:,}<' in r.text
+    assert f'id="fig-own-people">{found["population_own_agency"]:,}<' in r.text
+    assert 0 < found["population_own_agency"] < found["population_any_model"]
     rows = {row[0]: row for row in table(r.text, "coverage-states")}
     assert len(rows) == len(found["by_state"])
     fl = found["by_state"]["FL"]

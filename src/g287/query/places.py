@@ -339,6 +339,8 @@ def coverage(conn: Connection, *, as_of: date | None = None) -> dict[str, Any]:
             "state_agency_tfm": state in state_wide.get("TFM", set()),
             "counties_by_model": dict.fromkeys(models, 0),
             "counties_own_agency": 0,
+            "population_own_agency": 0,
+            "population_own_agency_share": 0.0,
             "population_any_model": 0,
             "population_any_model_share": 0.0,
             "population_by_model": dict.fromkeys(models, 0),
@@ -352,6 +354,7 @@ def coverage(conn: Connection, *, as_of: date | None = None) -> dict[str, Any]:
             row["population"] += pop
             if f in own_agency:
                 row["counties_own_agency"] += 1
+                row["population_own_agency"] += pop
             if f not in any_model:
                 continue
             row["counties_any_model"] += 1
@@ -367,9 +370,13 @@ def coverage(conn: Connection, *, as_of: date | None = None) -> dict[str, Any]:
             row["population_any_model_share"] = round(
                 row["population_any_model"] / row["population"], 4
             )
+            row["population_own_agency_share"] = round(
+                row["population_own_agency"] / row["population"], 4
+            )
         by_state[state] = row
     tfm_pop = sum(population.get(f, 0) for f in whole.get("TFM", set()))
     any_pop = sum(population.get(f, 0) for f in any_model)
+    own_pop = sum(population.get(f, 0) for f in own_agency)
     return {
         "as_of": as_of.isoformat() if as_of else None,
         "publication": {k: pub[k] for k in ("id", "label", "published_date")} if pub else None,
@@ -388,6 +395,9 @@ def coverage(conn: Connection, *, as_of: date | None = None) -> dict[str, Any]:
         "population_by_model": {
             m: sum(population.get(f, 0) for f in v) for m, v in sorted(whole.items())
         },
+        "counties_own_agency": len(own_agency),
+        "population_own_agency": own_pop,
+        "population_own_agency_share": round(own_pop / total_pop, 4) if total_pop else 0.0,
         "by_state": {
             s: v
             for s, v in by_state.items()

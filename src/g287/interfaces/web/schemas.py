@@ -573,7 +573,11 @@ class CoverageState(Model):
     population_tfm: int
     state_agency_tfm: bool
     counties_by_model: dict[str, int]
-    counties_own_agency: int
+    counties_own_agency: int = Field(
+        description="Counties whose own sheriff or county agency holds an agreement."
+    )
+    population_own_agency: int
+    population_own_agency_share: float
     population_any_model: int
     population_any_model_share: float
     population_by_model: dict[str, int]
@@ -595,6 +599,9 @@ class CoveragePublic(Model):
     population_any_model: int
     population_any_model_share: float
     population_by_model: dict[str, int]
+    counties_own_agency: int
+    population_own_agency: int
+    population_own_agency_share: float
     by_state: dict[str, CoverageState]
     method: str
     population_source: str
