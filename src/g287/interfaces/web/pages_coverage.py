@@ -55,7 +55,13 @@ def coverage_page(request: Request, conn: ConnDep, date: str | None = None) -> R
         }
         for code, s in found["by_state"].items()
     ]
-    rows.sort(key=lambda r: (-r["population_any_model_share"], r["name"]))
+    rows.sort(
+        key=lambda r: (
+            -r["population_any_model_share"],
+            -r["population_own_agency_share"],
+            r["name"],
+        )
+    )
     return render(
         request,
         "coverage.html",
