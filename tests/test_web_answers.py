@@ -295,6 +295,28 @@ def test_agency_list_on_a_date_and_by_county(client: Client, shared_history: Imp
     assert api["count"] == hills["count"]
 
 
+def test_agency_list_by_signing_dates(client: Client, shared_history: Importer):
+    start, end = datetime(2025, 1, 1).date(), datetime(2025, 3, 31).date()
+    with shared_history.db.connect() as conn:
+        q1 = catalog.search_agreements(conn, state="TX", signed_from=start, signed_to=end)
+    assert q1["count"] > 0 and all("2025-01-01" <= a["signed"] <= "2025-03-31" for a in q1["data"])
+    r = client.get("/agencies?state=TX&signed_from=2025-01-01&signed_to=2025-03-31&sort=signed")
+    assert f"{q1['count']:,} agreement" in r.text
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    "/agencies.csv?state=TX&signed_from=2025-01-01&signed_to=2025-03-31"
+                ).text
+            )
+        )
+    )
+    assert len(rows) == q1["count"] and all("2025-01" <= x["signed"] <= "2025-03-31" for x in rows)
+    api = client.get("/api/agreements?state=TX&signed_from=2025-01-01&signed_to=2025-03-31")
+    assert api.json()["count"] == q1["count"]
+    assert client.get("/agencies?signed_from=2025-13-01").status_code == 400
+
+
 # --- the change log's date range ------------------------------------------------------
 
 

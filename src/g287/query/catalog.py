@@ -100,6 +100,8 @@ def search_agreements(
     status: str | None = None,
     text: str | None = None,
     county: str | None = None,
+    signed_from: date | None = None,
+    signed_to: date | None = None,
     as_of: date | None = None,
     sort: str = "id",
     limit: int | None = None,
@@ -109,7 +111,8 @@ def search_agreements(
 
     With ``as_of``, exactly the agreements on the newest participating list published
     by then (each marked ``status_as_of: active``). ``level`` is the jurisdiction level
-    of the agency (state, county, municipal, ...); ``county`` matches ICE's COUNTY text.
+    of the agency (state, county, municipal, ...); ``county`` matches ICE's COUNTY text;
+    ``signed_from`` and ``signed_to`` bound the signing date (both included).
     """
     if status is not None and status not in STATUSES:
         raise InvalidQuery(f"status must be one of {', '.join(STATUSES)}")
@@ -135,6 +138,10 @@ def search_agreements(
         params["text"] = contains_pattern(text)
     if county:
         params["county"] = contains_pattern(county)
+    if signed_from:
+        params["signed_from"] = signed_from
+    if signed_to:
+        params["signed_to"] = signed_to
     if limit:
         params["limit"] = limit
     if offset:
@@ -183,6 +190,10 @@ def _agreements_query(filters: tuple[str, ...], sort: str) -> tuple[Select[Any],
         )
     if "county" in filters:
         conditions.append(like(func.lower(agreements.c.county), bindparam("county", type_=String)))
+    if "signed_from" in filters:
+        conditions.append(agreements.c.signed >= bindparam("signed_from", type_=Date))
+    if "signed_to" in filters:
+        conditions.append(agreements.c.signed <= bindparam("signed_to", type_=Date))
     joined = agreements.outerjoin(
         agency_places, agency_places.c.agency_id == agreements.c.agency_id
     )

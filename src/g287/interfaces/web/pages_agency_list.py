@@ -70,6 +70,8 @@ def _filters(
     county: str | None,
     date: str | None,
     sort: str,
+    signed_from: str | None = None,
+    signed_to: str | None = None,
 ) -> dict[str, Any]:
     if model and model.upper() not in MODELS:
         raise InvalidQuery(f"model must be one of {', '.join(MODELS)}")
@@ -92,6 +94,8 @@ def _filters(
         "text": text.strip() or None if text else None,
         "county": county.strip() or None if county else None,
         "as_of": parse_day(date),
+        "signed_from": parse_day(signed_from),
+        "signed_to": parse_day(signed_to),
         "sort": sort,
     }
 
@@ -105,6 +109,8 @@ def _search(conn: Any, f: dict[str, Any], **page: Any) -> dict[str, Any]:
         status=f["status"],
         text=f["text"],
         county=f["county"],
+        signed_from=f["signed_from"],
+        signed_to=f["signed_to"],
         as_of=f["as_of"],
         sort=f["sort"],
         **page,
@@ -122,12 +128,14 @@ def agency_list_page(
     text: str | None = None,
     county: str | None = None,
     date: str | None = None,
+    signed_from: str | None = None,
+    signed_to: str | None = None,
     sort: str = "name",
     page: int = 1,
 ) -> Response:
     if page < 1:
         raise InvalidQuery("page must be 1 or more")
-    f = _filters(state, model, level, status, text, county, date, sort)
+    f = _filters(state, model, level, status, text, county, date, sort, signed_from, signed_to)
     found = _search(conn, f, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     pages = max(1, -(-found["count"] // PER_PAGE))
     if page > pages:
@@ -141,6 +149,8 @@ def agency_list_page(
         "text": f["text"],
         "county": f["county"],
         "date": date or None,
+        "signed_from": signed_from or None,
+        "signed_to": signed_to or None,
     }
 
     def link(n: int, sort_by: str = sort) -> str:
@@ -195,11 +205,13 @@ def agency_list_csv(
     text: str | None = None,
     county: str | None = None,
     date: str | None = None,
+    signed_from: str | None = None,
+    signed_to: str | None = None,
     sort: str = "name",
 ) -> Response:
     """Every agreement the list shows for these filters (all pages), as CSV: a header row
     and the data, text cells neutralized for spreadsheets."""
-    f = _filters(state, model, level, status, text, county, date, sort)
+    f = _filters(state, model, level, status, text, county, date, sort, signed_from, signed_to)
     found = _search(conn, f)
     out = io.StringIO()
     writer = SafeWriter(out)
