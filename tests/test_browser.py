@@ -152,7 +152,12 @@ def test_no_horizontal_overflow_on_a_phone(phone: Any, site: str, path: str):
     assert phone.errors.errors == [], phone.errors.errors
 
 
-MOA_PAGES = ("/moas", "/moas/search?q=supervision", "/moas/search?q=48+hours&mode=all")
+MOA_PAGES = (
+    "/moas",
+    "/moas/search?q=supervision",
+    "/moas/search?q=48+hours&mode=all",
+    "/moas/a1a3281bb672d092dbd4771d958ebd2225862948614de4cfffd1c1c4e6e02a35",  # Laramie
+)
 
 
 def test_moa_pages_with_real_pdfs_fit_a_phone(browser: Any, moa_library: Importer):  # noqa: F811

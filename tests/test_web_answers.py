@@ -234,6 +234,22 @@ def test_moa_list_shows_each_documents_facts(moa_client):
     assert "/pdf" in r.text and "https://www.ice.gov/doclib/287gMOA/" in r.text
 
 
+def test_moa_page_links_each_fact_to_its_page(moa_client):
+    client, imp = moa_client
+    with imp.db.connect() as conn:
+        (doc,) = document_facts(conn, "LaramieCoSheriffsOfficeWY_TFM_MOA_06112025.pdf")
+    r = client.get(f"/moas/{doc['sha256']}")
+    assert r.status_code == 200
+    (signed,) = doc["facts"]["signing_dates"]["evidence"]
+    assert f'href="/api/moas/{doc["sha256"]}/pdf#page={signed["page"]}"' in r.text
+    assert "Laramie County Sheriff&#39;s Office" in r.text
+    assert f'href="/moas/{doc["sha256"]}"' in client.get("/moas").text
+    assert f'href="/moas/{doc["sha256"]}"' in client.get("/moas/search?q=laramie").text
+    assert f"/moas/{doc['sha256']}</loc>" in client.get("/sitemap.xml").text
+    assert client.get("/moas/0000000000").status_code == 404
+    assert client.get("/moas/not-hex").status_code == 404
+
+
 def test_agency_page_links_the_moa_search(client: Client):
     r = client.get("/agencies/FL-okaloosa-county-sheriff-office")
     assert 'href="/moas/search?q=Okaloosa+County+Sheriff%27s+Office"' in r.text

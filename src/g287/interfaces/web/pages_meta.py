@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from g287.interfaces.web.deps import ConnDep
+from g287.moa.copies import moa_copies
 from g287.query import catalog
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +66,7 @@ def sitemap(request: Request, conn: ConnDep) -> Response:
     entries += [(path, newest) for path in MORE_PAGES]
     entries += [(f"/states/{code}", newest) for code in found["states"]]
     entries += [(f"/coverage/{code}", newest) for code in found["states"]]
+    entries += [(f"/moas/{sha}", None) for sha in sorted(set(moa_copies(conn).values()))]
     entries += [(f"/counties/{fips}", newest) for fips in found["counties"]]
     entries += [
         (f"/agencies/{quote(a['id'], safe='')}", a["last_listed"]) for a in found["agencies"]

@@ -126,3 +126,13 @@ def moa_search_page(
             ),
         },
     )
+
+
+@router.get("/moas/{sha256}", name="moa")
+def moa_page(request: Request, conn: ConnDep, sha256: str) -> Response:
+    """One MOA's facts (``g287 moa facts``, ``GET /api/moas/{sha256}``), each linked to the
+    page of g287's copy it was read from."""
+    if not re.fullmatch(r"[0-9a-f]{8,64}", sha256):
+        raise NotFound(f"no MOA document has sha256 {sha256!r}")
+    (doc,) = document_facts(conn, sha256)[:1]
+    return render(request, "moa.html", {"d": doc, "pdf_link": pdf_link})
