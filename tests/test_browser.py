@@ -28,6 +28,7 @@ from tests.browser_support import (
     live_server,
     require_chromium,
 )
+from tests.test_web_answers import moa_library  # noqa: F401 (fixture)
 from tests.test_web_pages import PAGES, SCRIPT, hostile, hostile_agency  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -49,6 +50,13 @@ PAGE_TYPES = {
     "methodology": "/methodology",
     "models": "/models",
     "model": "/models/JEM",
+    "coverage": "/coverage",
+    "state coverage": "/coverage/TX",
+    "claims": "/claims?query=active_agreements&as_of=2025-05-16&expected=571",
+    "moas": "/moas",
+    "moa search": "/moas/search?q=detainer",
+    "agency list": "/agencies?state=FL",
+    "glossary": "/glossary",
 }
 
 
@@ -142,6 +150,34 @@ def test_no_horizontal_overflow_on_a_phone(phone: Any, site: str, path: str):
     )
     assert all(wraps), wraps  # every table scrolls inside a wrapper, never the page
     assert phone.errors.errors == [], phone.errors.errors
+
+
+MOA_PAGES = (
+    "/moas",
+    "/moas/search?q=supervision",
+    "/moas/search?q=48+hours&mode=all",
+    "/moas/a1a3281bb672d092dbd4771d958ebd2225862948614de4cfffd1c1c4e6e02a35",  # Laramie
+)
+
+
+def test_moa_pages_with_real_pdfs_fit_a_phone(browser: Any, moa_library: Importer):  # noqa: F811
+    """The MOA list and search over the nine real PDFs (long file names, signers, snippets)
+    fit 390 px and a desktop, with no console errors; the passage's page link opens."""
+    with app_for(moa_library) as app, live_server(app) as url:
+        for width in (1366, 390):
+            context = browser.new_context(viewport={"width": width, "height": 844})
+            p = context.new_page()
+            p.errors = PageErrors(p)
+            for path in MOA_PAGES:
+                assert p.goto(url + path, wait_until="load").status == 200
+                found = p.evaluate(OVERFLOW)
+                assert found["scroll"] <= found["width"], (width, path, found)
+                assert p.errors.errors == [], (path, p.errors.errors)
+            p.goto(url + "/moas/search?q=supervision", wait_until="load")
+            assert p.locator("ol.hits > li").count() > 0
+            p.locator("ol.hits details summary").first.click()
+            assert p.locator("ol.hits details[open] li").count() > 0
+            context.close()
 
 
 def test_long_moa_file_names_wrap_on_a_phone(phone: Any, site: str):

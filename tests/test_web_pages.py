@@ -50,6 +50,15 @@ PAGES = {
     "/models": "Warrant Service Officer",
     "/models/TFM": "arrest without a warrant",
     "/models/wso": "I-205",
+    # issue 15: what only the CLI answered
+    "/coverage": "People in a covered county",
+    "/coverage/FL?date=2025-06-01": "part 05292025am",
+    "/claims?query=active_agreements&as_of=2025-05-16&expected=571": "Agrees with ICE&#39;s files",
+    "/moas": "The MOAs g287 holds",
+    "/moas/search?q=detainer": "Search the MOAs",
+    "/agencies?state=FL&sort=-signed": "Every agency and agreement",
+    "/changes?since=2025-06-01&until=2025-06-15": 'value="2025-06-15"',
+    "/glossary": "Warrant Service Officer",
 }
 
 

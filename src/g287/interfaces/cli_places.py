@@ -22,6 +22,7 @@ from g287.interfaces.cli_common import (
 from g287.query import places as p
 from g287.query.claims import DEFAULT_FILE, QUERIES, Claim, load_claims
 from g287.query.claims import check as check_claim
+from g287.read.states import state_code
 
 GROUP_TITLES = {
     "state": "State agencies (cover the whole state)",
@@ -113,14 +114,18 @@ def lookup_cmd(
 @click.command("coverage")
 @click.option("--as-of", "as_of", help="As it stood on this date (YYYY-MM-DD).")
 @click.option("--series", is_flag=True, help="Coverage on every list's date: change over time.")
+@click.option("--state", help="One state (two-letter code): its figures only.")
+@click.option("--monthly", is_flag=True, help="--series: the last list of each month only.")
 @json_option
 @pass_app
 @handle_errors
-def coverage_cmd(app: App, as_of: str | None, series: bool, as_json: bool) -> None:
-    """Counties with an agreement by model, and people living under Task Force coverage."""
+def coverage_cmd(
+    app: App, as_of: str | None, series: bool, state: str | None, monthly: bool, as_json: bool
+) -> None:
+    """Counties and people covered by an agreement (by model and state), and over time."""
     if series:
         with app.db.connect() as conn:
-            rows = p.coverage_series(conn)
+            rows = p.coverage_series(conn, state=state, monthly=monthly)
         if as_json:
             output.emit_json(rows)
         else:
@@ -131,13 +136,18 @@ def coverage_cmd(app: App, as_of: str | None, series: bool, as_json: bool) -> No
                     ("publication", "list"),
                     ("counties_any_model", "counties"),
                     ("counties_by_model", "by model"),
+                    ("population_any_model", "people covered"),
+                    ("population_any_model_share", "share"),
                     ("population_tfm", "people under TFM"),
-                    ("population_tfm_share", "share"),
+                    ("population_tfm_share", "TFM share"),
                 ],
             )
         return
     with app.db.connect() as conn:
         result = p.coverage(conn, as_of=parse_day(as_of))
+    if state:
+        code = state_code(state)
+        result["by_state"] = {k: v for k, v in result["by_state"].items() if k == code}
     if as_json:
         output.emit_json(result)
         return
@@ -151,6 +161,10 @@ def coverage_cmd(app: App, as_of: str | None, series: bool, as_json: bool) -> No
         f"People in counties under Task Force Model coverage: {result['population_tfm']:,}"
         f" of {result['population_total']:,} ({result['population_tfm_share']:.1%})"
     )
+    click.echo(
+        f"People in counties with any whole-county or statewide agreement: "
+        f"{result['population_any_model']:,} ({result['population_any_model_share']:.1%})"
+    )
     click.echo(f"Method: {result['method']}")
     rows = [{"state": s, **v} for s, v in result["by_state"].items()]
     output.table(
@@ -160,6 +174,8 @@ def coverage_cmd(app: App, as_of: str | None, series: bool, as_json: bool) -> No
             ("counties", "counties"),
             ("counties_any_model", "covered"),
             ("counties_tfm", "TFM"),
+            ("counties_own_agency", "own sheriff"),
+            ("population_any_model_share", "people covered"),
             ("population_tfm", "people under TFM"),
             ("state_agency_tfm", "statewide TFM"),
         ],

@@ -99,6 +99,9 @@ def search_agreements(
     level: str | None = None,
     status: str | None = None,
     text: str | None = None,
+    county: str | None = None,
+    signed_from: date | None = None,
+    signed_to: date | None = None,
     as_of: date | None = None,
     sort: str = "id",
     limit: int | None = None,
@@ -108,7 +111,8 @@ def search_agreements(
 
     With ``as_of``, exactly the agreements on the newest participating list published
     by then (each marked ``status_as_of: active``). ``level`` is the jurisdiction level
-    of the agency (state, county, municipal, ...).
+    of the agency (state, county, municipal, ...); ``county`` matches ICE's COUNTY text;
+    ``signed_from`` and ``signed_to`` bound the signing date (both included).
     """
     if status is not None and status not in STATUSES:
         raise InvalidQuery(f"status must be one of {', '.join(STATUSES)}")
@@ -132,6 +136,12 @@ def search_agreements(
         params["level"] = level
     if text:
         params["text"] = contains_pattern(text)
+    if county:
+        params["county"] = contains_pattern(county)
+    if signed_from:
+        params["signed_from"] = signed_from
+    if signed_to:
+        params["signed_to"] = signed_to
     if limit:
         params["limit"] = limit
     if offset:
@@ -178,6 +188,12 @@ def _agreements_query(filters: tuple[str, ...], sort: str) -> tuple[Select[Any],
         conditions.append(
             or_(like(func.lower(agreements.c.name), needle), like(agreements.c.id, needle))
         )
+    if "county" in filters:
+        conditions.append(like(func.lower(agreements.c.county), bindparam("county", type_=String)))
+    if "signed_from" in filters:
+        conditions.append(agreements.c.signed >= bindparam("signed_from", type_=Date))
+    if "signed_to" in filters:
+        conditions.append(agreements.c.signed <= bindparam("signed_to", type_=Date))
     joined = agreements.outerjoin(
         agency_places, agency_places.c.agency_id == agreements.c.agency_id
     )
@@ -276,12 +292,13 @@ def event_kinds(
     conn: Connection,
     *,
     since: date | None = None,
+    until: date | None = None,
     kind: str | None = None,
     state: str | None = None,
     model: str | None = None,
 ) -> dict[str, int]:
     """How many change events of each kind match the filters (all of them, not a page)."""
-    q = events_query(since=since, kind=kind, state=state, model=model).subquery()
+    q = events_query(since=since, until=until, kind=kind, state=state, model=model).subquery()
     rows = conn.execute(select(q.c.kind, func.count()).group_by(q.c.kind).order_by(q.c.kind))
     return {str(k): int(n) for k, n in rows}
 

@@ -79,6 +79,8 @@ class CannotTell(Exception):
 def _day(value: Any, name: str) -> date:
     if isinstance(value, date):
         return value
+    if value is None or value == "":
+        raise InvalidQuery(f"this check needs {name}, a date (YYYY-MM-DD)")
     try:
         return date.fromisoformat(str(value))
     except ValueError:
@@ -207,6 +209,39 @@ def pub_rows(conn: Connection, pub_id: str) -> int:
             .where(publication_rows.c.publication_id == pub_id)
         ).scalar_one()
     )
+
+
+def claim_from(
+    query: str,
+    *,
+    as_of: date | None = None,
+    model: str | None = None,
+    state: str | None = None,
+    year: int | None = None,
+    ever: bool = False,
+    from_: date | None = None,
+    to: date | None = None,
+    expected: float | None = None,
+    statement: str | None = None,
+) -> Claim:
+    """One claim from the fields a form or a query string gives (the API and the web page
+    both build it here); the statement defaults to the query and its parameters."""
+    if query not in QUERIES:
+        raise InvalidQuery(f"unknown query {query!r}; known: {', '.join(QUERIES)}")
+    params: dict[str, Any] = {
+        k: v.isoformat() if isinstance(v, date) else v
+        for k, v in {
+            "as_of": as_of,
+            "model": model.upper() if model else None,
+            "state": state,
+            "year": year,
+            "ever": ever or None,
+            "from": from_,
+            "to": to,
+        }.items()
+        if v is not None
+    }
+    return Claim(statement or f"{query} {params}", query, params, expected)
 
 
 def check(conn: Connection, claim: Claim) -> ClaimResult:

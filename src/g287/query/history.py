@@ -36,6 +36,9 @@ SORTS = {
     "name": agreements.c.name,
     "first_listed": agreements.c.first_listed,
     "last_listed": agreements.c.last_listed,
+    "model": agreements.c.model,
+    "county": agreements.c.county,
+    "status": agreements.c.status,
 }
 
 

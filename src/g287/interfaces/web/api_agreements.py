@@ -9,9 +9,11 @@ from fastapi import APIRouter, Path, Query
 from g287.errors import NotFound
 from g287.interfaces.web.api_common import (
     ERRORS,
+    NO_CONTROL,
     AgencySort,
     AgreementSort,
     AsOfQ,
+    Day,
     LevelQ,
     LimitQ,
     ModelQ,
@@ -57,6 +59,12 @@ def list_agreements(
         StatusName | None, Query(description="Without as_of: the status now.")
     ] = None,
     text: TextQ = None,
+    county: Annotated[
+        str | None,
+        Query(description="ICE's COUNTY text contains this.", max_length=120, pattern=NO_CONTROL),
+    ] = None,
+    signed_from: Annotated[Day | None, Query(description="Signed on or after this date.")] = None,
+    signed_to: Annotated[Day | None, Query(description="Signed on or before this date.")] = None,
     as_of: AsOfQ = None,
     sort: AgreementSort = "id",
     limit: LimitQ = 100,
@@ -77,6 +85,9 @@ def list_agreements(
         level=level,
         status=status,
         text=text,
+        county=county,
+        signed_from=signed_from,
+        signed_to=signed_to,
         as_of=as_of,
         sort=sort,
         limit=limit,

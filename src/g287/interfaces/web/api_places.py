@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -25,6 +24,7 @@ from g287.interfaces.web.schemas import (
     ClaimResultsPublic,
     ConflictsPublic,
     CoveragePublic,
+    CoverageSeriesPublic,
     LookupPublic,
     MoaDocumentFacts,
     MoaDocumentsPublic,
@@ -103,6 +103,19 @@ def get_coverage(conn: ConnDep, as_of: AsOfQ = None) -> dict[str, Any]:
     return places.coverage(conn, as_of=as_of)
 
 
+@router.get("/coverage/series", name="get_coverage_series", response_model=CoverageSeriesPublic)
+def get_coverage_series(
+    conn: ConnDep,
+    state: StateQ = None,
+    monthly: Annotated[bool, Query(description="Only the last list date of each month.")] = False,
+) -> dict[str, Any]:
+    """Coverage on each participating list's date, nationally or in one `state`: counties
+    and people covered by a whole-county or statewide agreement, and by the Task Force
+    Model (as `g287 coverage --series`)."""
+    rows = places.coverage_series(conn, state=_state(state), monthly=monthly)
+    return {"state": _state(state), "count": len(rows), "data": rows}
+
+
 @router.get("/policy", name="list_state_policies", response_model=StatePoliciesPublic)
 def list_state_policies(
     state: StateQ = None,
@@ -145,20 +158,18 @@ def check_claim(
     """Check a published figure against the stored history: `agree`, `disagree` or
     `cannot_tell` (no list near that date), with the figure g287 computes and the ICE
     lists it used as evidence (label, date, file name, sha256)."""
-    params: dict[str, Any] = {
-        k: v.isoformat() if isinstance(v, date) else v
-        for k, v in {
-            "as_of": as_of,
-            "model": model,
-            "state": _state(state),
-            "year": year,
-            "ever": ever or None,
-            "from": from_,
-            "to": to,
-        }.items()
-        if v is not None
-    }
-    claim = c.Claim(statement or f"{query} {params}", query, params, expected)
+    claim = c.claim_from(
+        query,
+        as_of=as_of,
+        model=model,
+        state=_state(state),
+        year=year,
+        ever=ever,
+        from_=from_,
+        to=to,
+        expected=expected,
+        statement=statement,
+    )
     return c.check(conn, claim).as_dict()
 
 

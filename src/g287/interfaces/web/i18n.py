@@ -1,8 +1,9 @@
 """English and Spanish for the pages: language choice, messages, numbers and dates.
 
 Messages are written in English in the templates and code (``_("Active agreements")``);
-the Spanish catalogue (``locales/es.json``) maps each English message to its Spanish
-text, and a plural message (``n_``) to ``[singular, plural]``. A message missing from
+the Spanish catalogue (``locales/es.json``, and any ``locales/es.*.json`` beside it) maps
+each English message to its Spanish text, and a plural message (``n_``) to
+``[singular, plural]``. A message missing from
 the catalogue is shown in English (a test lists any that are missing).
 
 The language is chosen from the request alone, the same way the HTTP layer keys its
@@ -81,6 +82,8 @@ def catalogue(lang: str) -> Mapping[str, str | list[str]]:
         return {}
     path = LOCALES / f"{lang}.json"
     data: dict[str, str | list[str]] = json.loads(path.read_text(encoding="utf-8"))
+    for extra in sorted(LOCALES.glob(f"{lang}.*.json")):  # more messages, one file per area
+        data.update(json.loads(extra.read_text(encoding="utf-8")))
     return data
 
 

@@ -13,9 +13,14 @@ from fastapi.responses import Response
 from g287.interfaces.web import (
     pages_about,
     pages_agencies,
+    pages_agency_list,
     pages_changes,
+    pages_claims,
+    pages_coverage,
+    pages_glossary,
     pages_home,
     pages_meta,
+    pages_moas,
     pages_places,
     pages_search,
 )
@@ -30,6 +35,12 @@ for module in (
     pages_search,
     pages_about,
     pages_meta,
+    # issue 15: answers the CLI gave and the web did not
+    pages_coverage,
+    pages_claims,
+    pages_moas,
+    pages_agency_list,
+    pages_glossary,
 ):
     router.include_router(module.router)
 
@@ -68,6 +79,11 @@ def messages() -> set[str]:
     out.update(meaning for _m, _n, meaning in pages_about.CONSTANTS)
     out.update(title for _a, title, _m in pages_about.RULES)
     out.update(pages_home.CLIENT_MESSAGES)
+    out.update(pages_claims.QUERY_LABELS.values())
+    out.update(pages_claims.VERDICT_LABELS.values())
+    out.update(title for _key, title in pages_agency_list.COLUMNS)
+    for term in pages_glossary.TERMS:
+        out.update((term.term, term.definition))
     return out
 
 

@@ -36,6 +36,7 @@ def changes_page(
     model: str | None = None,
     kind: str | None = None,
     since: str | None = None,
+    until: str | None = None,
     page: int = 1,
 ) -> Response:
     st = parse_state(state) if state else None
@@ -46,16 +47,24 @@ def changes_page(
     if page < 1:
         raise InvalidQuery("page must be 1 or more")
     day = parse_day(since)
+    last_day = parse_day(until)
     code = model.upper() if model else None
     found = catalog.events_page(
-        conn, state=st, model=code, kind=kind, since=day, limit=SHOWN, offset=(page - 1) * SHOWN
+        conn,
+        state=st,
+        model=code,
+        kind=kind,
+        since=day,
+        until=last_day,
+        limit=SHOWN,
+        offset=(page - 1) * SHOWN,
     )
     pages = max(1, -(-found["count"] // SHOWN))
     if page > pages:
         raise NotFound(f"there are {pages} pages of these changes, not {page}")
     filters = {k: v for k, v in (("state", st), ("model", model), ("kind", kind)) if v}
     feed_query = ("?" + urlencode(filters)) if filters else ""
-    listed = {**filters, "since": since or None}
+    listed = {**filters, "since": since or None, "until": until or None}
     here = Page(request)
 
     def link(n: int) -> str:
@@ -74,12 +83,15 @@ def changes_page(
             "page_links": [(n, link(n)) for n in page_numbers(page, pages)],
             "prev_url": link(page - 1) if page > 1 else None,
             "next_url": link(page + 1) if page < pages else None,
-            "counts": catalog.event_kinds(conn, state=st, model=code, kind=kind, since=day),
+            "counts": catalog.event_kinds(
+                conn, state=st, model=code, kind=kind, since=day, until=last_day
+            ),
             "filters": {
                 "state": st or "",
                 "model": (model or "").upper(),
                 "kind": kind or "",
                 "since": since or "",
+                "until": until or "",
             },
             "feed_query": feed_query,
             "titles": EVENT_TITLES,

@@ -199,6 +199,14 @@ class Page:
             items.append(("lang", self.lang))
         return self.site() + self.request.url.path + ("?" + urlencode(items) if items else "")
 
+    def model_summary(self, code: str) -> str:
+        """What a model's officers may do, in one translated sentence (an inline definition
+        of the model code: the badge's title; the glossary has the full entry)."""
+        from g287.enrich.powers import POWERS
+
+        found = POWERS.get(code)
+        return self.t.gettext(found.summary) if found else ""
+
     def label(self, table: Mapping[str, str], key: str) -> str:
         """A fixed vocabulary's label, translated (the key itself when unknown)."""
         return self.t.gettext(table.get(key, key))
@@ -222,6 +230,7 @@ class Page:
             "og_locale": OG_LOCALES[self.lang],
             "static": lambda name: f"/static/{name}?v={asset_version(name)}",
             "model_name": lambda code: self.label(MODEL_NAMES, code),
+            "model_summary": self.model_summary,
             "level_label": lambda level: self.label(LEVEL_LABELS, level or "other"),
             "stance_label": lambda stance: self.label(STANCE_LABELS, stance),
             "status_label": lambda status: self.label(STATUS_LABELS, status),

@@ -16,10 +16,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from g287.interfaces.web.deps import ConnDep
+from g287.moa.copies import moa_copies
 from g287.query import catalog
 
 router = APIRouter(include_in_schema=False)
 PAGES = ("/", "/states", "/lookup", "/changes", "/models", "/problems", "/lists", "/methodology")
+# issue 15: the pages that answer what only the CLI answered
+MORE_PAGES = ("/coverage", "/agencies", "/claims", "/moas", "/moas/search", "/glossary")
 ROBOTS = """User-agent: *
 Allow: /
 Disallow: /api/
@@ -30,6 +33,9 @@ Allow: /api/feed.json
 Disallow: /data/
 Disallow: /search
 Disallow: /lookup?
+Disallow: /moas/search?
+Disallow: /claims?
+Disallow: /agencies.csv
 """
 
 
@@ -57,7 +63,10 @@ def sitemap(request: Request, conn: ConnDep) -> Response:
     newest = found["newest"]
     entries: list[tuple[str, str | None]] = [(path, newest) for path in PAGES]
     entries += [(f"/models/{code}", None) for code in ("TFM", "JEM", "WSO")]
+    entries += [(path, newest) for path in MORE_PAGES]
     entries += [(f"/states/{code}", newest) for code in found["states"]]
+    entries += [(f"/coverage/{code}", newest) for code in found["states"]]
+    entries += [(f"/moas/{sha}", None) for sha in sorted(set(moa_copies(conn).values()))]
     entries += [(f"/counties/{fips}", newest) for fips in found["counties"]]
     entries += [
         (f"/agencies/{quote(a['id'], safe='')}", a["last_listed"]) for a in found["agencies"]

@@ -572,6 +572,17 @@ class CoverageState(Model):
     population: int
     population_tfm: int
     state_agency_tfm: bool
+    counties_by_model: dict[str, int]
+    counties_own_agency: int = Field(
+        description="Counties whose own sheriff or county agency holds an agreement."
+    )
+    population_own_agency: int
+    population_own_agency_share: float
+    population_any_model: int
+    population_any_model_share: float
+    population_by_model: dict[str, int]
+    state_agency_models: list[str]
+    agencies_by_level: dict[str, int]
 
 
 class CoveragePublic(Model):
@@ -585,9 +596,32 @@ class CoveragePublic(Model):
     population_tfm: int
     population_total: int
     population_tfm_share: float
+    population_any_model: int
+    population_any_model_share: float
+    population_by_model: dict[str, int]
+    counties_own_agency: int
+    population_own_agency: int
+    population_own_agency_share: float
     by_state: dict[str, CoverageState]
     method: str
     population_source: str
+
+
+class CoveragePoint(Model):
+    date: str = Field(description="The list's date (YYYY-MM-DD).")
+    publication: str
+    counties_any_model: int
+    counties_by_model: dict[str, int]
+    population_tfm: int
+    population_tfm_share: float
+    population_any_model: int
+    population_any_model_share: float
+
+
+class CoverageSeriesPublic(Model):
+    state: str | None
+    count: int
+    data: list[CoveragePoint]
 
 
 class PolicyRecordPublic(Model):
