@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from g287.app.importer import Importer
 from g287.config import Settings
 from g287.interfaces.web import pages_agency_list, pages_moas
 from g287.moa.documents import document_facts
 from g287.moa.library import import_moa, search_report
-from g287.pipeline import Importer
 from g287.query import catalog, places
 from g287.query import claims as c
 from g287.sample import sheets_dir

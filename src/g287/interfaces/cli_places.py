@@ -19,10 +19,10 @@ from g287.interfaces.cli_common import (
     parse_day,
     pass_app,
 )
+from g287.model.states import state_code
 from g287.query import places as p
 from g287.query.claims import DEFAULT_FILE, QUERIES, Claim, load_claims
 from g287.query.claims import check as check_claim
-from g287.read.states import state_code
 
 GROUP_TITLES = {
     "state": "State agencies (cover the whole state)",

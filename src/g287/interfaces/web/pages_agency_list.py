@@ -27,10 +27,10 @@ from g287.interfaces.web.pages_common import (
     render,
     state_name,
 )
+from g287.model.states import STATES
 from g287.query import catalog
 from g287.query.history import STATUSES
 from g287.query.urls import public_link
-from g287.read.states import STATES
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 100

@@ -15,8 +15,8 @@ from fastapi.responses import Response
 from g287.errors import InvalidQuery
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_common import MODELS, parse_day, parse_state, render, state_name
+from g287.model.states import STATES
 from g287.query import claims as c
-from g287.read.states import STATES
 
 router = APIRouter(include_in_schema=False)
 QUERY_LABELS = {
