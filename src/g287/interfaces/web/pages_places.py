@@ -16,6 +16,7 @@ from g287.enrich.geo import match_county
 from g287.enrich.powers import POWERS
 from g287.errors import G287Error, InvalidQuery, NotFound
 from g287.interfaces.feeds import TITLES as EVENT_TITLES
+from g287.interfaces.web.charts import state_trend
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_common import Page, parse_day, parse_state, render, state_name
 from g287.interfaces.web.pages_home import map_data
@@ -109,6 +110,7 @@ def state_page(request: Request, conn: ConnDep, code: str, date: str | None = No
     today = dt.date.today()
     policy = state_policies(st, today)[0]
     found = conflicts(conn, state=st)["conflicts"]
+    page = Page(request)
     return render(
         request,
         "state.html",
@@ -131,6 +133,7 @@ def state_page(request: Request, conn: ConnDep, code: str, date: str | None = No
             "conflicts": found,
             "recent": _recent_for(conn, st, None),
             "titles": EVENT_TITLES,
+            "trend": state_trend(conn, st, month_label=page.t.month, number=page.t.number),
         },
     )
 
