@@ -14,6 +14,8 @@ from g287.interfaces.web import (
     pages_about,
     pages_agencies,
     pages_changes,
+    pages_embed,
+    pages_feeds,
     pages_home,
     pages_meta,
     pages_places,
@@ -30,6 +32,8 @@ for module in (
     pages_search,
     pages_about,
     pages_meta,
+    pages_embed,
+    pages_feeds,
 ):
     router.include_router(module.router)
 

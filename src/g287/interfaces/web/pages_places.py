@@ -149,6 +149,10 @@ def _place_page(
     info = county_info(fips)
     classes = {fips: "here"}
     policy = state_policies(st, asked or dt.date.today())[0]
+    from g287.interfaces.web.pages_embed import embed_snippet  # it imports this module
+    from g287.interfaces.web.pages_feeds import county_feed_paths
+
+    where = f"{place['county']}, {state_name(st)}"
     return render(
         request,
         "place.html",
@@ -169,6 +173,8 @@ def _place_page(
             "county_paths": county_paths(classes, state=st),
             "state_paths": state_paths({}, state=st),
             "publication": found["publication"] or county_layers_publication(conn),
+            "feeds": county_feed_paths(fips),
+            "embed": embed_snippet(Page(request), fips, where),
         },
     )
 
