@@ -140,3 +140,18 @@ def statewide_agencies(conn: Connection) -> set[str]:
             select(agency_places.c.agency_id).where(agency_places.c.level == "state")
         )
     }
+
+
+def with_places(conn: Connection, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events, each with its agency's counties (``county_fips``) and whether it is a
+    state agency covering its whole state (``statewide``): what county filters match on."""
+    counties = agency_county_map(conn)
+    statewide = statewide_agencies(conn)
+    return [
+        {
+            **e,
+            "county_fips": list(counties.get(e["agency_id"], ())),
+            "statewide": e["agency_id"] in statewide,
+        }
+        for e in found
+    ]

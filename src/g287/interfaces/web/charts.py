@@ -33,7 +33,9 @@ class Trend:
 
 def trend(lists: list[dict[str, Any]], *, month_label: Any, number: Any) -> Trend:
     """The chart of ``lists`` (each with published_date, total, by_model), oldest first."""
-    chart = timeline_chart(lists, month_label=month_label, number=number, width=WIDTH, height=HEIGHT)
+    chart = timeline_chart(
+        lists, month_label=month_label, number=number, width=WIDTH, height=HEIGHT
+    )
     seen = {m for x in lists for m in x["by_model"]}
     models = [m for m in MODEL_ORDER if m in seen] + sorted(seen - set(MODEL_ORDER))
     return Trend(chart, lists, models, lists[0] if lists else None, lists[-1] if lists else None)
