@@ -2,7 +2,7 @@
 headers, negative data, positive data ...) and more examples per operation than the quick
 contract test (test_api_contract.py): no server error, no answer outside the schema.
 
-Marked slow (about a minute on two CPUs). The same run from the command line, against a
+Marked slow (about 30 s on two CPUs). The same run from the command line, against a
 served sample database (``g287 demo --serve``)::
 
     schemathesis run http://127.0.0.1:8287/api/openapi.json --url http://127.0.0.1:8287 \\

@@ -191,3 +191,19 @@ def test_charts_and_embeds_fit_a_phone(browser: Any, site: str, path: str):
         assert ticks and min(ticks) >= 10, ticks  # tick labels readable at 390 px
     context.close()
     assert errors.errors == [], errors.errors
+
+
+def test_state_map_zooms_within_its_own_frame(browser: Any, site: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = PageErrors(page)
+    page.goto(site + "/states/FL", wait_until="load")
+    svg = page.locator(".state-map svg.map")
+    x0, y0, w0, _h0 = (float(v) for v in (svg.get_attribute("viewBox") or "").split())
+    page.locator("#state-map-zoom [data-zoom-in]").click()
+    x, y, w, _h = (float(v) for v in (svg.get_attribute("viewBox") or "").split())
+    assert w == pytest.approx(w0 / 2, abs=0.1) and x >= x0 and y >= y0
+    page.locator("#state-map-zoom [data-zoom-reset]").click()
+    assert svg.get_attribute("data-scale") == "1.00"
+    context.close()
+    assert errors.errors == [], errors.errors
