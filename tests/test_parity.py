@@ -187,7 +187,8 @@ def test_county_feed_holds_the_changes_of_the_agencies_covering_it(
         client.get(f"/feeds/counties/{HILLSBOROUGH}.json?limit=3").json()["items"]
         == (feed["items"][:3])
     )
-    assert client.get("/feeds/counties/00000.atom").status_code == 404
+    missing = client.get("/feeds/counties/00000.atom")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
 
 def test_agency_feed_and_the_pages_link_their_feeds(client: ApiClient, shared_history: Importer):

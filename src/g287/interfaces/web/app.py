@@ -158,9 +158,9 @@ def create_app(
 
 
 def _error(request: Request, status: int, code: str, message: str) -> Response:
-    if request.url.path.startswith("/api") or "application/json" in request.headers.get(
-        "accept", ""
-    ):
+    if request.url.path.startswith(("/api", "/feeds/")) or "application/json" in (
+        request.headers.get("accept", "")
+    ):  # feed readers get the JSON error shape, not an HTML page
         return JSONResponse(error_body(status, code, message), status_code=status)
     from g287.interfaces.web.pages import error_page
 
