@@ -79,6 +79,8 @@ class CannotTell(Exception):
 def _day(value: Any, name: str) -> date:
     if isinstance(value, date):
         return value
+    if value is None or value == "":
+        raise InvalidQuery(f"this claim needs {name} (a date, YYYY-MM-DD)")
     try:
         return date.fromisoformat(str(value))
     except ValueError:
