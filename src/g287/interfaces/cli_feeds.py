@@ -11,6 +11,7 @@ from g287.interfaces.cli_common import MODELS, App, handle_errors, json_option, 
 from g287.interfaces.feeds import atom_feed, feed_title, json_feed
 from g287.interfaces.webhooks import Webhooks
 from g287.query import history as h
+from g287.query.trends import with_places
 from g287.resolve.changes import CHANGE_KINDS
 
 
@@ -62,6 +63,18 @@ def webhooks_group() -> None:
     type=click.Choice(CHANGE_KINDS),
     help="Only this kind of change (repeatable).",
 )
+@click.option(
+    "--county",
+    "counties",
+    multiple=True,
+    help="Only changes for agencies covering this county (5-digit FIPS; repeatable).",
+)
+@click.option(
+    "--agency",
+    "agencies",
+    multiple=True,
+    help="Only changes for this agency (id or name; repeatable).",
+)
 @click.option("--since", help="Deliver changes on lists published from this date (default today).")
 @json_option
 @pass_app
@@ -74,10 +87,16 @@ def webhooks_add(
     states: tuple[str, ...],
     models: tuple[str, ...],
     kinds: tuple[str, ...],
+    counties: tuple[str, ...],
+    agencies: tuple[str, ...],
     since: str | None,
     as_json: bool,
 ) -> None:
     """Subscribe URL to change events."""
+    agency_ids: list[str] = []
+    if agencies:
+        with app.db.connect() as conn:
+            agency_ids = [h.find_agency(conn, ref)["id"] for ref in agencies]
     sub = Webhooks(app.settings.data_dir).add(
         url,
         secret=secret,
@@ -86,6 +105,8 @@ def webhooks_add(
         models=models,
         kinds=kinds,
         since=parse_day(since),
+        counties=counties,
+        agencies=agency_ids,
     )
     if as_json:
         output.emit_json({"id": sub.id, "url": sub.url, "since": sub.since})
@@ -106,6 +127,8 @@ def webhooks_list(app: App, as_json: bool) -> None:
             "states": ",".join(s.states),
             "models": ",".join(s.models),
             "kinds": ",".join(s.kinds),
+            "counties": ",".join(s.counties),
+            "agencies": ",".join(s.agencies),
             "since": s.since,
         }
         for s in Webhooks(app.settings.data_dir).subscriptions()
@@ -113,7 +136,13 @@ def webhooks_list(app: App, as_json: bool) -> None:
     if as_json:
         output.emit_json(subs)
     else:
-        output.table(subs, [(k, k) for k in ("id", "url", "states", "models", "kinds", "since")])
+        output.table(
+            subs,
+            [
+                (k, k)
+                for k in ("id", "url", "states", "models", "kinds", "counties", "agencies", "since")
+            ],
+        )
 
 
 @webhooks_group.command("remove")
@@ -133,7 +162,7 @@ def webhooks_remove(app: App, subscription_id: str) -> None:
 def webhooks_deliver(app: App, as_json: bool) -> None:
     """Send every event not yet delivered; exits 1 if a delivery failed (it is retried next run)."""
     with app.db.connect() as conn:
-        events = h.list_events(conn, limit=None)
+        events = with_places(conn, h.list_events(conn, limit=None))
     report = Webhooks(app.settings.data_dir).deliver(events)
     if as_json:
         output.emit_json(

@@ -83,13 +83,14 @@ def atom_feed(
     title: str = "g287: changes to ICE's 287(g) agreements",
     self_url: str = "",
     site_url: str = "",
+    feed_id: str = FEED_ID,
 ) -> str:
-    """An Atom 1.0 document (RFC 4287)."""
+    """An Atom 1.0 document (RFC 4287); ``feed_id`` names a filtered feed (one county's)."""
     updated = _stamp(events[0]["published_date"]) if events else _stamp(date(2000, 1, 1))
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <id>{escape(FEED_ID)}</id>",
+        f"  <id>{escape(feed_id)}</id>",
         f"  <title>{escape(title)}</title>",
         f"  <updated>{updated}</updated>",
         f'  <generator version="{escape(__version__)}">g287</generator>',

@@ -7,6 +7,11 @@ both. An event is sent to a subscription once: it is logged as delivered right
 after a 2xx answer, and skipped on every later run, after restarts included.
 Failures are retried with backoff within a run, then on the next run.
 
+A subscription may be filtered by state, model, kind of change, county (FIPS: the
+events of every agency covering it, state agencies included) and agency (id); county
+filters need the events to name their agency's counties (``county_fips``,
+``statewide``), which ``g287 webhooks deliver`` adds (:func:`g287.query.trends.with_places`).
+
 Each POST carries the event as JSON and the headers ``X-G287-Event-Id`` (for
 receivers that want to be idempotent), ``X-G287-Delivery-Attempt`` and
 ``X-G287-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>``.
@@ -31,6 +36,7 @@ from typing import Any
 import httpx
 
 from g287.errors import ConfigError
+from g287.model.states import STATES
 from g287.version import __version__
 
 MAX_ATTEMPTS = 3
@@ -49,6 +55,8 @@ class Subscription:
     models: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     since: str = ""  # ISO date: only events on lists published on or after it
+    counties: tuple[str, ...] = ()  # county FIPS: events of agencies covering one of them
+    agencies: tuple[str, ...] = ()  # agency ids
 
     def key(self) -> bytes:
         value = os.environ.get(self.secret_env, "") if self.secret_env else self.secret
@@ -62,7 +70,23 @@ class Subscription:
             and (not self.models or event["model"] in self.models)
             and (not self.kinds or event["kind"] in self.kinds)
             and (not self.since or str(event["published_date"]) >= self.since)
+            and (not self.agencies or event.get("agency_id") in self.agencies)
+            and (not self.counties or covers_any(event, self.counties))
         )
+
+
+def covers_any(event: dict[str, Any], counties: Sequence[str]) -> bool:
+    """Whether the event's agency covers one of ``counties``: the event names its agency's
+    counties (``county_fips``, see :func:`g287.query.trends.with_places`), or its agency
+    is a state agency (``statewide``), covering every county of its state. An event that
+    says neither covers none."""
+    own = set(event.get("county_fips") or ())
+    if own.intersection(counties):
+        return True
+    if event.get("statewide"):
+        prefix = STATES.get(str(event.get("state", "")), ("", "??"))[1]
+        return any(c.startswith(prefix) for c in counties)
+    return False
 
 
 @dataclass
@@ -103,6 +127,8 @@ class Webhooks:
                     models=tuple(s.get("models", ())),
                     kinds=tuple(s.get("kinds", ())),
                     since=s.get("since", ""),
+                    counties=tuple(s.get("counties", ())),
+                    agencies=tuple(s.get("agencies", ())),
                 )
                 for s in raw
             ]
@@ -125,9 +151,14 @@ class Webhooks:
         models: Sequence[str] = (),
         kinds: Sequence[str] = (),
         since: date | None = None,
+        counties: Sequence[str] = (),
+        agencies: Sequence[str] = (),
     ) -> Subscription:
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"webhook URL must be http(s): {url!r}")
+        for fips in counties:
+            if not (fips.isdigit() and len(fips) == 5):
+                raise ConfigError(f"a county is its 5-digit FIPS code, not {fips!r}")
         if not secret and not secret_env:
             raise ConfigError("a webhook needs --secret or --secret-env (it signs every delivery)")
         sub = Subscription(
@@ -139,6 +170,8 @@ class Webhooks:
             models=tuple(m.upper() for m in models),
             kinds=tuple(kinds),
             since=(since or datetime.now(UTC).date()).isoformat(),
+            counties=tuple(counties),
+            agencies=tuple(agencies),
         )
         self._save([*self.subscriptions(), sub])
         return sub

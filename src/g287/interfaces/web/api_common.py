@@ -13,6 +13,7 @@ from pydantic import BeforeValidator
 
 from g287.enrich.jurisdiction import Level
 from g287.interfaces.web.schemas import ErrorBody
+from g287.model.states import STATES
 from g287.query.provenance import NORMALIZED_CELLS, RAW_CELLS
 
 NO_CONTROL = r"^[^\x00-\x1f]*$"
@@ -78,9 +79,16 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "A parameter of the wrong type or out of range."},
 }
 
+# Only the codes g287 knows (any case), so that the schema and the validation agree: an
+# unknown code is still answered 400 naming the valid ones (app.validation_error).
+STATE_PATTERN = (
+    "^(?:"
+    + "|".join(f"[{c[0]}{c[0].lower()}][{c[1]}{c[1].lower()}]" for c in sorted(STATES))
+    + ")$"
+)
 StateQ = Annotated[
     str | None,
-    Query(description="Two-letter state code.", pattern="^[A-Za-z]{2}$", examples=["FL"]),
+    Query(description="Two-letter state code.", pattern=STATE_PATTERN, examples=["FL"]),
 ]
 ModelQ = Annotated[ModelCode | None, Query(description="287(g) model code.")]
 LevelQ = Annotated[

@@ -31,6 +31,7 @@ from g287.interfaces.web.schemas import (
     PublicationsPublic,
 )
 from g287.moa.copies import moa_document
+from g287.model.issues import ISSUE_KINDS
 from g287.query import publications as p
 from g287.query.provenance import placed_rows
 
@@ -204,7 +205,10 @@ def list_issues(
     ] = None,
     kind: Annotated[
         str | None,
-        Query(description="One issue kind (see /api/issues/summary).", pattern="^[a-z_]{1,40}$"),
+        Query(
+            description="One issue kind (see /api/issues/summary).",
+            pattern="^(?:" + "|".join(sorted(ISSUE_KINDS)) + ")$",
+        ),
     ] = None,
     severity: Annotated[
         Literal["info", "warning", "error"], Query(description="At least this severe.")

@@ -19,6 +19,8 @@ from g287.interfaces.web.api_common import error_body
 from g287.interfaces.web.deps import HistoryGate
 from g287.interfaces.web.http import DataVersion, HttpLayer
 from g287.interfaces.web.settings import WebSettings
+from g287.model.issues import ISSUE_KINDS
+from g287.model.states import state_code
 from g287.store.database import Database
 from g287.store.history import derived_from
 from g287.store.schema import derived_state, raw_files, sightings
@@ -94,6 +96,16 @@ def create_app(
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path"))
+        if where == "state" and first.get("type") == "string_pattern_mismatch":
+            try:  # an unknown state: 400 naming the valid codes, as the query layer says
+                state_code(str(first.get("input", "")))
+            except G287Error as known:
+                return _error(request, 400, known.slug, known.message)
+        pattern = first.get("type") == "string_pattern_mismatch"
+        if pattern and where == "kind" and request.url.path == "/api/issues":
+            known_kinds = ", ".join(sorted(ISSUE_KINDS))
+            message = f"unknown issue kind {first.get('input')!r}; known: {known_kinds}"
+            return _error(request, 400, "invalid_query", message)
         return _error(
             request,
             422,
@@ -142,9 +154,9 @@ def create_app(
 
 
 def _error(request: Request, status: int, code: str, message: str) -> Response:
-    if request.url.path.startswith("/api") or "application/json" in request.headers.get(
-        "accept", ""
-    ):
+    if request.url.path.startswith(("/api", "/feeds/")) or "application/json" in (
+        request.headers.get("accept", "")
+    ):  # feed readers get the JSON error shape, not an HTML page
         return JSONResponse(error_body(status, code, message), status_code=status)
     from g287.interfaces.web.pages import error_page
 

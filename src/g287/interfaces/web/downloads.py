@@ -102,7 +102,12 @@ def list_downloads(conn: ConnDep) -> dict[str, Any]:
         200: {
             "description": "The file, as an attachment.",
             "content": {
-                f.media_type: {"schema": {"type": "string", "format": "binary"}}
+                # JSON and GeoJSON are one JSON object (metadata and the rows or features)
+                f.media_type: {
+                    "schema": {"type": "object"}
+                    if f.media_type.split(";")[0].endswith("json")
+                    else {"type": "string", "format": "binary"}
+                }
                 for f in FORMATS.values()
             },
         }

@@ -309,7 +309,12 @@ class HttpLayer:
                 keep = {b"etag", b"last-modified", b"cache-control"}
                 out = [(k, v) for k, v in out if k.lower() in keep]
                 status, body = 304, b""
+        frameable = any(
+            k.lower() == b"content-security-policy" and b"frame-ancestors *" in v for k, v in out
+        )  # an embeddable widget (security.EMBED_CSP): no X-Frame-Options
         for key, value in HEADERS.items():
+            if key == "X-Frame-Options" and frameable:
+                continue
             if key.lower().encode() not in names:
                 out.append((key.lower().encode(), value.encode()))
         if origin is not None and ("*" in self.cors or origin in self.cors):

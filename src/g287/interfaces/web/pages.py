@@ -17,6 +17,8 @@ from g287.interfaces.web import (
     pages_changes,
     pages_claims,
     pages_coverage,
+    pages_embed,
+    pages_feeds,
     pages_glossary,
     pages_home,
     pages_meta,
@@ -41,6 +43,8 @@ for module in (
     pages_moas,
     pages_agency_list,
     pages_glossary,
+    pages_embed,
+    pages_feeds,
 ):
     router.include_router(module.router)
 

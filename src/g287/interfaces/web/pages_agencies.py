@@ -14,6 +14,7 @@ from g287.errors import InvalidQuery, NotFound
 from g287.interfaces.feeds import TITLES as EVENT_TITLES
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_common import Page, county_label, render
+from g287.interfaces.web.pages_feeds import agency_feed_paths
 from g287.query import history as h
 from g287.query.layers import agreement_sources, source_runs
 from g287.query.places import agency_place
@@ -68,6 +69,7 @@ def agency_page(request: Request, conn: ConnDep, agency_id: str) -> Response:
             "decisions": _decisions(conn, agency),
             "titles": EVENT_TITLES,
             "powers": POWERS,
+            "feeds": agency_feed_paths(agency["id"]),
         },
     )
 

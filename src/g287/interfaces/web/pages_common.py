@@ -257,3 +257,21 @@ def render(
     page = Page(request)
     html = ENV.get_template(template).render({**page.context(), **values})
     return HTMLResponse(html, status_code=status_code)
+
+
+EMBED_HEIGHT = {"county": 420, "map": 520}  # pixels of the embeds' iframes
+
+
+def embed_snippet(page: Page, fips: str, title: str) -> dict[str, Any]:
+    """The ``<iframe>`` to paste for one county (absolute when the site URL is set; the
+    page's script fills in its own origin otherwise)."""
+    path = f"/embed/county/{fips}"
+    src = page.site() + page.url(path)
+    return {
+        "path": path,
+        "absolute": bool(page.site()),
+        "code": (
+            f'<iframe src="{src}" title="287(g): {title}" width="100%" '
+            f'height="{EMBED_HEIGHT["county"]}" loading="lazy"></iframe>'
+        ),
+    }

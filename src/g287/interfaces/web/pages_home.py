@@ -19,6 +19,7 @@ from g287.interfaces.csv_safe import SafeWriter
 from g287.interfaces.feeds import TITLES as EVENT_TITLES
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.i18n import messages_for_client
+from g287.interfaces.web.insets import territory_insets
 from g287.interfaces.web.pages_common import Page, parse_day, render, state_name
 from g287.interfaces.web.pages_svg import county_paths, state_paths, timeline_chart
 from g287.model.states import STATES
@@ -161,6 +162,7 @@ def home(
             "state_rows": state_rows,
             "county_paths": county_paths(county_cls),
             "state_paths": state_paths(state_cls),
+            "insets": territory_insets(state_cls),
             "chart": chart,
             "timeline": timeline,
             "recent": h.list_events(conn, list_kind="participating", limit=8),

@@ -16,8 +16,16 @@ from g287.enrich.geo import match_county
 from g287.enrich.powers import POWERS
 from g287.errors import G287Error, InvalidQuery, NotFound
 from g287.interfaces.feeds import TITLES as EVENT_TITLES
+from g287.interfaces.web.charts import state_trend
 from g287.interfaces.web.deps import ConnDep
-from g287.interfaces.web.pages_common import Page, parse_day, parse_state, render, state_name
+from g287.interfaces.web.pages_common import (
+    Page,
+    embed_snippet,
+    parse_day,
+    parse_state,
+    render,
+    state_name,
+)
 from g287.interfaces.web.pages_home import map_data
 from g287.interfaces.web.pages_svg import county_paths, state_paths, state_view_box
 from g287.model.states import STATES
@@ -109,6 +117,7 @@ def state_page(request: Request, conn: ConnDep, code: str, date: str | None = No
     today = dt.date.today()
     policy = state_policies(st, today)[0]
     found = conflicts(conn, state=st)["conflicts"]
+    page = Page(request)
     return render(
         request,
         "state.html",
@@ -131,6 +140,7 @@ def state_page(request: Request, conn: ConnDep, code: str, date: str | None = No
             "conflicts": found,
             "recent": _recent_for(conn, st, None),
             "titles": EVENT_TITLES,
+            "trend": state_trend(conn, st, month_label=page.t.month, number=page.t.number),
         },
     )
 
@@ -146,6 +156,9 @@ def _place_page(
     info = county_info(fips)
     classes = {fips: "here"}
     policy = state_policies(st, asked or dt.date.today())[0]
+    from g287.interfaces.web.pages_feeds import county_feed_paths
+
+    where = f"{place['county']}, {state_name(st)}"
     return render(
         request,
         "place.html",
@@ -166,6 +179,8 @@ def _place_page(
             "county_paths": county_paths(classes, state=st),
             "state_paths": state_paths({}, state=st),
             "publication": found["publication"] or county_layers_publication(conn),
+            "feeds": county_feed_paths(fips),
+            "embed": embed_snippet(Page(request), fips, where),
         },
     )
 

@@ -13,6 +13,10 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# The embeddable widgets (/embed/...) may be framed by any site: the same policy with
+# frame-ancestors *, and no X-Frame-Options (the HTTP layer leaves it out when a
+# response's own policy allows framing). Every other page keeps framing denied.
+EMBED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -23,7 +27,7 @@ HEADERS = {
 }
 
 
-__all__ = ["CSP", "HEADERS", "Forbidden", "Unauthorized", "require_token"]
+__all__ = ["CSP", "EMBED_CSP", "HEADERS", "Forbidden", "Unauthorized", "require_token"]
 
 
 def require_token(request: Request) -> None:
