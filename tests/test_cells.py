@@ -193,3 +193,24 @@ def test_file_key_ignores_case_and_punctuation():
     assert file_key("https://www.ice.gov/doclib/287gMOA/287gJEM_%20etowahCoAL_06-09-2020.pdf") == (
         "287gjemetowahcoal06092020pdf"
     )
+
+
+@pytest.mark.parametrize(
+    "hyperlink",
+    [
+        "www.ice.gov/doclib/287gMOA/../../evil.pdf",
+        "https://www.ice.gov/doclib/287gMOA/%2E%2E/%2e%2e/evil.pdf",
+    ],
+)
+def test_a_link_that_climbs_out_of_ices_folder_is_a_data_issue(hyperlink):
+    link, found = cells.normalize_link(RawCell("link"), hyperlink)
+    kinds = [kind for kind, _ in found]
+    assert "link_path_escapes" in kinds
+    assert link.status == "linked"  # still the link ICE printed, flagged, not dropped
+
+
+def test_dots_inside_a_file_name_are_no_issue():
+    _link, found = cells.normalize_link(
+        RawCell("link"), "https://www.ice.gov/doclib/287gMOA/287g_JEM..Knox.pdf"
+    )
+    assert "link_path_escapes" not in [kind for kind, _ in found]

@@ -613,3 +613,22 @@ def test_static_assets_are_small_and_hand_written():
 def test_warm_builds_the_caches_without_a_request():
     pages.warm()
     assert pages_svg.counties.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ("city=Nowhere+Springs&state=FL", 404, "not_found"),
+        ("city=Tampa", 400, "invalid_query"),
+        ("lat=north&lon=1", 400, "invalid_query"),
+    ],
+)
+def test_lookup_errors_come_as_json_to_a_client_that_asks_for_json(
+    client: Client, query: str, status: int, code: str
+):
+    r = client.get(f"/lookup?{query}", headers={"accept": "application/json"})
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.json()["error"]["code"] == code
+    page = client.get(f"/lookup?{query}")  # a browser still gets the form with the error
+    assert page.status_code == status and "text/html" in page.headers["content-type"]

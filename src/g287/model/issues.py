@@ -47,6 +47,9 @@ ISSUE_KINDS: dict[str, IssueKind] = {
             "pending_with_hyperlink", "warning", "the cell says 'link pending' but has a link"
         ),
         IssueKind("non_ice_link", "warning", "a hyperlink that does not point at ice.gov"),
+        IssueKind(
+            "link_path_escapes", "warning", "a hyperlink whose path climbs out of its folder (..)"
+        ),
         IssueKind("unexpected_link_text", "warning", "MOA/ADDENDUM text other than link/pending"),
         IssueKind(
             "hidden_rows", "info", "rows hidden by a saved filter; they are data, and counted"

@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar
 
 from g287.model.models import MODEL_NAMES
 from g287.model.states import match_state
-from g287.read.links import CleanLink, clean_link
+from g287.read.links import CleanLink, clean_link, climbs_out
 
 Found = list[tuple[str, str]]
 R = TypeVar("R")
@@ -398,6 +398,8 @@ def normalize_link(cell: RawCell, hyperlink: str | None) -> tuple[LinkCell, Foun
             found.append((kind, note))
         if not link.is_ice:
             found.append(("non_ice_link", f"link points at {link.url!r}"))
+        if climbs_out(link.url):
+            found.append(("link_path_escapes", f"link path climbs out of its folder: {link.url!r}"))
         if "pending" in lower:
             found.append(("pending_with_hyperlink", f"{text!r} carries a hyperlink"))
         return LinkCell(lower, "linked", link.url), found

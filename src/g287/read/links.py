@@ -61,6 +61,13 @@ def clean_link(raw: str) -> CleanLink:
     return CleanLink(url, was_safelink, tuple(notes))
 
 
+def climbs_out(url: str) -> bool:
+    """Whether the URL's path holds a ``..`` segment (plain or percent-encoded): a link
+    such as ``www.ice.gov/doclib/287gMOA/../../evil.pdf`` leaves ICE's MOA folder."""
+    path = urlsplit(url if "://" in url else f"//{url}").path
+    return any(part == ".." for part in unquote(path).replace("\\", "/").split("/"))
+
+
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 

@@ -275,3 +275,9 @@ def embed_snippet(page: Page, fips: str, title: str) -> dict[str, Any]:
             f'height="{EMBED_HEIGHT["county"]}" loading="lazy"></iframe>'
         ),
     }
+
+
+def wants_json(request: Any) -> bool:
+    """Whether the client asked for JSON rather than a page (``Accept``)."""
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept

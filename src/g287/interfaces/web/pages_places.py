@@ -25,6 +25,7 @@ from g287.interfaces.web.pages_common import (
     parse_state,
     render,
     state_name,
+    wants_json,
 )
 from g287.interfaces.web.pages_home import map_data
 from g287.interfaces.web.pages_svg import county_paths, state_paths, state_view_box
@@ -252,6 +253,8 @@ def lookup_page(
                 target = f"/counties/{match.single}"
             return RedirectResponse(page.url(target, date=date), status_code=303)
     except G287Error as exc:
+        if wants_json(request):
+            raise  # the app answers in the one JSON error shape
         error, code = exc.message, 404 if isinstance(exc, NotFound) else 400
     return render(
         request,
