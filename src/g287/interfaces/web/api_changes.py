@@ -21,7 +21,7 @@ from g287.interfaces.web.api_common import (
     StateQ,
 )
 from g287.interfaces.web.deps import ConnDep
-from g287.interfaces.web.schemas import (
+from g287.interfaces.web.schemas_lists import (
     CandidatesPublic,
     ChangesPublic,
     DecisionsPublic,

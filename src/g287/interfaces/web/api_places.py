@@ -19,16 +19,14 @@ from g287.interfaces.web.api_common import (
     with_agreement_url,
 )
 from g287.interfaces.web.deps import ConnDep
-from g287.interfaces.web.schemas import (
+from g287.interfaces.web.schemas_moa import MoaDocumentFacts, MoaDocumentsPublic, MoaHitsPublic
+from g287.interfaces.web.schemas_places import (
     ClaimResultPublic,
     ClaimResultsPublic,
     ConflictsPublic,
     CoveragePublic,
     CoverageSeriesPublic,
     LookupPublic,
-    MoaDocumentFacts,
-    MoaDocumentsPublic,
-    MoaHitsPublic,
     ModelsPublic,
     StatePoliciesPublic,
 )

@@ -22,7 +22,7 @@ from g287.interfaces.web.api_common import (
     split_cells,
 )
 from g287.interfaces.web.deps import ArchiveDep, ConnDep
-from g287.interfaces.web.schemas import (
+from g287.interfaces.web.schemas_lists import (
     FilesPublic,
     IssuesPublic,
     IssueSummaryPublic,

@@ -4,12 +4,15 @@
 Field names are the library's: an API answer equals what the matching
 ``g287.query`` function returns (and ``g287 <command> --json`` prints), trimmed to
 the fields documented here.
-"""
+
+The shared pieces, status, agreements and agencies are here; lists, rows and changes in
+:mod:`schemas_lists`, places, policy and claims in :mod:`schemas_places`, MOAs in
+:mod:`schemas_moa`."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -19,14 +22,13 @@ def _utc(moment: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
 """A moment in UTC (SQLite hands back naive datetimes, which g287 stores as UTC)."""
 
 
 class Model(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
-
-
-# --- errors -----------------------------------------------------------------------
 
 
 class ErrorDetail(Model):
@@ -41,9 +43,6 @@ class ErrorBody(Model):
     error: ErrorDetail
 
 
-# --- shared pieces ----------------------------------------------------------------
-
-
 class PublicationRef(Model):
     id: str
     label: str
@@ -54,9 +53,6 @@ class PageMeta(Model):
     count: int = Field(description="Items matching the filters, on every page.")
     limit: int | None = Field(description="Page size asked for.")
     offset: int = Field(description="Items skipped before this page.")
-
-
-# --- status -----------------------------------------------------------------------
 
 
 class LatestPublication(Model):
@@ -107,9 +103,6 @@ class CountsPublic(Model):
     rows: int
     distinct_rows: int
     issues: int
-
-
-# --- agreements and agencies ------------------------------------------------------
 
 
 class AgreementPublic(Model):
@@ -323,484 +316,6 @@ class AgreementDetail(Model):
     moa: MoaPublic
     powers: PowersPublic | None
     sources: list[SourceRow]
-
-
-# --- publications, rows, issues, files --------------------------------------------
-
-
-class PublicationPublic(Model):
-    id: str
-    sha256: str
-    kind: str
-    label: str
-    file_name: str
-    ice_date: date | None
-    part_of_day: str | None
-    first_seen: UtcDatetime
-    published_date: date
-    date_source: str
-    date_flag: str | None
-    seq: int | None
-    sheet_name: str
-    header_row: int
-    layout: str
-    row_count: int
-    hidden_rows: int
-    filtered: bool
-    modified: str | None
-    by_model: dict[str, int]
-    by_type: dict[str, int]
-    states: int
-    moa: dict[str, int]
-    signed_min: date | None
-    signed_max: date | None
-    issues: dict[str, int]
-    url: str
-    raw_url: str
-    rows_url: str
-
-
-class PublicationsPublic(Model):
-    count: int
-    data: list[PublicationPublic]
-
-
-class IssueKindSummary(Model):
-    kind: str
-    severity: str
-    count: int
-    publications: int
-    description: str
-
-
-class PublicationDetail(PublicationPublic):
-    issue_kinds: list[IssueKindSummary]
-
-
-class PlacedRowPublic(Model):
-    row_number: int
-    hidden: bool
-    content_id: str
-    agreement_id: str | None
-    pending_id: str | None
-    raw: RawCells
-    normalized: NormalizedCells
-
-
-class PublicationRowsPublic(PageMeta):
-    publication: PublicationRef
-    data: list[PlacedRowPublic]
-
-
-class IssuePublic(Model):
-    publication: str
-    publication_id: str
-    row_number: int | None
-    column: str | None
-    raw_value: str | None
-    kind: str
-    severity: str
-    note: str
-
-
-class IssuesPublic(PageMeta):
-    data: list[IssuePublic]
-
-
-class IssueSummaryPublic(Model):
-    data: list[IssueKindSummary]
-
-
-class FilePublic(Model):
-    sha256: str
-    size: int
-    role: str
-    kind: str
-    status: str
-    error_kind: str | None
-    reason: str | None
-    first_name: str
-    first_source: str | None = Field(description="Where it came from (URLs only).")
-    first_seen: UtcDatetime
-    ice_date: date | None
-    ice_part: str | None
-    ice_suffix: str | None
-    publication_id: str | None
-    label: str | None
-
-
-class FilesPublic(Model):
-    count: int
-    data: list[FilePublic]
-
-
-# --- changes, timeline, decisions -------------------------------------------------
-
-
-class ChangePublic(Model):
-    kind: str
-    subject_id: str
-    agency_id: str
-    state: str
-    model: str
-    name: str
-    field: str | None
-    before: str | None
-    after: str | None
-    related_id: str | None
-
-
-class ChangesPublic(Model):
-    from_: PublicationRef = Field(alias="from")
-    to: PublicationRef
-    counts: dict[str, int]
-    changes: list[ChangePublic]
-
-
-class EventsPublic(PageMeta):
-    data: list[EventPublic]
-
-
-class TimelineList(Model):
-    publication_id: str
-    label: str
-    published_date: date
-    by_model: dict[str, int]
-    total: int
-
-
-class SignedMonth(Model):
-    month: str = Field(description="YYYY-MM")
-    total: int
-    active: int
-    by_model: dict[str, int]
-
-
-class TimelinePublic(Model):
-    lists: list[TimelineList]
-    signed_by_month: list[SignedMonth]
-
-
-class DecisionPublic(Model):
-    seq: int
-    rule: str
-    subject: str
-    detail: str
-    evidence: dict[str, Any] | list[Any]
-
-
-class DecisionsPublic(Model):
-    count: int
-    data: list[DecisionPublic]
-
-
-class CandidatePublic(Model):
-    seq: int
-    kind: str
-    a: str
-    b: str
-    suggestion: str
-    detail: str
-
-
-class CandidatesPublic(Model):
-    count: int
-    data: list[CandidatePublic]
-
-
-# --- places, policy, claims -------------------------------------------------------
-
-
-class LookupCity(Model):
-    id: str
-    name: str
-    lat: float
-    lng: float
-
-
-class LookupPlace(Model):
-    county_fips: str
-    county: str | None
-    state: str | None
-    how: str
-    city: LookupCity | None = None
-    point: list[float] | None = None
-
-
-class CoveringAgreement(AgreementPublic):
-    place_id: str | None = None
-    powers: str = Field(description="What officers under this model may do, in one line.")
-
-
-class LookupGroups(Model):
-    state: list[CoveringAgreement]
-    county: list[CoveringAgreement]
-    city: list[CoveringAgreement]
-    part_of_county: list[CoveringAgreement]
-    other_cities_in_county: list[CoveringAgreement]
-
-
-class PendingCovering(PendingPublic):
-    level: str | None = Field(None, description="Jurisdiction level of the agency.")
-    place_id: str | None = None
-    place_name: str | None = None
-    group: str = Field(
-        description="How the agency would cover the place: a key of `covering` "
-        "(state, county, city, part_of_county, other_cities_in_county)."
-    )
-
-
-class LookupPublic(Model):
-    place: LookupPlace
-    as_of: date | None
-    publication: PublicationRef | None
-    covering: LookupGroups
-    count: int = Field(description="Agreements covering the place (other cities excluded).")
-    pending_publication: PublicationRef | None = Field(
-        description="The pending list `pending` comes from (the newest by `as_of`)."
-    )
-    pending: list[PendingCovering] = Field(
-        description="Requests on ICE's pending list from agencies that would cover the place: "
-        "still waiting now, or printed on that pending list."
-    )
-
-
-class CoverageState(Model):
-    counties: int
-    counties_any_model: int
-    counties_tfm: int
-    population: int
-    population_tfm: int
-    state_agency_tfm: bool
-    counties_by_model: dict[str, int]
-    counties_own_agency: int = Field(
-        description="Counties whose own sheriff or county agency holds an agreement."
-    )
-    population_own_agency: int
-    population_own_agency_share: float
-    population_any_model: int
-    population_any_model_share: float
-    population_by_model: dict[str, int]
-    state_agency_models: list[str]
-    agencies_by_level: dict[str, int]
-
-
-class CoveragePublic(Model):
-    as_of: date | None
-    publication: PublicationRef | None
-    counties_any_model: int
-    counties_by_model: dict[str, int]
-    counties_part_covered_by_model: dict[str, int]
-    municipal_agreements_by_model: dict[str, int]
-    states_with_state_agency_by_model: dict[str, list[str]]
-    population_tfm: int
-    population_total: int
-    population_tfm_share: float
-    population_any_model: int
-    population_any_model_share: float
-    population_by_model: dict[str, int]
-    counties_own_agency: int
-    population_own_agency: int
-    population_own_agency_share: float
-    by_state: dict[str, CoverageState]
-    method: str
-    population_source: str
-
-
-class CoveragePoint(Model):
-    date: str = Field(description="The list's date (YYYY-MM-DD).")
-    publication: str
-    counties_any_model: int
-    counties_by_model: dict[str, int]
-    population_tfm: int
-    population_tfm_share: float
-    population_any_model: int
-    population_any_model_share: float
-
-
-class CoverageSeriesPublic(Model):
-    state: str | None
-    count: int
-    data: list[CoveragePoint]
-
-
-class PolicyRecordPublic(Model):
-    id: str
-    state: str
-    instrument: str
-    kind: str
-    stance: str
-    applies_to: list[str]
-    obligation: str | None
-    signed: str | None
-    effective: str | None
-    deadline: str | None
-    ends: str | None
-    summary: str
-    sources: list[str]
-    last_checked: date
-    confidence: str
-    notes: str | None
-
-
-class StatePolicyPublic(Model):
-    state: str
-    as_of: date
-    stance: str
-    explanation: str
-    records: list[PolicyRecordPublic] = Field(description="Records in force on the date.")
-    all_records: list[PolicyRecordPublic]
-
-
-class StatePoliciesPublic(Model):
-    count: int
-    data: list[StatePolicyPublic]
-
-
-class ConflictPublic(Model):
-    rule: str
-    status: str
-    policy_id: str
-    state: str
-    agreement_id: str | None
-    county_fips: str | None
-    jurisdiction: str | None
-    explanation: str
-
-
-class ConflictsPublic(Model):
-    as_of: date
-    counts: dict[str, int]
-    conflicts: list[ConflictPublic]
-
-
-class ClaimEvidence(Model):
-    publication: str
-    id: str
-    published_date: date
-    file_name: str
-    sha256: str
-
-
-class ClaimResultPublic(Model):
-    statement: str
-    query: str
-    params: dict[str, str]
-    expected: float | None
-    source: str
-    verdict: str = Field(description="agree, disagree or cannot_tell.")
-    value: float | None
-    explanation: str
-    evidence: list[ClaimEvidence]
-
-
-class ClaimResultsPublic(Model):
-    count: int
-    data: list[ClaimResultPublic]
-
-
-class ModelsPublic(Model):
-    data: list[PowersPublic]
-
-
-class MoaPassageDocument(Model):
-    sha256: str
-    file_name: str | None
-    page: int | None = Field(description="The page of the passage (1-based).")
-    agreements: list[str]
-
-
-class MoaHit(Model):
-    sha256: str
-    file_name: str | None
-    page: int | None = Field(description="The page of the snippet (1-based).")
-    snippet: str = Field(description="The passage, matched words in [brackets].")
-    urls: list[str]
-    agreements: list[str]
-    more_count: int = Field(description="Other documents with this very passage.")
-    more: list[MoaPassageDocument]
-
-
-class MoaHitsPublic(PageMeta):
-    """``count`` distinct passages (identical snippets collapsed) in ``documents`` documents."""
-
-    query: str
-    mode: Literal["phrase", "all_words"]
-    exact: bool = Field(description="Words as typed (true) or stemmed (false).")
-    documents: int = Field(description="Documents matching, on every page.")
-    data: list[MoaHit]
-
-
-class MoaEvidence(Model):
-    page: int = Field(description="1-based page of the PDF; 0 for its metadata.")
-    text: str = Field(description="The text the fact was read from.")
-
-
-class MoaFact(Model):
-    value: str | bool | list[str] | None
-    evidence: list[MoaEvidence] | None = Field(
-        description="Where it was read; null for documents read before evidence was kept."
-    )
-
-
-class MoaSignatory(Model):
-    side: Literal["ice", "agency"]
-    name: str | None
-    title: str | None
-    organization: str | None
-    date: str | None
-    evidence: MoaEvidence | None
-
-
-class MoaOcrPage(Model):
-    page: int
-    confidence: float = Field(description="Mean word confidence of g287's OCR (0-100).")
-
-
-class MoaScan(Model):
-    kind: Literal["scanned", "partly_scanned"] | None
-    scanned_pages: list[int] = Field(description="Pages that are images only.")
-    partly_scanned_pages: list[int]
-    ocr_pages: list[int] = Field(description="Scans that came with a text layer.")
-    ocr_by_g287: list[MoaOcrPage]
-    note: str
-
-
-class MoaDocumentFacts(Model):
-    sha256: str
-    file_name: str
-    page_count: int
-    has_text: bool
-    scan: MoaScan | None
-    facts: dict[str, MoaFact] = Field(
-        description="model, agency, state, signing_dates, is_addendum: value and evidence."
-    )
-    signatories: list[MoaSignatory]
-    urls: list[str]
-    agreements: list[str]
-    problems: list[str]
-
-
-class MoaDocumentRow(Model):
-    sha256: str
-    file_name: str
-    page_count: int
-    has_text: bool
-    scan: Literal["scanned", "partly_scanned"] | None
-    scan_note: str
-    model: str | None
-    agency: str | None
-    state: str | None
-    signing_dates: list[str]
-    is_addendum: bool
-
-
-class MoaDocumentsPublic(Model):
-    count: int
-    data: list[MoaDocumentRow]
-
-
-# --- downloads and admin ----------------------------------------------------------
 
 
 class DownloadLink(Model):
