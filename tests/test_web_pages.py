@@ -21,7 +21,7 @@ from g287.interfaces.web.settings import WebSettings
 from g287.query import history as h
 from g287.query import places
 from g287.query import publications as pubs
-from g287.resolve.identity import TYPO_DISTANCE
+from g287.resolve.tiers import TYPO_DISTANCE
 from tests.api_support import TOKEN, ApiClient, api_app
 from tests.browser_support import Client, app_for
 from tests.workbooks import build
