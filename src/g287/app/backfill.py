@@ -59,7 +59,8 @@ from g287.app.importer import Importer
 from g287.app.page_import import import_page
 from g287.errors import ConfigError, InputError, InvalidQuery
 from g287.model.naming import parse_file_name
-from g287.read.page import Roster, find_workbook_links, original_url, parse_roster
+from g287.read.page import find_workbook_links, original_url
+from g287.read.roster import Roster, parse_roster
 from g287.store.archive import Sighting, format_utc, sha256_hex
 from g287.store.locks import writer_lock
 
