@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from g287.enrich.conflicts import covers, missing_mandated, prohibited_agreements
 from g287.enrich.policy import (
     APPLIES_TO,
     COLUMNS,
@@ -19,13 +20,10 @@ from g287.enrich.policy import (
     AgreementFact,
     Jurisdiction,
     PolicyRecord,
-    covers,
     default_policy_path,
     load_policies,
-    missing_mandated,
     parse_policy_date,
     policies_in_force,
-    prohibited_agreements,
     stance_as_of,
 )
 from g287.errors import InputError, InvalidQuery

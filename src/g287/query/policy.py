@@ -7,14 +7,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from g287.enrich.conflicts import missing_mandated, prohibited_agreements
 from g287.enrich.geo import counties as all_counties
 from g287.enrich.policy import (
     AgreementFact,
     Jurisdiction,
     PolicyRecord,
     load_policies,
-    missing_mandated,
-    prohibited_agreements,
     stance_as_of,
 )
 from g287.model.states import STATES, state_code
