@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from g287.acquire.http import FetchError, FetchPolicy, make_client
 from g287.acquire.wayback import Capture, Pacer, query_cdx, sha1_digest
-from g287.app.backfill import Target, backfill, load_targets
+from g287.app.backfill import backfill
+from g287.app.backfill_targets import Target, load_targets
 from g287.interfaces import cli_backfill  # noqa: F401  (registers backfill)
 from g287.interfaces.cli import cli
 from g287.query.publications import list_publications, publication_rows

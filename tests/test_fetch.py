@@ -22,15 +22,8 @@ from click.testing import CliRunner
 from g287.acquire.http import FetchError, FetchPolicy, user_agent
 from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
 from g287.app.importer import Importer
-from g287.app.update import (
-    STATE_NAME,
-    FetchState,
-    UpdateReport,
-    parse_interval,
-    response_file_name,
-    update,
-    watch,
-)
+from g287.app.update import STATE_NAME, parse_interval, response_file_name, update, watch
+from g287.app.update_state import FetchState, UpdateReport
 from g287.config import Settings
 from g287.errors import InvalidQuery
 from g287.interfaces import cli_update  # noqa: F401  (registers update and import-page)

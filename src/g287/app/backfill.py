@@ -19,25 +19,21 @@ archived as rejected and the run goes on.
 Resumable: ``<archive>/backfill_state.json`` maps CDX digests to the sha256 of
 bytes already held, and bytes archived by any other route are recognised by
 their SHA-1, so a rerun (or a run after a kill) downloads only what is missing.
-The whole run holds the database's writer lock.
-"""
+The whole run holds the database's writer lock."""
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from g287.acquire.http import FetchError, FetchPolicy, disposition_name, make_client
+from g287.acquire.http import FetchError, FetchPolicy, make_client
 from g287.acquire.wayback import (
     DEFAULT_WAYBACK,
     Capture,
@@ -55,111 +51,25 @@ from g287.app.backfill_report import (
     ItemStatus,
     TargetKind,
 )
+from g287.app.backfill_targets import (
+    SAVE_EVERY,
+    Target,
+    _covered,
+    _earliest_per_address,
+    _file_name,
+    _group,
+    _is_workbook_address,
+    _key,
+    load_targets,
+)
 from g287.app.importer import Importer
 from g287.app.page_import import import_page
-from g287.errors import ConfigError, InputError, InvalidQuery
+from g287.errors import InputError, InvalidQuery
 from g287.model.naming import parse_file_name
 from g287.read.page import find_workbook_links, original_url
 from g287.read.roster import Roster, parse_roster
 from g287.store.archive import Sighting, format_utc, sha256_hex
 from g287.store.locks import writer_lock
-
-__all__ = [
-    "BackfillItem",
-    "BackfillReport",
-    "Target",
-    "backfill",
-    "load_targets",
-]
-
-SAVE_EVERY = 2.0  # seconds between saves of the state
-_WORKBOOK = re.compile(r"\.(xlsx|xlsm|xls)$", re.IGNORECASE)
-_NOT_WORKBOOK = re.compile(r"\.(pdf|html?|aspx?|php|docx?|csv|zip|jpe?g|png|gif|css|js)$", re.I)
-
-
-@dataclass(frozen=True)
-class Target:
-    """An address (or folder) to ask the CDX index about."""
-
-    kind: TargetKind
-    match: str  # exact | prefix
-    url: str
-    note: str = ""
-    filter: str = ""  # one more CDX filter (field:regex), e.g. on mimetype
-
-
-def load_targets(path: Path | None = None) -> list[Target]:
-    """The targets of ``wayback_targets.csv`` (the bundled one unless ``path``)."""
-    source = path or Path(
-        str(resources.files("g287").joinpath("data", "backfill", "wayback_targets.csv"))
-    )
-    try:
-        with open(source, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise ConfigError(f"cannot read the backfill targets {source}: {exc.strerror}") from None
-    out = []
-    for lineno, rec in enumerate(rows, start=2):
-        kind, match, url = rec.get("kind"), rec.get("match"), (rec.get("url") or "").strip()
-        if kind not in ("page", "workbook") or match not in ("exact", "prefix") or not url:
-            raise ConfigError(
-                f"{source}: line {lineno}: needs kind page|workbook, match exact|prefix and a url"
-            )
-        note, extra = rec.get("note") or "", (rec.get("filter") or "").strip()
-        out.append(Target(kind, match, url, note, extra))  # type: ignore[arg-type]
-    return out
-
-
-# --- the run ------------------------------------------------------------------------------
-
-
-def _key(url: str) -> str:
-    """An address as the CDX index matches it: no scheme, no ``www.``, lower-case host."""
-    parts = urlsplit(url if "://" in url else "http://" + url)
-    host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    return host + path
-
-
-def _covered(url: str, targets: Iterable[Target]) -> bool:
-    key = _key(url)
-    return any(
-        (key == _key(t.url)) if t.match == "exact" else key.startswith(_key(t.url)) for t in targets
-    )
-
-
-def _group(captures: Iterable[Capture]) -> list[list[Capture]]:
-    """Captures by digest, each group in time order, groups by their earliest capture."""
-    groups: dict[str, list[Capture]] = defaultdict(list)
-    for c in captures:
-        groups[c.digest].append(c)
-    out = [sorted(g, key=lambda c: c.timestamp) for g in groups.values()]
-    return sorted(out, key=lambda g: (g[0].timestamp, g[0].original))
-
-
-def _earliest_per_address(group: list[Capture]) -> list[Capture]:
-    seen: dict[str, Capture] = {}
-    for c in group:
-        seen.setdefault(_key(c.original), c)
-    return list(seen.values())
-
-
-def _is_workbook_address(url: str) -> bool:
-    path = urlsplit(url).path
-    return not _NOT_WORKBOOK.search(path) and not path.endswith("/")
-
-
-def _file_name(original: str, headers: httpx.Headers | None, kind: str | None) -> str:
-    path_name = unquote(PurePosixPath(urlsplit(original).path).name)
-    if _WORKBOOK.search(path_name):
-        return path_name
-    for header in ("content-disposition", "x-archive-orig-content-disposition"):
-        name = disposition_name(headers.get(header) if headers is not None else None)
-        if name:
-            return name
-    if kind in ("participating", "pending"):
-        return f"{kind}Agencies.xlsx"
-    return path_name or "workbook.xlsx"
 
 
 @dataclass

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from g287.acquire.http import FetchPolicy
     from g287.app.importer import Importer, ImportResult
-    from g287.app.update import FileReport
+    from g287.app.update_state import FileReport
 from g287.read.page import WorkbookLink, _path_name, find_workbook_links
 from g287.read.roster import Roster, parse_roster, roster_file_name, roster_workbook
 

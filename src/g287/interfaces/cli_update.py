@@ -11,7 +11,8 @@ import click
 
 from g287.acquire.http import FetchPolicy
 from g287.app.page_import import PageImport, import_page
-from g287.app.update import DEFAULT_PAGE, UpdateReport, parse_interval, update, watch
+from g287.app.update import DEFAULT_PAGE, parse_interval, update, watch
+from g287.app.update_state import UpdateReport
 from g287.errors import G287Error, InvalidQuery
 from g287.interfaces import output
 from g287.interfaces.cli_common import App, handle_errors, json_option, pass_app

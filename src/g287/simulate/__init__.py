@@ -77,7 +77,8 @@ last listing.
 
 from g287.simulate.config import SimulationConfig
 from g287.simulate.run import SimulationSummary, simulate
-from g287.simulate.score import PredictedAgreement, Score, score
+from g287.simulate.score import score
+from g287.simulate.score_model import PredictedAgreement, Score
 
 __all__ = [
     "PredictedAgreement",

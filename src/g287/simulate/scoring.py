@@ -7,7 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, func, select
 
-from g287.simulate.score import PredictedAgreement, Score, score
+from g287.simulate.score import score
+from g287.simulate.score_model import PredictedAgreement, Score
 from g287.store.schema import (
     agreements,
     content_agreements,

@@ -13,7 +13,7 @@ from pathlib import Path
 from g287.app.importer import Importer
 from g287.config import Settings
 from g287.errors import InvalidQuery
-from g287.simulate.score import Score
+from g287.simulate.score_model import Score
 from g287.simulate.scoring import score_against
 
 
