@@ -46,7 +46,7 @@ def child_parse_g287() -> dict[str, object]:
     start = time.perf_counter()
     rows = links = 0
     for data in datas:
-        parsed = read_list(data)
+        parsed = read_list(data, reference=date(2025, 7, 8))
         rows += len(parsed.rows)
         links += sum(1 for r in parsed.rows if r.moa_url) + sum(
             1 for r in parsed.rows if r.addendum_url

@@ -94,3 +94,19 @@ def test_louisiana_counties_are_parishes():
     assert canonical("Union County Sheriff's Office", "NC") != canonical(
         "Union Parish Sheriff's Office", "NC"
     )
+
+
+def test_ices_misspellings_come_from_the_curated_file_with_their_evidence():
+    import csv
+    from pathlib import Path
+
+    import g287.resolve.names as names
+
+    path = Path(names.__file__).resolve().parent.parent / "data" / "resolve" / "spellings.csv"
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    assert rows and all(r["reason"] and r["evidence"] for r in rows)
+    for row in rows:
+        printed = f"Alachua Police {row['misspelling'].title()}"
+        meant = f"Alachua Police {row['word'].title()}"
+        assert canonical(printed, "FL") == canonical(meant, "FL"), row
+    assert "departent" not in Path(names.__file__).read_text(encoding="utf-8")

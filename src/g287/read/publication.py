@@ -202,12 +202,13 @@ def find_layout(sheets: list[Sheet]) -> Layout:
     )
 
 
-def read_list(
-    data: bytes, *, kind_hint: Kind = "unknown", reference: date | None = None
-) -> ParsedList:
-    """Parse a participating or pending workbook given as bytes."""
+def read_list(data: bytes, *, reference: date, kind_hint: Kind = "unknown") -> ParsedList:
+    """Parse a participating or pending workbook given as bytes. ``reference`` is the day
+    the list stands for (ICE's date in its name, else when it was first seen): a signing
+    date far after it is implausible. It is never today, so a file reads the same on any
+    day."""
     book = read_workbook(data)
-    return parse_workbook(book, kind_hint=kind_hint, reference=reference or date.today())
+    return parse_workbook(book, kind_hint=kind_hint, reference=reference)
 
 
 def parse_workbook(book: Workbook, *, kind_hint: Kind, reference: date) -> ParsedList:

@@ -21,9 +21,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from g287.model.states import STATES, state_name
 
@@ -37,9 +40,6 @@ _ABBREVIATIONS: dict[str, str] = {
     "cnty": "county",
     "cty": "county",
     "dept": "department",
-    "departement": "department",
-    "departmen": "department",
-    "departent": "department",
     "so": "sheriffs office",
     "pd": "police department",
     "twp": "township",
@@ -51,15 +51,31 @@ _ABBREVIATIONS: dict[str, str] = {
     "dps": "department of public safety",
     "doc": "department of corrections",
     "da": "district attorney",
-    "offic": "office",
     "ofc": "office",
-    "constbales": "constables",
 }
+
+
+def _spellings() -> dict[str, str]:
+    """ICE's misspellings of agency words (``data/resolve/spellings.csv``: each with its
+    reason and evidence), read once: the word as printed -> the word meant."""
+    text = (
+        Path(__file__).resolve().parent.parent / "data" / "resolve" / "spellings.csv"
+    ).read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        wrong, right = row["misspelling"].strip().lower(), row["word"].strip().lower()
+        if not wrong or not right or not row["reason"].strip() or not row["evidence"].strip():
+            raise ValueError(f"spellings.csv: {row!r} lacks a word, a reason or evidence")
+        out[wrong] = right
+    return out
+
+
+_ABBREVIATIONS.update(_spellings())
+
 _SINGULAR: dict[str, str] = {
     "sheriffs": "sheriff",
     "marshals": "marshal",
     "constables": "constable",
-    "constabless": "constable",
     "services": "service",
     "corrections": "correction",
     "attorneys": "attorney",
