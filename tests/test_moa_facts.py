@@ -433,7 +433,8 @@ def test_signed_one_day_off() -> None:
         "2025-06-11",
         1,
     )
-    assert found.note == "SIGNED is +1 day from 2025-06-11"
+    assert found.note.startswith("SIGNED is +1 day from 2025-06-11; near, not an alarm")
+    assert found.near and found.confidence == "low"
     assert found.evidence[0].page == 9
 
 

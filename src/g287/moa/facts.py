@@ -52,6 +52,10 @@ _META_MODELS: dict[Model, re.Pattern[str]] = {
     "WSO": re.compile(r"\bWSO\b|Warrant Service", re.I),
     "TFM": re.compile(r"\bTFM?\b|Task Force", re.I),
 }
+MODEL_EVIDENCE: dict[str, tuple[re.Pattern[str], ...]] = {
+    model: (_MODEL_NAMES[model], _MODEL_CUES[model], _META_MODELS[model]) for model in _MODEL_NAMES
+}
+"""What text shows a model: its name, a telltale phrase, or its code (``JEM``)."""
 _ADDENDUM = re.compile(r"\b(ADDEND(?:UM|A)|AMENDMENT|AMENDED)\b", re.I)
 _TEMPLATE_2025 = re.compile(r"interchangeably referred to as|^Revised \d{1,2}/\d{1,2}/\d{2,4}")
 
