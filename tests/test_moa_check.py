@@ -29,6 +29,9 @@ PDFS = sorted(moa_dir().glob("*.pdf"))
 LARAMIE = "LaramieCoSheriffsOfficeWY_TFM_MOA_06112025.pdf"
 ARCADIA = "ArcadiaPDFL_TFM_MOA_030425.pdf"
 FINNEY = "287gWSO_FinneyCoKs2020-03-17.pdf"
+PALM_BEACH_URL = (
+    "https://www.ice.gov/doclib/287gMOA/palmBeachCoSheriffsOffice_WSO_MOA_02.26.2025.pdf"
+)
 
 
 @cache
@@ -298,3 +301,22 @@ def test_ocr_text_lowers_confidence_and_unshown_values_are_dropped() -> None:
 def test_file_names_are_read_tolerantly(name, agency, state, model, when) -> None:
     found = file_name_facts(name)
     assert (found.agency, found.state, found.model, found.date) == (agency, state, model, when)
+
+
+def test_api_gives_the_same_report(library: Importer) -> None:
+    from tests.api_support import api_client
+
+    with library.db.begin() as conn:  # one disagreement to see: Arcadia's row on Palm Beach's PDF
+        conn.execute(
+            update(row_contents)
+            .where(row_contents.c.agency_raw == "Arcadia Police Department")
+            .values(moa_url=PALM_BEACH_URL)
+        )
+    with library.db.connect() as conn:
+        expected = json.loads(json.dumps(check_moas(conn, near_days=0)))
+    with api_client(library) as client:
+        got = client.get("/api/moas/checks", params={"near_days": 0})
+        assert got.status_code == 200
+        assert got.json() == expected
+        assert {e["field"] for e in got.json()["disagreements"]} >= {"mislink", "model"}
+        assert client.get("/api/moas/checks", params={"near_days": -1}).status_code == 422
