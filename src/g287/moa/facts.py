@@ -274,6 +274,12 @@ def _field_office(text: PdfText) -> tuple[str | None, list[Snippet]]:
     return office, evidence[:2]
 
 
+def field_office_in(text: str) -> str | None:
+    """The first ERO field office named in ``text`` (the evidence kept for it), or None."""
+    match = _FIELD_OFFICE.search(" ".join(text.split()))
+    return FIELD_OFFICES.get(match.group(1).upper()) if match else None
+
+
 def _addendum(text: PdfText) -> list[Snippet]:
     found = [Snippet(1, m.group(0)) for m in _ADDENDUM.finditer(_title_text(text))]
     if text.title and _ADDENDUM.search(text.title):

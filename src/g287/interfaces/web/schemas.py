@@ -739,7 +739,9 @@ class MoaDocumentFacts(Model):
     has_text: bool
     scan: MoaScan | None
     facts: dict[str, MoaFact] = Field(
-        description="model, agency, state, signing_dates, is_addendum: value and evidence."
+        description=(
+            "model, agency, state, signing_dates, is_addendum, field_office: value and evidence."
+        )
     )
     signatories: list[MoaSignatory]
     urls: list[str]
