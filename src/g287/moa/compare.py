@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -176,10 +177,17 @@ def _source(evidence: tuple[Snippet, ...], ocr: frozenset[int]) -> Source:
 
 def agency_similarity(a: str, b: str) -> float:
     """0-100: how alike two agency names are, ignoring generic words and spelling."""
-    words_a, words_b = _distinctive(_words(a)), _distinctive(_words(b))
+    (all_a, words_a), (all_b, words_b) = _name_words(a), _name_words(b)
     if not words_a or not words_b:
-        words_a, words_b = _words(a), _words(b)
+        words_a, words_b = all_a, all_b
     return float(fuzz.ratio(" ".join(words_a), " ".join(words_b)))
+
+
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A name's words and its distinctive words (cached: a list's names recur)."""
+    words = _words(name)
+    return tuple(words), tuple(_distinctive(words))
 
 
 def agency_kind(name: str) -> str | None:
