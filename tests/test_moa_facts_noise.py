@@ -125,6 +125,7 @@ def test_dates_after_the_bound_are_dropped() -> None:
         ("Chief; Deputy", "Chief Deputy"),  # a stray mark on a known word: dropped
         ("Enri . ucer", "Enri . ucer"),  # no known title word: kept as read
         ("Sec;retary of State", "Secretary of State"),
+        ("Acting Dire ;tor, U.S. ICE", "Acting Director, U.S. ICE"),  # its comma kept
     ],
 )
 def test_title_words_broken_by_ocr_are_repaired(noisy: str, repaired: str) -> None:

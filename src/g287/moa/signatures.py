@@ -287,12 +287,13 @@ def repair_ocr_words(text: str) -> str:
             out.append(token)
             continue
         letters = re.sub(r"[^A-Za-z]", "", token)
+        trail = token[len(token.rstrip(",.:")) :]  # "Dire ;tor," keeps its comma
         previous = out[-1] if out else ""
         joined = re.sub(r"[^A-Za-z]", "", previous) + letters
         if previous and previous.lower() not in TITLE_WORDS and (word := _known(joined)):
-            out[-1] = _like(previous, word)
+            out[-1] = _like(previous, word) + trail
         elif word := _known(letters):
-            out.append(_like(token, word))
+            out.append(_like(token, word) + trail)
         else:
             out.append(token)
     return " ".join(out)
