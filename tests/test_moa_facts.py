@@ -239,7 +239,8 @@ SIGNATORIES = {
     },
     FINNEY: {
         # the page shows "Enrique M. Lucero"; the OCR layer reads "Enri . ucer"
-        ("ice", None, "Executive Associate Dire ;tor", None),
+        # and "Executive Associate Dire ;tor", repaired to the title the page shows
+        ("ice", None, "Executive Associate Director", None),
         ("agency", "Kevin Bascue", "Sheriff", None),
     },
     SUWANNEE: {
@@ -266,12 +267,9 @@ SIGNATORIES = {
     },
     TEXAS: {
         ("agency", None, "Texas Attorney General", date(2025, 1, 30)),  # signed Ken Paxton
-        (
-            "ice",
-            None,
-            "Acting Director, U.S. Immigration and Customs Enforcement",
-            date(2025, 1, 31),
-        ),
+        # "Title: Acting Director, U.S. Immigration and Customs Enforcement": the
+        # organization after the comma is the organization, not the title
+        ("ice", None, "Acting Director", date(2025, 1, 31)),
     },
     PALM_BEACH: {
         ("agency", "Ric Bradshaw", "Sheriff", date(2025, 2, 18)),
@@ -433,7 +431,8 @@ def test_signed_one_day_off() -> None:
         "2025-06-11",
         1,
     )
-    assert found.note == "SIGNED is +1 day from 2025-06-11"
+    assert found.note.startswith("SIGNED is +1 day from 2025-06-11; near, not an alarm")
+    assert found.near and found.confidence == "low"
     assert found.evidence[0].page == 9
 
 

@@ -110,3 +110,66 @@ def test_revision_and_impossible_dates(written: str, expected: list[date]) -> No
 def test_dates_after_the_bound_are_dropped() -> None:
     assert find_dates("Date: 03/07/2026", not_after=date(2025, 4, 2)) == []
     assert find_dates("Date: 03/07/2025", not_after=date(2025, 4, 2)) == [date(2025, 3, 7)]
+
+
+# -- rules added with the accuracy benchmark (benchmarks/bench_moa_accuracy.py) ------------
+
+
+@pytest.mark.parametrize(
+    ("noisy", "repaired"),
+    [
+        ("Executive Associate Dire ;tor", "Executive Associate Director"),
+        ("Acting Director", "Acting Director"),
+        ("Sher1ff", "Sheriff"),
+        ("Dep|uty Director", "Deputy Director"),
+        ("Chief; Deputy", "Chief Deputy"),  # a stray mark on a known word: dropped
+        ("Enri . ucer", "Enri . ucer"),  # no known title word: kept as read
+        ("Sec;retary of State", "Secretary of State"),
+        ("Acting Dire ;tor, U.S. ICE", "Acting Director, U.S. ICE"),  # its comma kept
+    ],
+)
+def test_title_words_broken_by_ocr_are_repaired(noisy: str, repaired: str) -> None:
+    from g287.moa.signatures import repair_ocr_words
+
+    assert repair_ocr_words(noisy) == repaired
+
+
+def test_an_ocr_broken_title_in_a_real_signature_block() -> None:
+    text = rewrite(real("palmBeach"), "Acting Director", "Act;ing Dire|ctor")
+    (ice,) = [s for s in moa_facts(text).signatories if s.side == "ice"]
+    assert ice.title == "Acting Director"
+
+
+@pytest.mark.parametrize(
+    ("value", "title", "organization"),
+    [
+        ("Acting Director, U.S. Immigration and Customs Enforcement", "Acting Director",
+         "U.S. Immigration and Customs Enforcement"),
+        ("Assistant Director, Enforcement", "Assistant Director, Enforcement", None),
+        ("Sheriff, Suwannee County", "Sheriff", "Suwannee County"),
+        ("Sheriff: Finney County", "Sheriff", "Finney County"),
+        ("Chief of Police, Retired", "Chief of Police, Retired", None),
+    ],
+)  # fmt: skip
+def test_an_organization_after_a_comma_leaves_the_title(
+    value: str, title: str, organization: str | None
+) -> None:
+    from g287.moa.signatures import _title_and_organization
+
+    assert _title_and_organization(value) == (title, organization)
+
+
+def test_field_office_named_most_often() -> None:
+    facts = moa_facts(real("287gWSO_Finney"))
+    assert facts.field_office == "Chicago"
+    assert "Chicago Field Office" in facts.evidence["field_office"][0].text
+    # a two-word office, spread over a line break
+    text = rewrite(real("287gWSO_Finney"), "Chicago Field Office", "Salt Lake  City Field Office")
+    assert moa_facts(text).field_office == "Salt Lake City"
+    # only "the local Field Office" (2025 templates): none
+    assert moa_facts(real("ArcadiaPDFL")).field_office is None
+    # the office named most often wins (Chicago 5 times, Denver 8)
+    more = rewrite(
+        real("287gWSO_Finney"), "Chicago Field Office", "Denver Field Office, Denver Field Office"
+    )
+    assert moa_facts(more).field_office == "Denver"

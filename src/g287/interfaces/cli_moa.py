@@ -205,29 +205,53 @@ def moa_pending(app: App, as_json: bool) -> None:
 
 
 @moa_group.command("check")
+@click.option(
+    "--near-days", type=click.IntRange(min=0), default=1, show_default=True,
+    help="Signing dates this close to SIGNED are 'near' differences, listed apart, not alarms.",
+)  # fmt: skip
 @json_option
 @pass_app
 @handle_errors
-def moa_check(app: App, as_json: bool) -> None:
-    """Where a linked PDF disagrees with the sheet: another agency's PDF, model, date."""
+def moa_check(app: App, near_days: int, as_json: bool) -> None:
+    """Where a linked PDF disagrees with its sheet row (agency, state, model, signing date,
+    another agency's MOA), each with the page and text that show it and a confidence."""
     from g287.moa.library import check_moas
 
     with app.db.connect() as conn:
-        rows = check_moas(conn)
+        report = check_moas(conn, near_days=near_days)
     if as_json:
-        output.emit_json(rows)
-    else:
-        output.table(
-            rows,
-            [
-                ("agreement_id", "agreement"),
-                ("file_name", "PDF"),
-                ("kind", "kind"),
-                ("sheet", "sheet"),
-                ("pdf", "PDF says"),
-                ("note", "note"),
-            ],
-        )
+        output.emit_json(report)
+        return
+    columns = [
+        ("agreement", "agreement"),
+        ("file_name", "PDF"),
+        ("field", "field"),
+        ("sheet", "sheet"),
+        ("pdf", "PDF says"),
+        ("shown", "evidence (page: text)"),
+        ("confidence", "confidence"),
+        ("reason", "reason"),
+    ]
+    for key, title in (("disagreements", "Disagreements"), ("near", "Near differences")):
+        rows = [
+            {
+                **row,
+                "agreement": row["agreement_id"] or row["row"]["agency"],
+                "shown": "; ".join(
+                    f"{'file name' if e['page'] == 0 else 'p. ' + str(e['page'])}: {e['text']}"
+                    for e in row["evidence"]
+                ),
+                "confidence": f"{row['confidence']} ({row['source']})",
+            }
+            for row in report[key]
+        ]
+        if rows:
+            output.table(rows, columns, title=title)
+    click.echo(
+        f"{len(report['disagreements'])} disagreement(s), {len(report['near'])} near "
+        f"difference(s) (signing dates within {near_days} day(s), not alarms) in "
+        f"{report['checked']} row(s) linking {report['documents']} document(s)"
+    )
 
 
 @moa_group.command("list")

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from g287.errors import NotFound
+from g287.moa.facts import field_office_in
 from g287.moa.scans import DocumentScan, PageScan
 from g287.store import moa as store
 from g287.store.schema import moa_urls
@@ -79,6 +80,11 @@ def document_facts(conn: Connection, which: str | None = None) -> list[dict[str,
                 "evidence": None if evidence is None else evidence.get(name, []),
             }
             for name in FACTS
+        }
+        office = (evidence or {}).get("field_office") or []
+        facts["field_office"] = {  # kept only as evidence: the value is read back from it
+            "value": field_office_in(office[0]["text"]) if office else None,
+            "evidence": None if evidence is None else office,
         }
         signatories = [
             {

@@ -52,6 +52,26 @@ _META_MODELS: dict[Model, re.Pattern[str]] = {
     "WSO": re.compile(r"\bWSO\b|Warrant Service", re.I),
     "TFM": re.compile(r"\bTFM?\b|Task Force", re.I),
 }
+MODEL_EVIDENCE: dict[str, tuple[re.Pattern[str], ...]] = {
+    model: (_MODEL_NAMES[model], _MODEL_CUES[model], _META_MODELS[model]) for model in _MODEL_NAMES
+}
+"""What text shows a model: its name, a telltale phrase, or its code (``JEM``)."""
+FIELD_OFFICES = {
+    name.upper(): name
+    for name in (
+        "Atlanta", "Baltimore", "Boston", "Buffalo", "Chicago", "Dallas", "Denver", "Detroit",
+        "El Paso", "Harlingen", "Houston", "Los Angeles", "Miami", "New Orleans", "New York City",
+        "Newark", "Philadelphia", "Phoenix", "Salt Lake City", "San Antonio", "San Diego",
+        "San Francisco", "Seattle", "St. Paul", "Washington",
+    )
+}  # fmt: skip
+"""ICE ERO's 25 field offices (areas of responsibility)."""
+_FIELD_OFFICE = re.compile(
+    r"\b("
+    + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(FIELD_OFFICES, key=len)[::-1])
+    + r")\s+Field\s+Office\b",
+    re.I,
+)
 _ADDENDUM = re.compile(r"\b(ADDEND(?:UM|A)|AMENDMENT|AMENDED)\b", re.I)
 _TEMPLATE_2025 = re.compile(r"interchangeably referred to as|^Revised \d{1,2}/\d{1,2}/\d{2,4}")
 
@@ -87,6 +107,7 @@ class MoaFacts:
     signing_dates: tuple[date, ...]
     is_addendum: bool
     evidence: dict[str, tuple[Snippet, ...]] = field(default_factory=dict, hash=False)
+    field_office: str | None = None  # ICE ERO's field office ("Miami"), when named
 
 
 def moa_facts(text: PdfText) -> MoaFacts:
@@ -116,6 +137,8 @@ def moa_facts(text: PdfText) -> MoaFacts:
         not_after=latest_possible_date(text),
     )
     note("signing_dates", *(found for _, found in dates))
+    office, office_evidence = _field_office(text)
+    note("field_office", *office_evidence)
     return MoaFacts(
         model=model,
         agency=agency,
@@ -124,6 +147,7 @@ def moa_facts(text: PdfText) -> MoaFacts:
         signing_dates=tuple(value for value, _ in dates),
         is_addendum=bool(addendum),
         evidence=evidence,
+        field_office=office,
     )
 
 
@@ -230,6 +254,30 @@ def _address_state(text: PdfText) -> tuple[str | None, list[Snippet]]:
                     if code in STATES:
                         return code, [Snippet(page.number, nearby)]
     return None, []
+
+
+def _field_office(text: PdfText) -> tuple[str | None, list[Snippet]]:
+    """The ERO field office the MOA names most often ("the Miami Field Office", "Chicago
+    Field Office Director"); None when it names none, or two equally often."""
+    found: dict[str, list[Snippet]] = {}
+    for page in text.pages:
+        for m in _FIELD_OFFICE.finditer(page.flat):
+            name = FIELD_OFFICES.get(" ".join(m.group(1).split()).upper())
+            if name is not None:
+                found.setdefault(name, []).append(
+                    snippet(page.number, page.flat, m.start(), m.end())
+                )
+    ranked = sorted(found.items(), key=lambda item: -len(item[1]))
+    if not ranked or (len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1])):
+        return None, []
+    office, evidence = ranked[0]
+    return office, evidence[:2]
+
+
+def field_office_in(text: str) -> str | None:
+    """The first ERO field office named in ``text`` (the evidence kept for it), or None."""
+    match = _FIELD_OFFICE.search(" ".join(text.split()))
+    return FIELD_OFFICES.get(match.group(1).upper()) if match else None
 
 
 def _addendum(text: PdfText) -> list[Snippet]:

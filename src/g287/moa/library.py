@@ -30,12 +30,13 @@ from g287.acquire.http import FetchPolicy
 from g287.acquire.wayback import Pacer, capture_url, paced_get, query_cdx, raw_url
 from g287.app.importer import Importer
 from g287.errors import G287Error, InputError
-from g287.moa.compare import compare_with_sheet
+from g287.moa.compare import NEAR_DAYS, compare_with_sheet
 from g287.moa.facts import MoaFacts, moa_facts
 from g287.moa.ocr import Ocr
 from g287.moa.scans import DocumentScan, document_scan
 from g287.moa.search import search_moas, search_report
-from g287.moa.text import pdf_text
+from g287.moa.signatures import Signatory
+from g287.moa.text import Snippet, pdf_text
 from g287.read.links import file_key
 from g287.store import moa as store
 from g287.store import publications as pubs
@@ -666,45 +667,138 @@ def pending_moas(conn: Connection, *, today: date | None = None) -> list[dict[st
     return sorted(out, key=lambda x: (-x["days_pending"], x["agreement_id"]))
 
 
-def check_moas(conn: Connection) -> list[dict[str, Any]]:
-    """Where a linked PDF disagrees with the sheet (another agency's PDF, a different date)."""
+def check_moas(conn: Connection, *, near_days: int = NEAR_DAYS) -> dict[str, Any]:
+    """Where a linked PDF disagrees with the sheet row that links it, with evidence.
+
+    Every row of any list whose MOA link leads to a held document (not an addendum) is
+    compared with the document's facts and file name (:func:`compare_with_sheet`),
+    against the other agencies of the same state on the row's newest list (for
+    mislinks). Returns ``{"checked", "documents", "disagreements", "near"}``: signing
+    dates within ``near_days`` of SIGNED are listed under ``near``, never as
+    disagreements. Each entry names the document (sha256, file name), the row (agency,
+    state, model, signed, the newest list that printed it), the field, both values, the
+    evidence (page and text; page 0 for the file name), its source, a confidence and the
+    reason.
+    """
     docs = {d["sha256"]: d for d in store.documents(conn)}
     doc_of = {u: s for u, s in conn.execute(select(moa_urls.c.url, moa_urls.c.sha256)) if s}
-    out = []
-    for url, agreement_ids in sorted(linked_urls(conn).items()):
-        sha = doc_of.get(url)
-        if not sha or sha not in docs:
+    newest_list = _newest_lists(conn)
+    rows = conn.execute(
+        select(row_contents, content_agreements.c.agreement_id)
+        .join(
+            content_agreements, content_agreements.c.content_id == row_contents.c.id, isouter=True
+        )
+        .where(row_contents.c.moa_url.is_not(None))
+        .order_by(row_contents.c.moa_url, row_contents.c.id)
+    ).all()
+    names_on: dict[tuple[str, str | None], list[str]] = {}
+    disagreements: list[dict[str, Any]] = []
+    near: list[dict[str, Any]] = []
+    checked, seen_docs = 0, set()
+    for r in rows:
+        sha = doc_of.get(r.moa_url)
+        d = docs.get(sha) if sha else None
+        if d is None or d["is_addendum"] or r.id not in newest_list:
             continue
-        d = docs[sha]
-        if d["is_addendum"]:
-            continue
-        facts = _facts_from_row(d)
-        for agreement_id in sorted(agreement_ids):
-            a = conn.execute(select(agreements).where(agreements.c.id == agreement_id)).first()
-            if a is None:
-                continue
-            for problem in compare_with_sheet(
-                facts, agency=a.name, state=a.state, model=a.model, signed=a.signed
-            ):
-                out.append(
-                    {
-                        "agreement_id": agreement_id,
-                        "url": url,
-                        "file_name": d["file_name"],
-                        "kind": problem.kind,
-                        "sheet": str(problem.sheet),
-                        "pdf": str(problem.pdf),
-                        "note": problem.note,
-                    }
-                )
+        listed = newest_list[r.id]
+        key = (listed["id"], r.state)
+        if key not in names_on:
+            names_on[key] = _agencies_on(conn, listed["id"], r.state)
+        checked += 1
+        seen_docs.add(d["sha256"])
+        found = compare_with_sheet(
+            facts_from_row(d),
+            agency=r.agency_raw,
+            state=r.state_raw,
+            model=r.support_raw,
+            signed=r.signed,
+            file_name=d["file_name"],
+            others=names_on[key],
+            ocr_pages=_ocr_pages(d["pages"]),
+            near_days=near_days,
+        )
+        for problem in found:
+            entry = {
+                "sha256": d["sha256"],
+                "file_name": d["file_name"],
+                "url": r.moa_url,
+                "agreement_id": r.agreement_id,
+                "row": {
+                    "agency": r.agency_raw,
+                    "state": r.state_raw,
+                    "model": r.support_raw,
+                    "signed": r.signed.isoformat() if r.signed else r.signed_raw,
+                    "list": listed["label"],
+                    "list_date": listed["published_date"].isoformat(),
+                },
+                "field": problem.kind,
+                "sheet": problem.sheet,
+                "pdf": problem.pdf,
+                "better_match": problem.better,
+                "days": problem.days,
+                "evidence": [{"page": e.page, "text": e.text} for e in problem.evidence],
+                "source": problem.source,
+                "confidence": problem.confidence,
+                "near": problem.near,
+                "reason": problem.note,
+            }
+            (near if problem.near else disagreements).append(entry)
+    return {
+        "checked": checked,
+        "documents": len(seen_docs),
+        "near_days": near_days,
+        "disagreements": disagreements,
+        "near": near,
+    }
+
+
+def _newest_lists(conn: Connection) -> dict[str, dict[str, Any]]:
+    """Row content id -> the newest participating list printing it (id, label, date)."""
+    out: dict[str, dict[str, Any]] = {}
+    q = (
+        select(
+            publication_rows.c.content_id,
+            publications.c.id,
+            publications.c.label,
+            publications.c.published_date,
+        )
+        .join(publications, publications.c.id == publication_rows.c.publication_id)
+        .where(publications.c.kind == "participating")
+        .order_by(publications.c.seq)
+    )
+    for content_id, pid, label, published in conn.execute(q):
+        out[content_id] = {"id": pid, "label": label, "published_date": published}
     return out
 
 
-def _facts_from_row(d: dict[str, Any]) -> Any:
-    from g287.moa.facts import MoaFacts
-    from g287.moa.signatures import Signatory
-    from g287.moa.text import Snippet
+def _agencies_on(conn: Connection, publication_id: str, state: str | None) -> list[str]:
+    """The agencies a list prints for one state (all of them when the state is unknown)."""
+    q = (
+        select(row_contents.c.agency_raw)
+        .join(publication_rows, publication_rows.c.content_id == row_contents.c.id)
+        .where(publication_rows.c.publication_id == publication_id)
+    )
+    if state:
+        q = q.where(row_contents.c.state == state)
+    return sorted({name for (name,) in conn.execute(q) if name})
 
+
+def _ocr_pages(pages: list[dict[str, Any]] | None) -> set[int]:
+    """Pages whose text is OCR (a scan's text layer, or g287's OCR)."""
+    return {
+        p["page"]
+        for p in pages or []
+        if p.get("kind") == "ocr" or p.get("ocr_confidence") is not None
+    }
+
+
+def facts_from_row(d: dict[str, Any]) -> MoaFacts:
+    """A stored document's facts, with the evidence kept for them."""
+    evidence = {
+        fact: tuple(Snippet(e["page"], e["text"]) for e in found)
+        for fact, found in (d.get("evidence") or {}).items()
+        if not fact.startswith("signatory.")
+    }
     sigs = tuple(
         Signatory(
             s["side"],
@@ -723,6 +817,7 @@ def _facts_from_row(d: dict[str, Any]) -> Any:
         sigs,
         tuple(date.fromisoformat(x) for x in d["signing_dates"]),
         d["is_addendum"],
+        evidence,
     )
 
 

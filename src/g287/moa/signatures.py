@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from rapidfuzz import fuzz, process
+
 from g287.moa.dates import find_dates, first_date
 from g287.moa.text import PdfPage, PdfText, Snippet, clean, word_set
 
@@ -194,6 +196,8 @@ def _signatory(
     last = ""
     for item in block.items:
         label, value = _field(item.text)
+        if label in (None, "title"):
+            value = repair_ocr_words(value)
         when = when or first_date(item.text, not_after=not_after)
         if label == "title" or (label is None and not title and _is_title(value)):
             if value and not title:
@@ -217,6 +221,10 @@ def _signatory(
             last = "organization"
     if not (name or title or when):
         return None
+    if title:
+        title, organization = _title_and_organization(repair_ocr_words(title))
+        if organization and organization not in organizations:
+            organizations.insert(0, organization)
     side = _side(block, lea_on_left)
     organization = ", ".join(organizations) or _party_name(block.party, side, agency, parties)
     evidence_text = " / ".join(item.text for item in block.items)
@@ -251,9 +259,55 @@ def _party_name(
 
 
 def _title_and_organization(value: str) -> tuple[str, str | None]:
-    """``'Sheriff: Finney County'`` -> (``'Sheriff'``, ``'Finney County'``)."""
+    """``'Sheriff: Finney County'`` -> (``'Sheriff'``, ``'Finney County'``); so is
+    ``'Acting Director, U.S. Immigration and Customs Enforcement'``: after a comma, two
+    or more words naming an organization are the organization (``'Assistant Director,
+    Enforcement'`` stays a title)."""
     title, _, rest = value.partition(":")
+    if not rest.strip():
+        head, comma, tail = value.partition(",")
+        if comma and len(tail.split()) >= 2 and _has_word(tail, ORGANIZATION_WORDS):
+            title, rest = head, tail
     return clean(title), clean(rest) or None
+
+
+_NOISE = re.compile(r"[;|~{}\[\]<>^`]|(?<=[A-Za-z])[0-9]|[0-9](?=[A-Za-z])")
+OCR_WORD_SIMILARITY = 85.0  # rapidfuzz ratio to a known title word to repair a noisy one
+
+
+def repair_ocr_words(text: str) -> str:
+    """Title words OCR broke with stray marks: ``'Executive Associate Dire ;tor'`` ->
+    ``'Executive Associate Director'``. A token with a stray mark (``;``, ``|``, a digit
+    inside letters) is read together with the token before it, then alone; it is replaced
+    when its letters are close to one word of :data:`TITLE_WORDS`. Other text is kept."""
+    tokens = text.split()
+    out: list[str] = []
+    for token in tokens:
+        if not _NOISE.search(token):
+            out.append(token)
+            continue
+        letters = re.sub(r"[^A-Za-z]", "", token)
+        trail = token[len(token.rstrip(",.:")) :]  # "Dire ;tor," keeps its comma
+        previous = out[-1] if out else ""
+        joined = re.sub(r"[^A-Za-z]", "", previous) + letters
+        if previous and previous.lower() not in TITLE_WORDS and (word := _known(joined)):
+            out[-1] = _like(previous, word) + trail
+        elif word := _known(letters):
+            out.append(_like(token, word) + trail)
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def _known(letters: str) -> str | None:
+    if len(letters) < 4:
+        return None
+    found = process.extractOne(letters.lower(), TITLE_WORDS, scorer=fuzz.ratio)
+    return found[0] if found and found[1] >= OCR_WORD_SIMILARITY else None
+
+
+def _like(original: str, word: str) -> str:
+    return word.capitalize() if original[:1].isupper() else word
 
 
 def _words(text: str) -> list[str]:

@@ -19,7 +19,12 @@ from g287.interfaces.web.api_common import (
     with_agreement_url,
 )
 from g287.interfaces.web.deps import ConnDep
-from g287.interfaces.web.schemas_moa import MoaDocumentFacts, MoaDocumentsPublic, MoaHitsPublic
+from g287.interfaces.web.schemas_moa import (
+    MoaChecksPublic,
+    MoaDocumentFacts,
+    MoaDocumentsPublic,
+    MoaHitsPublic,
+)
 from g287.interfaces.web.schemas_places import (
     ClaimResultPublic,
     ClaimResultsPublic,
@@ -31,7 +36,7 @@ from g287.interfaces.web.schemas_places import (
     StatePoliciesPublic,
 )
 from g287.moa.documents import document_facts, document_list
-from g287.moa.library import search_report
+from g287.moa.library import check_moas, search_report
 from g287.model.states import STATES
 from g287.query import claims as c
 from g287.query import places
@@ -215,6 +220,19 @@ def list_moa_documents(conn: ConnDep) -> dict[str, Any]:
     """Every archived MOA document: pages, scanned pages, model, agency, state, dates."""
     rows = document_list(conn)
     return {"count": len(rows), "data": rows}
+
+
+@router.get("/moas/checks", name="check_moas", response_model=MoaChecksPublic)
+def check_moa_links(
+    conn: ConnDep,
+    near_days: Annotated[
+        int, Query(ge=0, le=30, description="Signing dates this close are 'near', not alarms.")
+    ] = 1,
+) -> dict[str, Any]:
+    """Where a linked MOA disagrees with the sheet row that links it (agency, state, model,
+    signing date, another agency's MOA), each with the page and text that show it, its
+    source and a confidence; near signing dates listed apart."""
+    return check_moas(conn, near_days=near_days)
 
 
 @router.get(

@@ -79,7 +79,9 @@ class MoaDocumentFacts(Model):
     has_text: bool
     scan: MoaScan | None
     facts: dict[str, MoaFact] = Field(
-        description="model, agency, state, signing_dates, is_addendum: value and evidence."
+        description=(
+            "model, agency, state, signing_dates, is_addendum, field_office: value and evidence."
+        )
     )
     signatories: list[MoaSignatory]
     urls: list[str]
@@ -104,3 +106,44 @@ class MoaDocumentRow(Model):
 class MoaDocumentsPublic(Model):
     count: int
     data: list[MoaDocumentRow]
+
+
+class MoaCheckRow(Model):
+    agency: str = Field(description="The row's LAW ENFORCEMENT AGENCY as printed.")
+    state: str | None
+    model: str | None = Field(description="The row's SUPPORT TYPE as printed.")
+    signed: str | None
+    list: str = Field(description="The newest list that printed this row.")
+    list_date: str
+
+
+class MoaCheck(Model):
+    sha256: str
+    file_name: str
+    url: str
+    agreement_id: str | None
+    row: MoaCheckRow
+    field: Literal["agency", "state", "model", "signed", "mislink"]
+    sheet: str = Field(description="The sheet's value.")
+    pdf: str = Field(description="What the PDF (or its file name) says.")
+    better_match: str | None = Field(
+        description="For a mislink: the agency of the same list whose MOA this is."
+    )
+    days: int | None = Field(description="For signed: SIGNED minus the PDF's nearest date.")
+    evidence: list[MoaEvidence] = Field(
+        description="Where the PDF shows its value (page 0: the file name)."
+    )
+    source: Literal["text", "file name", "ocr"]
+    confidence: Literal["high", "medium", "low"]
+    near: bool = Field(description="A signing date within near_days: never an alarm.")
+    reason: str
+
+
+class MoaChecksPublic(Model):
+    """Disagreements between sheet rows and the MOAs they link, each with its evidence."""
+
+    checked: int = Field(description="Sheet rows compared with the document they link.")
+    documents: int
+    near_days: int
+    disagreements: list[MoaCheck]
+    near: list[MoaCheck] = Field(description="Signing dates within near_days of SIGNED.")
