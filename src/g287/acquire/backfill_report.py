@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from g287.acquire.archive import Archive, format_utc, write_atomically
+from g287.acquire.archive import Archive, format_utc
 from g287.acquire.wayback import Capture, sha1_digest
+from g287.atomic import write_atomically
 
 if TYPE_CHECKING:
     from g287.pipeline import ImportResult

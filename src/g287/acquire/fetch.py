@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 import httpx
 
-from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex, write_atomically
+from g287.acquire.archive import Sighting, format_utc, parse_utc, sha256_hex
 from g287.acquire.lock import LOCK_NAME, UpdateLocked, exclusive_lock
 from g287.acquire.page import (
     WorkbookLink,
@@ -50,6 +50,7 @@ from g287.acquire.page import (
     original_url,
     wayback_raw_url,
 )
+from g287.atomic import write_atomically
 from g287.errors import G287Error, InputError, InvalidQuery, NotFound
 from g287.pipeline import MAX_FILE_BYTES, Importer, ImportResult
 from g287.query.changes import changes as net_changes

@@ -45,7 +45,7 @@ from rapidfuzz.distance import OSA
 
 from g287.enrich.geo.connecticut import legacy_counties
 from g287.enrich.geo.names import compact, name_key, plain
-from g287.enrich.geo.resources import COUNTY_POPULATION, read_csv
+from g287.enrich.geo.resources import COUNTIES_TOPOJSON, COUNTY_POPULATION, read_csv
 from g287.read.states import STATES
 
 CountyKind = Literal[
@@ -207,8 +207,20 @@ class _Entry:
     compact: str
 
 
+_Registry = tuple[dict[str, County], dict[str, list[_Entry]]]
+
+
 @cache
-def _registry() -> tuple[dict[str, County], dict[str, list[_Entry]]]:
+def _registry() -> _Registry:
+    """Counties by FIPS and, per state, with their names pre-normalized for matching;
+    built once, then read from the on-disk index cache (:mod:`g287.enrich.indexcache`)."""
+    from g287.enrich.indexcache import cached_index
+
+    inputs = [("geo", COUNTY_POPULATION), ("geo", COUNTIES_TOPOJSON)]
+    return cached_index("counties", inputs, _build_registry)
+
+
+def _build_registry() -> _Registry:
     by_fips: dict[str, County] = {}
     for row in read_csv(COUNTY_POPULATION):
         by_fips[row["fips"]] = County(
