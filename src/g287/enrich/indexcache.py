@@ -34,12 +34,12 @@ import sys
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
 import platformdirs
 
-from g287 import __version__
 from g287.atomic import write_atomically
 
 T = TypeVar("T")
@@ -57,6 +57,14 @@ def cache_dir() -> Path | None:
     if configured:
         return Path(configured).expanduser()
     return Path(platformdirs.user_cache_dir("g287")) / "indexes"
+
+
+@cache
+def _version() -> str:
+    try:
+        return version("g287")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0"
 
 
 @cache
@@ -87,7 +95,7 @@ def index_key(name: str, inputs: Iterable[tuple[str, str]]) -> str:
     for part in (
         name,
         str(FORMAT),
-        __version__,
+        _version(),
         f"{sys.version_info.major}.{sys.version_info.minor}",
         str(pickle.HIGHEST_PROTOCOL),
         _code_hash(),
@@ -153,3 +161,43 @@ def cached_index(name: str, inputs: Iterable[tuple[str, str]], build: Callable[[
     with contextlib.suppress(OSError, pickle.PicklingError):
         _store(path, key, value)
     return value
+
+
+MEMO_LIMIT = 200_000
+"""A memo holding more entries than this is started afresh rather than grown."""
+
+
+def load_memo(name: str, inputs: Iterable[tuple[str, str]]) -> dict[Any, Any]:
+    """A memo of answers computed by earlier processes (empty if none, stale or damaged).
+
+    Unlike an index, a memo grows: the caller adds what it computes and hands it back to
+    :func:`save_memo`. It is keyed like an index, so answers made from other data or
+    other code are never read.
+    """
+    path = index_path(name, list(inputs))
+    if path is None:
+        return {}
+    try:
+        memo = _load(path, path.stem.rsplit("-", 1)[1])
+    except FileNotFoundError:
+        return {}
+    except Exception:  # a damaged cache file is rebuilt, never trusted
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def save_memo(name: str, inputs: Iterable[tuple[str, str]], memo: dict[Any, Any]) -> None:
+    """Write ``memo`` for the next process (whole or not at all; errors are ignored)."""
+    path = index_path(name, list(inputs))
+    if path is None or len(memo) > MEMO_LIMIT:
+        return
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        _store(path, path.stem.rsplit("-", 1)[1], memo)
+
+
+def data_files(folder: str) -> list[tuple[str, str]]:
+    """Every bundled file of ``g287/data/<folder>`` as ``(folder, name)``."""
+    root = resources.files("g287").joinpath("data", folder)
+    return sorted((folder, p.name) for p in root.iterdir() if p.is_file())
