@@ -108,9 +108,9 @@ def serve(cmd: list[str], env: dict[str, str], probe: str) -> Iterator[None]:
 def lookup_paths(n: int, rng: random.Random) -> list[str]:
     from urllib.parse import quote
 
-    from g287.enrich.geo.cities import _index
+    from g287.enrich.geo.cities import cities_by_name
 
-    cities = [c for group in _index()[0].values() for c in group if c.state != "PR"]
+    cities = [c for c in cities_by_name() if c.state != "PR"]
     sample = rng.sample(cities, min(n, len(cities)))
     out = []
     for i, c in enumerate(sample):

@@ -38,8 +38,8 @@ from g287.acquire.archive import (
     Sighting,
     checked_digest,
     sha256_hex,
-    write_atomically,
 )
+from g287.atomic import write_atomically
 from g287.errors import ArchiveError, ConfigError, NotFound
 
 _T = TypeVar("_T")
