@@ -108,9 +108,9 @@ def serve(cmd: list[str], env: dict[str, str], probe: str) -> Iterator[None]:
 def lookup_paths(n: int, rng: random.Random) -> list[str]:
     from urllib.parse import quote
 
-    from g287.enrich.geo.cities import _index
+    from g287.enrich.geo.cities import cities_by_name
 
-    cities = [c for group in _index()[0].values() for c in group if c.state != "PR"]
+    cities = [c for c in cities_by_name() if c.state != "PR"]
     sample = rng.sample(cities, min(n, len(cities)))
     out = []
     for i, c in enumerate(sample):
@@ -284,8 +284,22 @@ def main() -> None:
     parser.add_argument("--tool", choices=["wrk", "python"], default=None)
     parser.add_argument("--label", default="", help="name of the database in the table")
     parser.add_argument("--skip", nargs="*", default=[], help="scenarios to leave out")
+    parser.add_argument(
+        "--during-import",
+        metavar="WORKBOOK",
+        help="only measure uncached agreement lists before and while another process "
+        "imports WORKBOOK (needs --pristine)",
+    )
+    parser.add_argument(
+        "--pristine",
+        type=Path,
+        help="a data folder (with its g287.sqlite) copied afresh for each worker count",
+    )
     opts = parser.parse_args()
     tool = opts.tool or ("wrk" if shutil.which("wrk") else "python")
+    if opts.during_import:
+        during_import(opts, tool)
+        return
     db_url, data_dir = prepare_db(opts)
     states = states_of(db_url)
     rng = random.Random(287)
@@ -349,6 +363,70 @@ def main() -> None:
     elif datasette:
         print("Datasette skipped: it serves SQLite files only", file=sys.stderr)
     report(results, opts, tool, db_url)
+
+
+def during_import(opts: argparse.Namespace, tool: str) -> None:
+    """Uncached agreement lists with no writer, then while ``g287 import`` adds a list and
+    resolves (its import and resolve transactions, then every worker's caches moving to
+    the new derived state), for each worker count on a fresh copy of ``--pristine``."""
+    if opts.pristine is None:
+        raise SystemExit("--during-import needs --pristine DIR")
+    g287 = shutil.which("g287", path=str(Path(sys.executable).parent)) or "g287"
+    results: list[Result] = []
+    for workers in opts.workers:
+        data_dir = Path(tempfile.mkdtemp(prefix="g287-bench-import-")) / "data"
+        shutil.copytree(opts.pristine, data_dir)
+        db_url = f"sqlite:///{data_dir}/g287.sqlite"
+        env = {**os.environ, "G287_DATABASE_URL": db_url, "G287_DATA_DIR": str(data_dir)}
+        env.pop("G287_MODE", None)
+        lists = agreement_paths(states_of(db_url))
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        cmd = [g287, "serve", "--port", str(port), "--workers", str(workers)]
+        with serve(cmd, {**env, "G287_CACHE_BYTES": "0"}, base + "/api/status"):
+            lists = answered(base, lists)
+            n, rps, p50, p99, errors = measure(
+                tool, base, lists, True, opts.duration, opts.connections
+            )
+            results.append(
+                Result("g287", workers, "agreements list, uncached", n, rps, p50, p99, errors)
+            )
+            started = time.perf_counter()
+            writer = subprocess.Popen(
+                [g287, "import", opts.during_import],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            n, rps, p50, p99, errors = measure(
+                tool, base, lists, True, opts.duration, opts.connections
+            )
+            busy = writer.poll() is None
+            _, err = writer.communicate()
+            took = time.perf_counter() - started
+            if writer.returncode not in (0, 1):
+                raise SystemExit(f"g287 import failed: {err.decode()[-2000:]}")
+            label = (
+                f"agreements list, uncached, during an import (import took {took:.1f} s"
+                f"{', longer than the load' if busy else ''})"
+            )
+            results.append(Result("g287", workers, label, n, rps, p50, p99, errors))
+            print(f"  g287 x{workers} {label}: {rps:,.0f} req/s, p99 {p99:.1f} ms", file=sys.stderr)
+        shutil.rmtree(data_dir.parent, ignore_errors=True)
+    load = os.getloadavg()
+    print(
+        f"\n`python benchmarks/bench_api.py --during-import ...` on {time.strftime('%Y-%m-%d')}: "
+        f"{opts.pristine}; {os.cpu_count()} cores; load by {tool}, {opts.connections} "
+        f"connections, {opts.duration} s per row; load average after {load[0]:.2f} "
+        f"{load[1]:.2f} {load[2]:.2f}.\n"
+    )
+    print("| workers | scenario | requests | req/s | p50 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r.workers} | {r.scenario} | {r.requests:,} | {r.rps:,.0f} | {r.p50_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {r.errors} |"
+        )
 
 
 def report(results: list[Result], opts: argparse.Namespace, tool: str, db_url: str) -> None:

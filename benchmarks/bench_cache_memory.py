@@ -1,6 +1,7 @@
 """Benchmark a web worker's memory under a flood of distinct, large, cacheable answers.
 
 Usage: python benchmarks/bench_cache_memory.py [--requests 5000] [--budget BYTES]
+                                              [--seconds S]
 
 Starts ``g287 serve`` (one uvicorn process) over the bundled real history in a temporary
 SQLite file and asks it for distinct valid URLs whose answers are large (agreement lists
@@ -8,6 +9,8 @@ of up to 1,000 rows as of every day of the history, at many offsets; 20 KB to 90
 each), plus a junk parameter on every request. Prints the worker's resident memory
 (VmRSS) every ``--every`` requests: with the byte-bounded response cache it must stay
 flat (within ``G287_CACHE_BYTES`` of the warm figure) however many requests arrive.
+``--seconds`` stops early after that much wall time (on a slow, shared machine 100,000
+requests may not fit), and the last line says how many were made.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--every", type=int, default=500)
+    parser.add_argument("--seconds", type=float, help="stop after this much wall time")
     parser.add_argument("--budget", help="G287_CACHE_BYTES for the server (default: its own)")
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
@@ -73,6 +77,8 @@ def main() -> None:
         pid = int(pid_file.read_text())
         started = time.perf_counter()
         sizes = 0
+        made = 0
+        deadline = started + opts.seconds if opts.seconds else float("inf")
         print("| requests | worker RSS (MB) | MB served |")
         print("|---:|---:|---:|")
         print(f"| 0 | {rss_mb(pid):.0f} | 0 |")
@@ -80,10 +86,19 @@ def main() -> None:
             r = c.get(f"{url}&_={n}")
             r.raise_for_status()
             sizes += len(r.content)
+            made = n
             if n % opts.every == 0:
                 print(f"| {n:,} | {rss_mb(pid):.0f} | {sizes / 1e6:,.0f} |", flush=True)
+            if time.perf_counter() > deadline:
+                print(f"| {n:,} | {rss_mb(pid):.0f} | {sizes / 1e6:,.0f} |", flush=True)
+                break
         seconds = time.perf_counter() - started
-    print(f"\n{opts.requests:,} requests in {seconds:.0f} s", file=sys.stderr)
+    load = os.getloadavg()
+    print(
+        f"\n{made:,} requests in {seconds:.0f} s; load average {load[0]:.2f} {load[1]:.2f} "
+        f"{load[2]:.2f}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ def main() -> None:
     from g287.app.importer import Importer
     from g287.config import Settings
     from g287.enrich.geo import counties, county_at
-    from g287.enrich.geo.cities import _index
+    from g287.enrich.geo.cities import cities_by_name
     from g287.errors import G287Error
     from g287.query.places import lookup
     from g287.sample import sheets_dir
@@ -43,7 +43,7 @@ def main() -> None:
     if not opts.db:
         importer.import_paths([sheets_dir()])
     rng = random.Random(287)
-    cities = [c for group in _index()[0].values() for c in group if c.state != "PR"]
+    cities = [c for c in cities_by_name() if c.state != "PR"]
     sample = rng.sample(cities, min(opts.n, len(cities)))
     all_counties = counties()
     county_at(30.0, -90.0)  # load the boundaries

@@ -268,9 +268,9 @@ def test_county_at_agrees_with_the_cities_table() -> None:
 
 
 def _cities(state: str) -> list[City]:
-    from g287.enrich.geo.cities import _index
+    from g287.enrich.geo.cities import all_cities
 
-    return [c for (st, _), group in _index()[0].items() if st == state for c in group]
+    return all_cities(state)
 
 
 def test_county_at_speed() -> None:

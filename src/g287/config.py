@@ -10,7 +10,10 @@
 - ``G287_ARCHIVE_URL``: ``s3://bucket/prefix`` keeps the raw archive in S3-compatible
   object storage that every host reads (extra ``s3``); credentials and region come
   from the standard ``AWS_*`` variables, the endpoint from ``G287_S3_ENDPOINT_URL``
-  (or ``AWS_ENDPOINT_URL``).
+  (or ``AWS_ENDPOINT_URL``);
+- ``G287_CACHE_DIR``: where the geography and jurisdiction indexes are kept once built
+  (default: the user cache directory; ``off`` builds them in every process; see
+  :mod:`g287.enrich.indexcache`).
 """
 
 from __future__ import annotations
@@ -52,6 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
         "G287_S3_ENDPOINT_URL",
         "",
         "Endpoint of the S3-compatible store (default: AWS, or AWS_ENDPOINT_URL).",
+    ),
+    Setting(
+        "G287_CACHE_DIR",
+        "<user cache dir>/g287/indexes",
+        "Prebuilt geography and jurisdiction indexes ('off': build them in every process).",
     ),
 )
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from g287.acquire.wayback import Capture, sha1_digest
-from g287.store.archive import Archive, format_utc, write_atomically
+from g287.atomic import write_atomically
+from g287.store.archive import Archive, format_utc
 
 if TYPE_CHECKING:
     from g287.app.importer import ImportResult

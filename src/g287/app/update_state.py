@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from g287.app.importer import Importer, ImportResult
+from g287.atomic import write_atomically
 from g287.read.page import WorkbookLink
 from g287.store import publications as store
-from g287.store.archive import format_utc, write_atomically
+from g287.store.archive import format_utc
 
 
 class FetchState:

@@ -280,6 +280,7 @@ def _state_prefixed(key: str, state: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)
 def place_text(agency: str, state: str = "") -> str:
     """The place an agency's name points at: ``Lower Burrell Fourth Ward Constable`` -> ``lower
     burrell``; ``City of St. Cloud Police Department`` -> ``city of st cloud``; a trailing

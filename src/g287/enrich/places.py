@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from g287.enrich.indexcache import data_files, load_memo, save_memo
 from g287.enrich.jurisdiction import Jurisdiction, resolve_jurisdiction
 from g287.resolve.lineage import History
 from g287.resolve.model import Obs, snapshot
@@ -23,10 +24,21 @@ def _newest_row(agreements: list[Any], mine: list[PendingRequest]) -> Obs | None
     return None
 
 
-@lru_cache(maxsize=65536)
-def _jurisdiction(state: str, name: str, ice_type: str | None, county: str | None) -> Jurisdiction:
-    """Jurisdictions depend only on these four values: resolve each once per process."""
-    return resolve_jurisdiction(state, name, ice_type, county)
+_Key = tuple[str, str, str | None, str | None]
+
+
+def _memo_inputs() -> list[tuple[str, str]]:
+    """The bundled files a jurisdiction is made from (with the code, the memo's key)."""
+    return data_files("geo") + data_files("jurisdiction")
+
+
+@lru_cache(maxsize=1)
+def _memo() -> dict[_Key, Jurisdiction]:
+    """Jurisdictions by (state, name, TYPE, COUNTY): they depend only on these four values,
+    the bundled tables and the code, so each is worked out once and kept on disk for the
+    next process (:func:`g287.enrich.indexcache.load_memo`); a cold ``g287 import`` then
+    needs no geography index at all unless an agency is new."""
+    return load_memo("jurisdictions", _memo_inputs())
 
 
 def agency_place_rows(
@@ -41,12 +53,15 @@ def agency_place_rows(
     requests: dict[str, list[PendingRequest]] = {}
     for r in pending:
         requests.setdefault(r.agency_id, []).append(r)
+    memo = _memo()
+    known = len(memo)
     for agency in sorted(history.agencies.values(), key=lambda x: x.id):
         row = _newest_row(by_agency.get(agency.id, []), requests.get(agency.id, []))
         name = row.name if row else agency.name
-        found = _jurisdiction(
-            agency.state, name, row.type if row else None, row.county if row else None
-        )
+        key = (agency.state, name, row.type if row else None, row.county if row else None)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = resolve_jurisdiction(*key)
         place = found.place
         places.append(
             {
@@ -68,4 +83,6 @@ def agency_place_rows(
         )
         for fips in sorted(set(found.county_fips)):
             counties.append({"agency_id": agency.id, "county_fips": fips})
+    if len(memo) > known:
+        save_memo("jurisdictions", _memo_inputs(), memo)
     return places, counties

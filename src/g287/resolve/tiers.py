@@ -27,6 +27,7 @@ DOMINATED_RATIO = 0.25
 class UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
+        self.size = [1] * n  # members of each root's group (kept for roots only)
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -41,6 +42,7 @@ class UnionFind:
         if rb < ra:
             ra, rb = rb, ra
         self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
         return True
 
     def groups(self) -> dict[int, list[int]]:
@@ -139,8 +141,9 @@ class _Tiers:
         if len(ca) != 1 or ca != cb or None in ca:
             return False
         xa, xb = self.agency_root(a), self.agency_root(b)
-        members = [n for n in self.spelling_index.values() if self.agency_uf.find(n) in (xa, xb)]
-        return len(members) == 2
+        sizes = self.agency_uf.size  # every spelling is one node of agency_uf
+        members = sizes[xa] + (sizes[xb] if xb != xa else 0)
+        return members == 2
 
     def one_list_misprint(self, a: int, b: int) -> bool:
         """A row ICE printed on one or two lists, beside the same agreement's own row, one

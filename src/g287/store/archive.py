@@ -29,13 +29,13 @@ import fcntl
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from g287.atomic import write_atomically
 from g287.errors import ArchiveError, ConfigError
 
 
@@ -53,26 +53,6 @@ class Sighting:
     @property
     def seen_datetime(self) -> datetime:
         return parse_utc(self.seen_at)
-
-
-def write_atomically(
-    target: Path, data: bytes, *, fsync: bool = False, prefix: str = ".tmp-"
-) -> None:
-    """Write ``target`` whole or not at all: a temporary file beside it, renamed over it
-    (flushed to disk first with ``fsync``). A failure leaves no temporary file behind."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=prefix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if fsync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def parse_utc(text: str) -> datetime:

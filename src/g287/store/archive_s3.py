@@ -33,13 +33,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+from g287.atomic import write_atomically
 from g287.errors import ArchiveError, ConfigError, NotFound
 from g287.store.archive import (
     Archive,
     Sighting,
     checked_digest,
     sha256_hex,
-    write_atomically,
 )
 
 _T = TypeVar("_T")

@@ -40,25 +40,70 @@ _PREFIX = re.compile(r"^(?:city|town|village|borough|township) of (.+)$")
 _SUFFIX = re.compile(r"^(.+?) (?:city|town|village|borough)$")
 
 
+_Row = tuple[str, str, str, str, float, float, int, bool]
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Every place as a plain tuple, and the positions of the places under each name key
+    (plain values only, so the on-disk copy loads in tens of milliseconds)."""
+
+    rows: list[_Row]
+    by_key: dict[tuple[str, str], tuple[int, ...]]
+    by_compact: dict[tuple[str, str], tuple[int, ...]]
+
+
 @cache
-def _index() -> tuple[dict[tuple[str, str], list[City]], dict[tuple[str, str], list[City]]]:
-    by_key: dict[tuple[str, str], list[City]] = {}
-    by_compact: dict[tuple[str, str], list[City]] = {}
+def _index() -> _Index:
+    """Places by (state, name key) and by (state, key without spaces), built once and then
+    read from the on-disk index cache (:mod:`g287.enrich.indexcache`)."""
+    from g287.enrich.indexcache import cached_index
+
+    return cached_index("cities", [("geo", CITIES)], _build_index)
+
+
+def _build_index() -> _Index:
+    rows: list[_Row] = []
+    by_key: dict[tuple[str, str], list[int]] = {}
+    by_compact: dict[tuple[str, str], list[int]] = {}
     for row in read_csv(CITIES):
-        city = City(
-            id=row["id"],
-            name=row["city"],
-            state=row["state_id"],
-            county_fips=row["county_fips"],
-            lat=float(row["lat"]),
-            lng=float(row["lng"]),
-            population=int(row["population"] or 0),
-            incorporated=row["incorporated"] == "1",
+        position = len(rows)
+        rows.append(
+            (
+                row["id"],
+                row["city"],
+                row["state_id"],
+                row["county_fips"],
+                float(row["lat"]),
+                float(row["lng"]),
+                int(row["population"] or 0),
+                row["incorporated"] == "1",
+            )
         )
-        key = name_key(city.name)
-        by_key.setdefault((city.state, key), []).append(city)
-        by_compact.setdefault((city.state, compact(key)), []).append(city)
-    return by_key, by_compact
+        key = name_key(row["city"])
+        by_key.setdefault((row["state_id"], key), []).append(position)
+        by_compact.setdefault((row["state_id"], compact(key)), []).append(position)
+    return _Index(
+        rows,
+        {k: tuple(v) for k, v in by_key.items()},
+        {k: tuple(v) for k, v in by_compact.items()},
+    )
+
+
+@cache
+def _city(position: int) -> City:
+    return City(*_index().rows[position])
+
+
+def cities_by_name() -> list[City]:
+    """Every place once, grouped by name key (the order the benchmarks sample from)."""
+    return [_city(n) for group in _index().by_key.values() for n in group]
+
+
+def all_cities(state: str | None = None) -> list[City]:
+    """Every place (of one state), in the table's order."""
+    rows = _index().rows
+    return [_city(n) for n, row in enumerate(rows) if state is None or row[2] == state]
 
 
 def _variants(name: str) -> list[str]:
@@ -73,11 +118,11 @@ def _variants(name: str) -> list[str]:
 
 def city_candidates(state: str, name: str) -> list[City]:
     """Every place of ``state`` whose name matches, trying ``City of X`` / ``X Borough`` as X."""
-    by_key, by_compact = _index()
+    index = _index()
     for key in _variants(name):
-        hits = by_key.get((state, key)) or by_compact.get((state, compact(key)))
+        hits = index.by_key.get((state, key)) or index.by_compact.get((state, compact(key)))
         if hits:
-            return list(hits)
+            return [_city(n) for n in hits]
     return []
 
 

@@ -36,16 +36,16 @@ Misspelt type words (``Couty``, ``Conty``, ``Countey``, ``Co.``) count as County
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from g287.enrich.geo.connecticut import legacy_counties
 from g287.enrich.geo.names import compact, name_key, plain
-from g287.enrich.geo.resources import COUNTY_POPULATION, read_csv
+from g287.enrich.geo.resources import COUNTIES_TOPOJSON, COUNTY_POPULATION, read_csv
 from g287.model.states import STATES
 
 CountyKind = Literal[
@@ -207,8 +207,20 @@ class _Entry:
     compact: str
 
 
+_Registry = tuple[dict[str, County], dict[str, list[_Entry]]]
+
+
 @cache
-def _registry() -> tuple[dict[str, County], dict[str, list[_Entry]]]:
+def _registry() -> _Registry:
+    """Counties by FIPS and, per state, with their names pre-normalized for matching;
+    built once, then read from the on-disk index cache (:mod:`g287.enrich.indexcache`)."""
+    from g287.enrich.indexcache import cached_index
+
+    inputs = [("geo", COUNTY_POPULATION), ("geo", COUNTIES_TOPOJSON)]
+    return cached_index("counties", inputs, _build_registry)
+
+
+def _build_registry() -> _Registry:
     by_fips: dict[str, County] = {}
     for row in read_csv(COUNTY_POPULATION):
         by_fips[row["fips"]] = County(
@@ -283,8 +295,22 @@ def _fits(kind: str, asked: str) -> bool:
     return kind == asked
 
 
-def _match(entries: list[_Entry], test: Callable[[_Entry], bool]) -> list[_Entry]:
-    return [e for e in entries if test(e)]
+_FIELDS = ("exact", "plain", "key", "base", "compact")
+
+
+@cache
+def _state_index(state: str) -> dict[str, dict[str, list[_Entry]]]:
+    """A state's counties by each normalized form of their name (in registry order), so a
+    match is a few dictionary lookups rather than a scan of every county per step."""
+    index: dict[str, dict[str, list[_Entry]]] = {name: {} for name in _FIELDS}
+    for entry in _registry()[1].get(state, []):
+        for name in _FIELDS:
+            index[name].setdefault(getattr(entry, name), []).append(entry)
+    return index
+
+
+def _match(state: str, field_name: str, value: str) -> list[_Entry]:
+    return _state_index(state)[field_name].get(value, [])
 
 
 @lru_cache(maxsize=65536)
@@ -305,17 +331,17 @@ def match_county(state: str, text: str) -> CountyMatch | None:
 
     exact = " ".join(cleaned.casefold().split())
     punct, key = plain(cleaned), name_key(cleaned)  # normalized once, not once per county
-    for how, test in (
-        ("exact", lambda e: e.exact == exact),
-        ("punctuation", lambda e: e.plain == punct),
-        ("saint", lambda e: e.key == key),
+    for how, field_name, value in (
+        ("exact", "exact", exact),
+        ("punctuation", "plain", punct),
+        ("saint", "key", key),
     ):
-        hits = _match(entries, test)
+        hits = _match(state, field_name, value)
         if len(hits) == 1:
             return found(hits[0], how)  # type: ignore[arg-type]
 
     parsed = parse_county_text(cleaned)
-    same_base = _pick(_match(entries, lambda e: e.base == parsed.base), parsed.kind)
+    same_base = _pick(_match(state, "base", parsed.base), parsed.kind)
     if same_base:
         return found(same_base, _kind_how(same_base, parsed.kind))
 
@@ -325,7 +351,7 @@ def match_county(state: str, text: str) -> CountyMatch | None:
             return CountyMatch(text, legacy.regions, legacy.name, "ct_legacy_county")
 
     squeezed = compact(parsed.base)
-    spaced = _pick(_match(entries, lambda e: e.compact == squeezed), parsed.kind)
+    spaced = _pick(_match(state, "compact", squeezed), parsed.kind)
     if spaced:
         return found(spaced, "spacing")
     return _fuzzy(entries, squeezed, text)
@@ -335,10 +361,19 @@ def _fuzzy(entries: list[_Entry], squeezed: str, text: str) -> CountyMatch | Non
     if len(squeezed) < FUZZY_MIN_LENGTH:
         return None
     allowed = 2 if len(squeezed) >= FUZZY_LONG_NAME else 1
-    scored = sorted((OSA.distance(squeezed, e.compact), e.county.fips, e) for e in entries)
-    best_distance, _, best = scored[0]
-    if best_distance > allowed:
+    # Only the names within the allowed distance (rapidfuzz's C loop), nearest first.
+    near = process.extract(
+        squeezed,
+        [e.compact for e in entries],
+        scorer=OSA.distance,
+        score_cutoff=allowed,
+        limit=None,
+    )
+    scored = sorted((distance, entries[i].county.fips, i) for _, distance, i in near)
+    if not scored:
         return None
+    best_distance, _, best_index = scored[0]
+    best = entries[best_index]
     if len(scored) > 1 and scored[1][0] == best_distance:
         return None
     score = 1 - best_distance / max(len(squeezed), len(best.compact))

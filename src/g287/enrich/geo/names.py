@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 _DROP = re.compile(r"['’‘`´.]")
@@ -26,6 +27,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16)
 def plain(text: str) -> str:
     """Case-folded, accent-free, apostrophes and periods dropped, spaces squeezed."""
     if not text.isascii():  # ASCII (nearly every name) is already NFKC and accent-free
@@ -43,6 +45,7 @@ def expand_abbreviations(text: str) -> str:
     return " ".join(_ABBREVIATIONS.get(token, token) for token in text.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """The matching key: :func:`plain` then :func:`expand_abbreviations`."""
     return expand_abbreviations(plain(text))

@@ -62,7 +62,15 @@ def _flatten(ring: list[tuple[float, float]]) -> Flat:
 
 @cache
 def county_features() -> CountyShapes:
-    """Load and index the unprojected county boundaries (once per process)."""
+    """The unprojected county boundaries, indexed (built once, then read from the on-disk
+    index cache: see :mod:`g287.enrich.indexcache`)."""
+    from g287.enrich.indexcache import cached_index
+
+    return cached_index("county-shapes", [("geo", COUNTIES_TOPOJSON)], _build_shapes)
+
+
+def _build_shapes() -> CountyShapes:
+    """Decode the topology and file every polygon part under the grid cells it touches."""
     shapes = CountyShapes()
     for feature in features(read_json(COUNTIES_TOPOJSON), "counties"):
         shapes.names[feature.id] = str(feature.properties.get("name", ""))
