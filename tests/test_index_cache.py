@@ -91,7 +91,7 @@ def test_a_code_or_version_change_gives_a_new_key(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(indexcache, "_code_hash", lambda: "other code")
     assert indexcache.index_key("probe", INPUTS) != before
     monkeypatch.undo()
-    monkeypatch.setattr(indexcache, "_version", lambda: "99.0")
+    monkeypatch.setattr(indexcache, "__version__", "99.0")
     assert indexcache.index_key("probe", INPUTS) != before
 
 

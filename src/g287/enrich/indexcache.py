@@ -8,7 +8,7 @@ keeps it in ``<cache dir>/<name>-<key>.pickle``; later processes read it back.
 
 The key is a hash of everything the index is made from: the bytes of the bundled
 data files it reads, the source code of the package that builds it
-(``g287/enrich`` and ``g287/read/states.py``), the g287 version and the Python
+(``g287/enrich`` and ``g287/model``), the g287 version and the Python
 version. Changing any of them gives a new key, so a stale file is never read; the
 file also holds its key, checked on load. A file that cannot be read (truncated,
 corrupt, another format) is ignored, and the index is rebuilt and written again.
@@ -34,13 +34,13 @@ import sys
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
 import platformdirs
 
 from g287.atomic import write_atomically
+from g287.version import __version__
 
 T = TypeVar("T")
 
@@ -60,19 +60,13 @@ def cache_dir() -> Path | None:
 
 
 @cache
-def _version() -> str:
-    try:
-        return version("g287")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0.0.0"
-
-
-@cache
 def _code_hash() -> str:
     """A hash of the source that builds the indexes (so a code change rebuilds them)."""
     digest = hashlib.sha256()
     root = resources.files("g287")
-    paths = [root / "read" / "states.py"]
+    paths = sorted(
+        (p for p in (root / "model").iterdir() if p.name.endswith(".py")), key=lambda p: p.name
+    )
     enrich = root / "enrich"
     paths += sorted((p for p in enrich.iterdir() if p.name.endswith(".py")), key=lambda p: p.name)
     geo = enrich / "geo"
@@ -95,7 +89,7 @@ def index_key(name: str, inputs: Iterable[tuple[str, str]]) -> str:
     for part in (
         name,
         str(FORMAT),
-        _version(),
+        __version__,
         f"{sys.version_info.major}.{sys.version_info.minor}",
         str(pickle.HIGHEST_PROTOCOL),
         _code_hash(),
