@@ -510,7 +510,7 @@ def test_search_finds_agencies_counties_and_cities(client: Client):
 
 def test_methodology_is_generated_from_the_code(client: Client):
     page = client.get("/methodology").text
-    assert f"<code>g287.resolve.identity.TYPO_DISTANCE</code></th><td>{TYPO_DISTANCE}</td>" in page
+    assert f"<code>g287.resolve.tiers.TYPO_DISTANCE</code></th><td>{TYPO_DISTANCE}</td>" in page
     assert page.count('class="pass"') >= 9 and 'class="fail"' not in page
     assert "optimal-string-alignment distance" in page  # the identity module's own words
 

@@ -22,6 +22,8 @@ import g287.resolve.identity
 import g287.resolve.lineage
 import g287.resolve.names
 import g287.resolve.pending
+import g287.resolve.repairs
+import g287.resolve.tiers
 from g287.enrich.powers import POWERS
 from g287.errors import NotFound
 from g287.interfaces.web import pages_svg
@@ -38,23 +40,23 @@ COUNTY_NAMES = importlib.import_module("g287.enrich.geo.counties")
 # (module, constant, what it means) — the values are read from the code at request time.
 CONSTANTS: tuple[tuple[ModuleType, str, str], ...] = (
     (
-        g287.resolve.identity,
+        g287.resolve.tiers,
         "TYPO_DISTANCE",
         "edits allowed between two spellings of one agreement",
     ),
     (
-        g287.resolve.identity,
+        g287.resolve.tiers,
         "TYPO_DISTANCE_STRICT",
         "edits allowed when the spellings were never listed together and one is rare",
     ),
     (
-        g287.resolve.identity,
+        g287.resolve.tiers,
         "DOMINATED_RATIO",
         "a spelling on at most this share of the other's lists counts as a variant",
     ),
-    (g287.resolve.identity, "STRETCH_MAX_LISTS", "longest wrong-state stretch fixed, in lists"),
+    (g287.resolve.repairs, "STRETCH_MAX_LISTS", "longest wrong-state stretch fixed, in lists"),
     (
-        g287.resolve.identity,
+        g287.resolve.repairs,
         "STRETCH_MAX_SHARE",
         "longest wrong-state stretch fixed, as a share of the right state's run",
     ),
@@ -70,7 +72,7 @@ CONSTANTS: tuple[tuple[ModuleType, str, str], ...] = (
         "days a date may move when both rows link the same MOA file",
     ),
     (g287.resolve.identity, "FOLD_UNLINKED_DAYS", "days a date may move when no MOA was linked"),
-    (g287.resolve.identity, "YEAR_TYPO_MIN_DAYS", "a date this many days early may be a year typo"),
+    (g287.resolve.repairs, "YEAR_TYPO_MIN_DAYS", "a date this many days early may be a year typo"),
     (
         g287.resolve.lineage,
         "LINEAGE_MAX_DAYS",
