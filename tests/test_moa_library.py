@@ -9,15 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from g287.app.importer import Importer
-from g287.moa.library import (
-    fetch_moas,
-    import_moa,
-    linked_urls,
-    moa_summary,
-    pending_moas,
-    search_moas,
-)
+from g287.moa.library import fetch_moas, import_moa, moa_summary, pending_moas, search_moas
 from g287.sample import moa_dir
+from g287.store.moa import linked_urls
 from g287.store.schema import moa_urls
 from tests.conftest import SHEETS, dump_database
 

@@ -24,13 +24,12 @@ FACTS = ("model", "agency", "state", "signing_dates", "is_addendum")
 
 
 def _links(conn: Connection) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
-    from g287.moa.library import linked_urls  # library imports this module's callers
 
     urls: dict[str, list[str]] = defaultdict(list)
     for url, sha in conn.execute(select(moa_urls.c.url, moa_urls.c.sha256)):
         if sha:
             urls[sha].append(url)
-    return urls, linked_urls(conn)
+    return urls, store.linked_urls(conn)
 
 
 def scan_summary(pages: list[dict[str, Any]] | None) -> dict[str, Any] | None:

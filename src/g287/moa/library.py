@@ -13,7 +13,6 @@ import json
 import os
 import re
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, select
 
 from g287.acquire.http import FetchPolicy
 from g287.acquire.wayback import Pacer, capture_url, paced_get, query_cdx, raw_url
@@ -61,7 +60,6 @@ __all__ = [
     "import_moa",
     "import_moa_files",
     "import_summary",
-    "linked_urls",
     "moa_files",
     "moa_summary",
     "pending_moas",
@@ -100,28 +98,6 @@ class MoaResult:
             if "OCR'd" not in self.scan:
                 detail += ", not searchable there (no OCR)"
         return f"{self.name}: read ({detail})"
-
-
-def linked_urls(conn: Connection) -> dict[str, set[str]]:
-    """Every MOA/addendum URL on any list -> the agreements whose rows link it."""
-    out: dict[str, set[str]] = defaultdict(set)
-    q = (
-        select(
-            row_contents.c.moa_url, row_contents.c.addendum_url, content_agreements.c.agreement_id
-        )
-        .join(
-            content_agreements, content_agreements.c.content_id == row_contents.c.id, isouter=True
-        )
-        .where(or_(row_contents.c.moa_url.is_not(None), row_contents.c.addendum_url.is_not(None)))
-    )
-    for moa, addendum, agreement_id in conn.execute(q):
-        for url in (moa, addendum):
-            if url:
-                if agreement_id:
-                    out[url].add(agreement_id)
-                else:
-                    out.setdefault(url, set())
-    return out
 
 
 @dataclass(frozen=True)
@@ -244,7 +220,9 @@ def import_moa(
         pubs.add_sighting(conn, sha, name, source, seen_at)
         accepted = store.has_document(conn, sha)
         targets = (
-            [url] if url else [u for u in linked_urls(conn) if file_key(u) == file_key("/" + name)]
+            [url]
+            if url
+            else [u for u in store.linked_urls(conn) if file_key(u) == file_key("/" + name)]
         )
         for target in targets:
             store.upsert_url(
@@ -449,7 +427,7 @@ def _fetch_moas(
     wayback: str | None,
 ) -> list[MoaResult]:
     with importer.db.connect() as conn:
-        urls = sorted(linked_urls(conn))
+        urls = sorted(store.linked_urls(conn))
         held = {r.url: r for r in conn.execute(select(moa_urls))}
     todo = [u for u in urls if refetch or u not in held or held[u].status in ("error",)]
     if limit is not None:
@@ -827,7 +805,7 @@ def moa_summary(conn: Connection) -> dict[str, Any]:
     )
     return {
         "documents": conn.execute(select(func.count()).select_from(moa_documents)).scalar_one(),
-        "linked_urls": len(linked_urls(conn)),
+        "linked_urls": len(store.linked_urls(conn)),
         "urls_by_status": statuses,
     }
 

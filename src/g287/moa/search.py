@@ -61,10 +61,9 @@ def snippet_page(snippet: str, text: str) -> int | None:
 
 def _documents(conn: Connection, hits: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Each hit as a document: file name, page, one-line snippet, URLs, agreements."""
-    from g287.moa.library import linked_urls  # the library module imports this one
 
     shas = [h["sha256"] for h in hits]
-    links = linked_urls(conn)
+    links = store.linked_urls(conn)
     urls_of: dict[str, list[str]] = defaultdict(list)
     for url, sha in conn.execute(
         select(moa_urls.c.url, moa_urls.c.sha256).where(moa_urls.c.sha256.in_(shas))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, text, update
+from sqlalchemy import Connection, delete, or_, select, text, update
 
 from g287.store.bulk import bulk_insert
-from g287.store.schema import moa_documents, moa_urls
+from g287.store.schema import content_agreements, moa_documents, moa_urls, row_contents
 
 FTS_OBJECTS = ("moa_fts", "tsv", "ix_moa_documents_tsv")
 
@@ -141,4 +142,26 @@ def documents(conn: Connection) -> list[dict[str, Any]]:
         for key in ("pages", "evidence"):  # NULL for documents read before revision 0010
             d[key] = json.loads(d[key]) if d[key] is not None else None
         out.append(d)
+    return out
+
+
+def linked_urls(conn: Connection) -> dict[str, set[str]]:
+    """Every MOA/addendum URL on any list -> the agreements whose rows link it."""
+    out: dict[str, set[str]] = defaultdict(set)
+    q = (
+        select(
+            row_contents.c.moa_url, row_contents.c.addendum_url, content_agreements.c.agreement_id
+        )
+        .join(
+            content_agreements, content_agreements.c.content_id == row_contents.c.id, isouter=True
+        )
+        .where(or_(row_contents.c.moa_url.is_not(None), row_contents.c.addendum_url.is_not(None)))
+    )
+    for moa, addendum, agreement_id in conn.execute(q):
+        for url in (moa, addendum):
+            if url:
+                if agreement_id:
+                    out[url].add(agreement_id)
+                else:
+                    out.setdefault(url, set())
     return out
