@@ -5,12 +5,14 @@ checked against the very library call the CLI and API make, over the real bundle
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -444,3 +446,42 @@ def test_new_pages_obey_the_content_security_policy(client: Client, path: str):
         assert "style" not in attrs and not any(k.startswith("on") for k in attrs), (tag, attrs)
         if tag == "script":
             assert (attrs.get("src") or "").startswith("/static/"), attrs
+
+
+def test_agreement_and_agency_pages_show_the_moa_as_signed(moa_client):
+    """Signers and signing dates as the MOA states them, each linked to the page of
+    g287's copy it was read from (issue 16, item 3)."""
+    client, imp = moa_client
+    with imp.db.connect() as conn:
+        docs = [d for d in document_facts(conn) if d["agreements"] and d["signatories"]]
+    assert docs
+    shown = 0
+    for doc in docs:
+        named = [s for s in doc["signatories"] if s["name"]]
+        for agreement_id in doc["agreements"]:
+            page = client.get("/agreements/" + quote(agreement_id, safe=""))
+            assert page.status_code == 200
+            assert "The MOA, as signed" in page.text
+            assert f'href="/moas/{doc["sha256"]}"' in page.text
+            for ev in doc["facts"]["signing_dates"]["evidence"] or []:
+                assert f"/api/moas/{doc['sha256']}/pdf#page={ev['page']}" in page.text
+            for s in named:
+                assert html.escape(s["name"]) in page.text
+                if s["evidence"] and s["evidence"]["page"]:
+                    link = f"/api/moas/{doc['sha256']}/pdf#page={s['evidence']['page']}"
+                    assert link in page.text
+            agency_id = agreement_id.split("#", 1)[0]
+            agency = client.get("/agencies/" + quote(agency_id, safe=""))
+            assert "As signed" in agency.text
+            assert all(html.escape(s["name"]) in agency.text for s in named)
+            shown += 1
+    assert shown >= 5
+    # an agreement whose MOA g287 does not hold shows no such section
+    with imp.db.connect() as conn:
+        linked = {a for d in document_facts(conn) for a in d["agreements"]}
+    other = next(
+        a["id"]
+        for a in client.get("/api/agreements?limit=200").json()["data"]
+        if a["id"] not in linked
+    )
+    assert "The MOA, as signed" not in client.get("/agreements/" + quote(other, safe="")).text

@@ -10,6 +10,7 @@ kinds (``None``) until ``g287 rebuild``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -107,6 +108,22 @@ def document_facts(conn: Connection, which: str | None = None) -> list[dict[str,
                 "problems": d["problems"],
             }
         )
+    return out
+
+
+def agreement_documents(
+    conn: Connection, agreement_ids: Iterable[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The documents (with their facts, signers and evidence, as :func:`document_facts`
+    gives them) that each agreement's rows on ICE's lists link; an agreement linking
+    no document g287 holds has none."""
+    wanted = set(agreement_ids)
+    out: dict[str, list[dict[str, Any]]] = {}
+    if not wanted:
+        return out
+    for doc in document_facts(conn):
+        for agreement_id in wanted.intersection(doc["agreements"]):
+            out.setdefault(agreement_id, []).append(doc)
     return out
 
 

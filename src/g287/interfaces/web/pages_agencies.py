@@ -15,6 +15,8 @@ from g287.interfaces.feeds import TITLES as EVENT_TITLES
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_common import Page, county_label, render
 from g287.interfaces.web.pages_feeds import agency_feed_paths
+from g287.interfaces.web.pages_moas import pdf_link
+from g287.moa.documents import agreement_documents
 from g287.query import history as h
 from g287.query.layers import agreement_sources, source_runs
 from g287.query.places import agency_place
@@ -70,6 +72,8 @@ def agency_page(request: Request, conn: ConnDep, agency_id: str) -> Response:
             "titles": EVENT_TITLES,
             "powers": POWERS,
             "feeds": agency_feed_paths(agency["id"]),
+            "moas": agreement_documents(conn, by_id),
+            "pdf_link": pdf_link,
         },
     )
 
@@ -124,5 +128,7 @@ def agreement_page(request: Request, conn: ConnDep, agreement_id: str) -> Respon
             "decisions": _decisions(conn, agency),
             "titles": EVENT_TITLES,
             "powers": POWERS.get(agreement["model"]),
+            "moas": agreement_documents(conn, [agreement_id]).get(agreement_id, []),
+            "pdf_link": pdf_link,
         },
     )
