@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from sqlalchemy import Connection, func, select
 
 from g287.acquire.http import FetchPolicy
 from g287.acquire.wayback import Pacer, capture_url, paced_get, query_cdx, raw_url
-from g287.app.importer import Importer
 from g287.errors import G287Error, InputError
 from g287.moa.compare import NEAR_DAYS, compare_with_sheet
 from g287.moa.facts import MoaFacts, moa_facts
@@ -39,7 +38,8 @@ from g287.moa.text import Snippet, pdf_text
 from g287.read.links import file_key
 from g287.store import moa as store
 from g287.store import publications as pubs
-from g287.store.archive import Sighting, format_utc, parse_utc, sha256_hex
+from g287.store.archive import Archive, Sighting, format_utc, parse_utc, sha256_hex
+from g287.store.database import Database
 from g287.store.locks import writer_lock
 from g287.store.schema import (
     agreements,
@@ -68,6 +68,18 @@ __all__ = [
     "search_moas",  # from g287.moa.search
     "search_report",
 ]
+
+
+class Importer(Protocol):
+    """What the MOA library needs of :class:`g287.app.importer.Importer` (which passes
+    itself): the database and the raw archive."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def archive(self) -> Archive: ...
+
 
 FETCH_LOG = "moa_fetches"  # <archive>/moa_fetches.jsonl, or one object per record
 USER_AGENT = f"g287/{__version__} (+https://github.com/g287/g287; MOA archive)"
