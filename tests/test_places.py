@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from g287.enrich.powers import POWERS
 from g287.errors import InvalidQuery, NotFound
 from g287.interfaces.cli import cli
+from g287.query import coverage as cov
 from g287.query import places as p
 
 
@@ -126,12 +127,12 @@ def test_bad_lookups(conn):
 
 
 def test_coverage_counts_whole_counties_only(conn):
-    result = p.coverage(conn)
+    result = cov.coverage(conn)
     fl = result["by_state"]["FL"]
     assert fl["state_agency_tfm"] and fl["counties_tfm"] == fl["counties"] == 67
     assert result["population_tfm"] >= fl["population"]
     assert 0 < result["population_tfm_share"] < 1
-    early = p.coverage(conn, as_of=p.date(2025, 5, 16))
+    early = cov.coverage(conn, as_of=p.date(2025, 5, 16))
     assert early["counties_any_model"] <= result["counties_any_model"]
 
 

@@ -20,9 +20,11 @@ from g287.app.importer import Importer
 from g287.config import Settings
 from g287.interfaces.web import pages_agency_list, pages_moas
 from g287.moa.documents import document_facts
-from g287.moa.library import import_moa, search_report
-from g287.query import catalog, places
+from g287.moa.library import import_moa
+from g287.moa.search import search_report
+from g287.query import catalog
 from g287.query import claims as c
+from g287.query import coverage as cov
 from g287.sample import sheets_dir
 from tests.browser_support import Client, app_for
 from tests.test_web_pages import IMG, SCRIPT, hostile, hostile_agency  # noqa: F401 (fixture)
@@ -55,9 +57,9 @@ def table(html: str, table_id: str) -> list[list[str]]:
 
 def test_coverage_page_renders_the_coverage_query(client: Client, shared_history: Importer):
     with shared_history.db.connect() as conn:
-        found = places.coverage(conn)
-        series = places.coverage_series(conn, monthly=True)
-        every = places.coverage_series(conn)
+        found = cov.coverage(conn)
+        series = cov.coverage_series(conn, monthly=True)
+        every = cov.coverage_series(conn)
     r = client.get("/coverage")
     assert r.status_code == 200
     assert f'id="fig-people">{found["population_any_model"]:,}<' in r.text
@@ -85,9 +87,9 @@ def test_coverage_page_renders_the_coverage_query(client: Client, shared_history
 
 def test_state_coverage_on_a_date_and_over_time(client: Client, shared_history: Importer):
     with shared_history.db.connect() as conn:
-        then = places.coverage(conn, as_of=datetime(2025, 6, 1).date())["by_state"]["TX"]
-        series = places.coverage_series(conn, state="TX")
-        monthly = places.coverage_series(conn, state="TX", monthly=True)
+        then = cov.coverage(conn, as_of=datetime(2025, 6, 1).date())["by_state"]["TX"]
+        series = cov.coverage_series(conn, state="TX")
+        monthly = cov.coverage_series(conn, state="TX", monthly=True)
     r = client.get("/coverage/tx?date=2025-06-01")
     assert r.status_code == 200
     assert "part 05292025am" in r.text  # the newest list by that day
@@ -417,8 +419,8 @@ def test_cli_api_and_page_share_the_coverage(client: Client, shared_history: Imp
         "G287_DATABASE_URL": shared_history.db.url,
     }
     with shared_history.db.connect() as conn:
-        found = places.coverage(conn)
-        series = places.coverage_series(conn, state="FL")
+        found = cov.coverage(conn)
+        series = cov.coverage_series(conn, state="FL")
     one = CliRunner().invoke(cli, ["coverage", "--state", "fl", "--json"], env=env)
     assert one.exit_code == 0, one.output
     assert list(json.loads(one.stdout)["by_state"]) == ["FL"]

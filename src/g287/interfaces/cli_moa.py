@@ -37,7 +37,8 @@ def moa_fetch(
     app: App, refetch: bool, limit: int | None, wayback: str, ocr: bool | None, as_json: bool
 ) -> None:
     """Download every MOA the lists link (archived by sha256; dead links recorded)."""
-    from g287.moa.library import MoaResult, fetch_moas
+    from g287.moa.fetching import fetch_moas
+    from g287.moa.library import MoaResult
 
     def show(done: int, total: int, result: MoaResult) -> None:
         """One line per link as it is fetched (a run may take tens of minutes)."""
@@ -129,7 +130,7 @@ def moa_search(
 ) -> None:
     """Full-text search across every MOA: how many documents match, each distinct passage
     once (with its page) and the agreements that link it."""
-    from g287.moa.library import search_report
+    from g287.moa.search import search_report
 
     with app.db.connect() as conn:
         report = search_report(
@@ -186,7 +187,7 @@ def search_summary(report: dict[str, Any]) -> str:
 @handle_errors
 def moa_pending(app: App, as_json: bool) -> None:
     """Active agreements whose MOA is still 'link pending', with how long."""
-    from g287.moa.library import pending_moas
+    from g287.moa.checks import pending_moas
 
     with app.db.connect() as conn:
         rows = pending_moas(conn)
@@ -215,7 +216,7 @@ def moa_pending(app: App, as_json: bool) -> None:
 def moa_check(app: App, near_days: int, as_json: bool) -> None:
     """Where a linked PDF disagrees with its sheet row (agency, state, model, signing date,
     another agency's MOA), each with the page and text that show it and a confidence."""
-    from g287.moa.library import check_moas
+    from g287.moa.checks import check_moas
 
     with app.db.connect() as conn:
         report = check_moas(conn, near_days=near_days)

@@ -20,6 +20,7 @@ from g287.interfaces.cli_common import (
     pass_app,
 )
 from g287.model.states import state_code
+from g287.query import coverage as cov
 from g287.query import places as p
 from g287.query.claims import DEFAULT_FILE, QUERIES, Claim, load_claims
 from g287.query.claims import check as check_claim
@@ -125,7 +126,7 @@ def coverage_cmd(
     """Counties and people covered by an agreement (by model and state), and over time."""
     if series:
         with app.db.connect() as conn:
-            rows = p.coverage_series(conn, state=state, monthly=monthly)
+            rows = cov.coverage_series(conn, state=state, monthly=monthly)
         if as_json:
             output.emit_json(rows)
         else:
@@ -144,7 +145,7 @@ def coverage_cmd(
             )
         return
     with app.db.connect() as conn:
-        result = p.coverage(conn, as_of=parse_day(as_of))
+        result = cov.coverage(conn, as_of=parse_day(as_of))
     if state:
         code = state_code(state)
         result["by_state"] = {k: v for k, v in result["by_state"].items() if k == code}

@@ -35,10 +35,12 @@ from g287.interfaces.web.schemas_places import (
     ModelsPublic,
     StatePoliciesPublic,
 )
+from g287.moa.checks import check_moas
 from g287.moa.documents import document_facts, document_list
-from g287.moa.library import check_moas, search_report
+from g287.moa.search import search_report
 from g287.model.states import STATES
 from g287.query import claims as c
+from g287.query import coverage as cov
 from g287.query import places
 from g287.query import policy as pol
 from g287.query.provenance import powers_dict
@@ -103,7 +105,7 @@ def get_coverage(conn: ConnDep, as_of: AsOfQ = None) -> dict[str, Any]:
     """Counties covered by each model (by an agency whose jurisdiction is the whole county
     or state), counties covered in part, and the population living under Task Force
     coverage, overall and by state."""
-    return places.coverage(conn, as_of=as_of)
+    return cov.coverage(conn, as_of=as_of)
 
 
 @router.get("/coverage/series", name="get_coverage_series", response_model=CoverageSeriesPublic)
@@ -115,7 +117,7 @@ def get_coverage_series(
     """Coverage on each participating list's date, nationally or in one `state`: counties
     and people covered by a whole-county or statewide agreement, and by the Task Force
     Model (as `g287 coverage --series`)."""
-    rows = places.coverage_series(conn, state=_state(state), monthly=monthly)
+    rows = cov.coverage_series(conn, state=_state(state), monthly=monthly)
     return {"state": _state(state), "count": len(rows), "data": rows}
 
 

@@ -1,6 +1,6 @@
 """Population covered: counties, people and agencies under an agreement, by state and
 model, on any date and over time (what ``g287 coverage`` and ``GET /api/coverage`` answer:
-the page calls the same :func:`g287.query.places.coverage` and only renders it)."""
+the page calls the same :func:`g287.query.coverage.coverage` and only renders it)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ from g287.interfaces.web.pages_common import (
     render,
     state_name,
 )
+from g287.query import coverage as cov
 from g287.query import history as h
-from g287.query import places
 
 router = APIRouter(include_in_schema=False)
 
 
 def _view(conn: Connection, date: str | None) -> dict[str, Any]:
     asked = parse_day(date)
-    found = places.coverage(conn, as_of=asked)
+    found = cov.coverage(conn, as_of=asked)
     newest = h.status(conn)["latest_publication"]
     pub = found["publication"] or {
         k: newest[k] for k in ("id", "label", "published_date") if newest
@@ -68,7 +68,7 @@ def coverage_page(request: Request, conn: ConnDep, date: str | None = None) -> R
         {
             **view,
             "rows": rows,
-            "series": places.coverage_series(conn, monthly=True),
+            "series": cov.coverage_series(conn, monthly=True),
             "state": None,
         },
     )
@@ -90,7 +90,7 @@ def state_coverage_page(
             "name": state_name(code),
             "s": s,
             "levels": [lv for lv in LEVELS if s and s["agencies_by_level"].get(lv)],
-            "series": places.coverage_series(conn, state=code, monthly=True),
+            "series": cov.coverage_series(conn, state=code, monthly=True),
             "models": MODELS,
         },
     )
