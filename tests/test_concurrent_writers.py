@@ -57,25 +57,44 @@ def test_two_imports_at_once_end_as_one_serial_run(db_url, tmp_path):
         serial.db.dispose()
 
 
+HOLD = """
+import sys
+from g287.store.database import Database
+from g287.store.locks import writer_lock
+db = Database(sys.argv[1])
+db.migrate()
+with writer_lock(db, "import"):
+    print("held", flush=True)
+    sys.stdin.read()  # until the test closes our stdin
+"""
+
+
 def test_a_second_writer_that_will_not_wait_says_who_holds_the_lock(db_url, tmp_path):
-    holder = g287(db_url, tmp_path / "host-a", "import", *map(str, FOLDERS[:12]))
+    """Another process holds the writer lock (as an import does for each file; held here
+    until the test lets go, so the test never races a fast import): a writer on another
+    data folder that will not wait says in one line who holds it, and exits 3."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, db_url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        # wait until the holder is writing (its lock is taken once migrations are done)
-        for _ in range(600):
-            # a writer that changes nothing when it gets the lock: accepting no list
-            probe = g287(db_url, tmp_path / "host-b", "accept", "pb_000000000000", wait="0")
-            _out, err = probe.communicate(timeout=120)
-            if probe.returncode == 3 and "being written by" in err:
-                break
-            assert holder.poll() is None, "the import ended before the lock was seen"
-        else:
-            pytest.fail("never saw the lock")
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        # a writer that changes nothing when it gets the lock: accepting no list
+        probe = g287(db_url, tmp_path / "host-b", "accept", "pb_000000000000", wait="0")
+        _out, err = probe.communicate(timeout=120)
+        assert probe.returncode == 3, err
         (line,) = err.strip().splitlines()
-        assert "being written by g287 " in line and f"(pid {holder.pid} on " in line
+        assert "being written by g287 import" in line and f"(pid {holder.pid} on " in line
         assert line.endswith("try again when it ends")
     finally:
-        holder.communicate(timeout=600)
+        holder.communicate(input="", timeout=60)
     assert holder.returncode == 0
+    # once the holder is gone the same writer gets the lock (and finds no such list)
+    probe = g287(db_url, tmp_path / "host-b", "accept", "pb_000000000000", wait="0")
+    _out, err = probe.communicate(timeout=120)
+    assert "being written by" not in err and probe.returncode == 4, err
 
 
 def test_writers_taking_turns_file_by_file_never_trust_a_stale_view_of_the_rows(db_url, tmp_path):
