@@ -560,7 +560,7 @@ class Importer:
                 if kept:
                     conn.execute(list_reviews.insert(), kept)
         self.resolve()
-        from g287.moa.fetching import replay_moas
+        from g287.moa.fetching import replay_moas  # MOAs link to lists: after them
 
         replay_moas(self)
         return results
