@@ -129,3 +129,42 @@ def test_no_route_that_touches_the_database_runs_on_the_event_loop(served):
             if inner is not None and hasattr(inner, "routes"):
                 todo.extend(inner.routes)
     assert seen > 20 and routes == []
+
+
+def test_the_data_version_is_read_off_the_event_loop():
+    """The middleware re-reads the data version once a second; a database slow to answer
+    (busy with an import on a loaded host) must not stall the worker's event loop. The read
+    here waits for a flag that only the event loop can set: read on the loop, it would
+    wait in vain; read in a thread, the loop sets it and the read sees it."""
+    import threading
+
+    import anyio
+
+    from g287.interfaces.web.http import DataVersion
+
+    loop_ran = threading.Event()
+    reads: list[bool] = []
+
+    def read():
+        reads.append(loop_ran.wait(timeout=2))
+        return "v1", None
+
+    version = DataVersion(read)
+
+    async def main():
+        async with anyio.create_task_group() as tg:
+            results = []
+
+            async def ask():
+                results.append(await version.aget())
+
+            for _ in range(3):  # callers arriving together share one read
+                tg.start_soon(ask)
+            await anyio.sleep(0.05)
+            loop_ran.set()
+        return results
+
+    assert anyio.run(main) == [("v1", None)] * 3
+    assert reads == [True]
+    version.invalidate()
+    assert version.get() == ("v1", None) and len(reads) == 2  # sync callers read in place

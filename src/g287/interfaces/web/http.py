@@ -165,23 +165,47 @@ def cache_query(query_string: str, declared: frozenset[str] | None) -> str:
 
 
 class DataVersion:
-    """(version string, Last-Modified) of the database, re-read at most once a second."""
+    """(version string, Last-Modified) of the database, re-read at most once a second.
+
+    :meth:`aget` is what the event loop calls: the read runs in a worker thread (a
+    database that is slow to answer, or busy with an import, must not stall every
+    connection of the worker), one read at a time; callers that arrive while it runs
+    wait for that read rather than start another.
+    """
 
     def __init__(self, read: Callable[[], tuple[str, Any]]) -> None:
         self._read = read
         self._at = 0.0
         self._value: tuple[str, str | None] = ("", None)
+        self._lock: anyio.Lock | None = None
+
+    def _stale(self) -> bool:
+        return time.monotonic() - self._at > VERSION_TTL
+
+    def _refresh(self) -> tuple[str, str | None]:
+        started = time.monotonic()
+        version, modified = self._read()
+        if modified is not None:
+            if modified.tzinfo is None:  # SQLite returns naive datetimes; they are UTC
+                modified = modified.replace(tzinfo=UTC)
+            modified = format_datetime(modified.astimezone(UTC), usegmt=True)
+        self._value = (version, modified)
+        self._at = started
+        return self._value
 
     def get(self) -> tuple[str, str | None]:
-        now = time.monotonic()
-        if now - self._at > VERSION_TTL:
-            version, modified = self._read()
-            if modified is not None:
-                if modified.tzinfo is None:  # SQLite returns naive datetimes; they are UTC
-                    modified = modified.replace(tzinfo=UTC)
-                modified = format_datetime(modified.astimezone(UTC), usegmt=True)
-            self._value = (version, modified)
-            self._at = now
+        """The version, read in the calling thread when stale (for sync code)."""
+        return self._refresh() if self._stale() else self._value
+
+    async def aget(self) -> tuple[str, str | None]:
+        """The version, read in a worker thread when stale (for the event loop)."""
+        if not self._stale():
+            return self._value
+        if self._lock is None:
+            self._lock = anyio.Lock()
+        async with self._lock:
+            if self._stale():  # not refreshed by the caller we waited for
+                await anyio.to_thread.run_sync(self._refresh)
         return self._value
 
     def invalidate(self) -> None:
@@ -220,7 +244,7 @@ class HttpLayer:
             return
         cacheable = method in ("GET", "HEAD") and not scope["path"].startswith(UNCACHED)
         try:
-            version, modified = self.version.get()
+            version, modified = await self.version.aget()
         except G287Error:  # the database is unreachable: the app answers 503 in its own shape
             version, modified, cacheable = "", None, False
         query = scope.get("query_string", b"").decode("latin-1")
