@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from g287.interfaces.cli import cli
+from g287.query import catalog
 from g287.query import history as h
 from g287.query.changes import changes
 from g287.resolve.qa import run_checks
@@ -65,7 +66,7 @@ def test_nine_june_12_agreements_are_re_dated_not_removed_and_added(shared_histo
 
 def test_indialantic_is_one_agreement_throughout(shared_history):
     with shared_history.db.connect() as conn:
-        found = h.list_agreements(conn, text="indialantic", state="FL")["data"]
+        found = catalog.search_agreements(conn, text="indialantic", state="FL")["data"]
         agency = h.agency_history(conn, "FL-indialantic-police-department")
     assert len(found) == 1
     (agreement,) = found
@@ -108,7 +109,7 @@ def test_as_of_returns_exactly_the_newest_list_by_that_date(shared_history, env)
 
 def test_statuses_and_lineage(shared_history):
     with shared_history.db.connect() as conn:
-        removed = {a["name"]: a for a in h.list_agreements(conn, status="removed")["data"]}
+        removed = {a["name"]: a for a in catalog.search_agreements(conn, status="removed")["data"]}
         status = h.status(conn)
     assert status["active"] == 776 and status["by_model"] == {"JEM": 113, "TFM": 386, "WSO": 277}
     butler = removed["Butler County Sheriff's Office"]

@@ -1,9 +1,9 @@
 """Pages of the resolved history with a total count: agreements (with the jurisdiction
 level of their agency), agencies, and the change feed.
 
-These are the lists behind the JSON API and the downloads. :func:`search_agreements`
-answers exactly what :func:`g287.query.history.list_agreements` answers, plus a
-``level`` filter and each agreement's ``level`` and place.
+These are the lists behind the JSON API, the downloads, the CLI and the pages:
+:func:`search_agreements` is the one query for agreements (as of any date), each with
+the jurisdiction level and place of its agency.
 """
 
 from __future__ import annotations

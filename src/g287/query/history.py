@@ -1,5 +1,5 @@
-"""Queries over the resolved history: status, agreements (as of any date), agencies,
-changes, timeline, decisions."""
+"""Queries over the resolved history: status, one agency, changes, timeline, decisions
+(the agreements, as of any date, are :func:`g287.query.catalog.search_agreements`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from g287.errors import InvalidQuery, NotFound
-from g287.model.models import MODEL_NAMES
 from g287.model.states import state_code
 from g287.query.publications import _jsonable, held, not_held, resolve_publication
-from g287.store.like import contains, contains_pattern, like
+from g287.store.like import contains
 from g287.store.schema import (
     agencies,
     agreements,
@@ -116,62 +115,6 @@ def status(conn: Connection) -> dict[str, Any]:
         "agencies": int(conn.execute(select(func.count()).select_from(agencies)).scalar_one()),
         "pending": {s: pending.get(s, 0) for s in ("waiting", "converted", "withdrawn")},
         "held": held(conn),
-    }
-
-
-def list_agreements(
-    conn: Connection,
-    *,
-    state: str | None = None,
-    model: str | None = None,
-    status: str | None = None,
-    text: str | None = None,
-    as_of: date | None = None,
-    sort: str = "id",
-    limit: int | None = None,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """Agreements, filtered; with ``as_of`` exactly those on the newest list published by then."""
-    if status is not None and status not in STATUSES:
-        raise InvalidQuery(f"status must be one of {', '.join(STATUSES)}")
-    if model is not None and model.upper() not in MODEL_NAMES:
-        raise InvalidQuery(f"model must be one of {', '.join(MODEL_NAMES)}")
-    if sort.lstrip("-") not in SORTS:
-        raise InvalidQuery(f"sort must be one of {', '.join(SORTS)} (prefix - to reverse)")
-    q = select(agreements)
-    publication = None
-    if as_of is not None:
-        publication = publication_as_of(conn, as_of)
-        q = q.where(agreements.c.id.in_(on_list(publication["id"])))
-        if status is not None and status != "active":
-            raise InvalidQuery("with as_of, every agreement listed is active on that date")
-    elif status:
-        q = q.where(agreements.c.status == status)
-    if state:
-        q = q.where(agreements.c.state == state_code(state))
-    if model:
-        q = q.where(agreements.c.model == model.upper())
-    if text:
-        needle = contains_pattern(text)
-        q = q.where(or_(like(func.lower(agreements.c.name), needle), like(agreements.c.id, needle)))
-    total = int(conn.execute(select(func.count()).select_from(q.subquery())).scalar_one())
-    column = SORTS[sort.lstrip("-")]
-    q = q.order_by(column.desc() if sort.startswith("-") else column, agreements.c.id)
-    if limit:
-        q = q.limit(limit)
-    if offset:
-        q = q.offset(offset)
-    rows = [_jsonable(r) for r in conn.execute(q).mappings()]
-    if publication is not None:
-        for r in rows:
-            r["status_as_of"] = "active"
-    return {
-        "as_of": as_of.isoformat() if as_of else None,
-        "publication": (
-            {k: publication[k] for k in ("id", "label", "published_date")} if publication else None
-        ),
-        "count": total,
-        "data": rows,
     }
 
 
