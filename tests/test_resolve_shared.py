@@ -208,3 +208,23 @@ def test_addendum_links_posted_on_the_july_lists_are_events(shared_history):
     assert rows and {k for k, _a, _s in rows} == {"addendum_posted"}
     assert all(after and after.startswith("https://www.ice.gov/") for _k, after, _s in rows)
     assert len({s for _k, _a, s in rows}) == printed
+
+
+def test_an_agencys_decisions_are_looked_up_by_its_id(shared_history):
+    with shared_history.db.connect() as conn:
+        every = h.list_decisions(conn)
+        about = {}
+        for (agency_id,) in conn.execute(text("SELECT id FROM agencies ORDER BY id")):
+            found = h.agency_decisions(conn, agency_id)
+            if found:
+                about[agency_id] = found
+                agency = h.agency_history(conn, agency_id)
+                names = {s.lower() for s in agency["spellings"]} | {agency["canonical"].lower()}
+                for d in found:
+                    assert d["subject"].startswith(f"{agency['state']} | ")
+                    assert any(n in d["subject"].lower() for n in names), d
+                assert [d["seq"] for d in found] == sorted(d["seq"] for d in found)
+    assert len(about) > 10
+    rules = {d["rule"] for found in about.values() for d in found}
+    assert {"date_corrected", "typo"} <= rules
+    assert {d["seq"] for found in about.values() for d in found} <= {d["seq"] for d in every}

@@ -19,6 +19,7 @@ from g287.store.schema import (
     agreements,
     candidates,
     content_agreements,
+    decision_agencies,
     decisions,
     events,
     pending_requests,
@@ -289,6 +290,22 @@ def list_decisions(conn: Connection, rule: str | None = None) -> list[dict[str, 
     q = select(decisions).order_by(decisions.c.seq)
     if rule:
         q = q.where(decisions.c.rule == rule)
+    out = []
+    for r in conn.execute(q).mappings():
+        d = dict(r)
+        d["evidence"] = json.loads(d["evidence"])
+        out.append(d)
+    return out
+
+
+def agency_decisions(conn: Connection, agency_id: str) -> list[dict[str, Any]]:
+    """The merges and corrections about one agency (``decision_agencies``), in order."""
+    q = (
+        select(decisions)
+        .join(decision_agencies, decision_agencies.c.decision_seq == decisions.c.seq)
+        .where(decision_agencies.c.agency_id == agency_id)
+        .order_by(decisions.c.seq)
+    )
     out = []
     for r in conn.execute(q).mappings():
         d = dict(r)
