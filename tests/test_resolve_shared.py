@@ -48,8 +48,8 @@ def test_every_qa_check_passes(shared_history, env):
 
 def test_nine_june_12_agreements_are_re_dated_not_removed_and_added(shared_history):
     with shared_history.db.connect() as conn:
-        redated = h.list_events(conn, kind="re_dated")
-        gone = h.list_events(conn, kind="removed")
+        redated = catalog.events_page(conn, kind="re_dated")["data"]
+        gone = catalog.events_page(conn, kind="removed")["data"]
     june = {e["name"] for e in redated if (e["before"], e["after"]) == ("2025-06-12", "2025-06-11")}
     assert {" ".join(n.split()) for n in june} >= {
         n

@@ -225,9 +225,9 @@ def events_cmd(
 ) -> None:
     """The change feed: every change between consecutive lists, newest first."""
     with app.db.connect() as conn:
-        rows = h.list_events(
+        rows = catalog.events_page(
             conn, since=parse_day(since), kind=kind, state=state, model=model, limit=limit
-        )
+        )["data"]
     if as_json:
         output.emit_json(rows)
         return

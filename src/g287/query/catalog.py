@@ -273,8 +273,9 @@ def events_page(
     limit: int | None = None,
     offset: int = 0,
 ) -> dict[str, Any]:
-    """The change feed (as :func:`g287.query.history.list_events`, newest first), one page
-    with its total: ``{count, data}``."""
+    """The change feed, newest first (:data:`g287.query.history.EVENT_ORDER`), one page
+    with its total: ``{count, data}``; the one query for events (``data`` alone is the
+    list the feeds, the CLI and the exports render)."""
     q = events_query(
         since=since,
         until=until,

@@ -180,26 +180,6 @@ def agency_history(conn: Connection, ref: str) -> dict[str, Any]:
     return agency
 
 
-def list_events(
-    conn: Connection,
-    *,
-    since: date | None = None,
-    until: date | None = None,
-    kind: str | None = None,
-    state: str | None = None,
-    model: str | None = None,
-    list_kind: str | None = None,
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """The change feed: every change between consecutive lists, newest first."""
-    q = events_query(
-        since=since, until=until, kind=kind, state=state, model=model, list_kind=list_kind
-    ).order_by(*EVENT_ORDER)
-    if limit:
-        q = q.limit(limit)
-    return [_jsonable(r) for r in conn.execute(q).mappings()]
-
-
 EVENT_ORDER = (
     events.c.published_date.desc(),
     publications.c.seq.desc(),

@@ -166,7 +166,7 @@ def home(
             "insets": territory_insets(state_cls),
             "chart": chart,
             "timeline": timeline,
-            "recent": h.list_events(conn, list_kind="participating", limit=8),
+            "recent": catalog.events_page(conn, list_kind="participating", limit=8)["data"],
             "powers": POWERS,
             "titles": EVENT_TITLES,
             "client_messages": messages_for_client(page.lang, CLIENT_MESSAGES),

@@ -58,7 +58,9 @@ def _state_choices() -> list[tuple[str, str]]:
 
 
 def _recent_for(conn: Connection, state: str, agency_ids: set[str] | None) -> list[dict[str, Any]]:
-    events = h.list_events(conn, state=state, limit=None if agency_ids is not None else RECENT)
+    events = catalog.events_page(
+        conn, state=state, limit=None if agency_ids is not None else RECENT
+    )["data"]
     if agency_ids is not None:
         events = [e for e in events if e["agency_id"] in agency_ids][:RECENT]
     return events
