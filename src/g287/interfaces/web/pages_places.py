@@ -58,7 +58,7 @@ def _state_choices() -> list[tuple[str, str]]:
 
 
 def _recent_for(conn: Connection, state: str, agency_ids: set[str] | None) -> list[dict[str, Any]]:
-    events = catalog.events_page(
+    events: list[dict[str, Any]] = catalog.events_page(
         conn, state=state, limit=None if agency_ids is not None else RECENT
     )["data"]
     if agency_ids is not None:
