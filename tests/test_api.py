@@ -23,8 +23,8 @@ from g287.enrich.jurisdiction import LEVELS
 from g287.interfaces.web import api_common
 from g287.interfaces.web.settings import WebSettings
 from g287.model.models import MODEL_NAMES
+from g287.query import catalog, places
 from g287.query import history as h
-from g287.query import places
 from g287.query.changes import changes
 from g287.simulate import simulate
 from tests.api_support import TOKEN, ApiClient, api_client
@@ -64,7 +64,7 @@ def test_as_of_agreements_equal_the_newest_list_by_that_date(
     assert found["publication"]["label"] == "part 05292025am"
     assert {a["status_as_of"] for a in found["data"]} == {"active"}
     with shared_history.db.connect() as conn:
-        library = h.list_agreements(conn, as_of=date(2025, 6, 1))
+        library = catalog.search_agreements(conn, as_of=date(2025, 6, 1))
     assert [a["id"] for a in found["data"]] == [a["id"] for a in library["data"]]
     rows = ok(api, f"/api/publications/{found['publication']['id']}/rows?limit=5000")
     assert {r["agreement_id"] for r in rows["data"]} == {a["id"] for a in found["data"]}

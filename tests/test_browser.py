@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from g287.app.importer import Importer
-from g287.query import history as h
+from g287.query import catalog
 from tests.browser_support import (
     ROOT,
     SCREENSHOTS,
@@ -204,9 +204,9 @@ def test_timeline_slider_sets_the_figures_and_recolours_the_map(
     page: Any, site: str, shared_history: Importer
 ):
     with shared_history.db.connect() as conn:
-        expected = h.list_agreements(conn, as_of=date(2025, 6, 1))
+        expected = catalog.search_agreements(conn, as_of=date(2025, 6, 1))
         by_model = {
-            m: h.list_agreements(conn, as_of=date(2025, 6, 1), model=m)["count"]
+            m: catalog.search_agreements(conn, as_of=date(2025, 6, 1), model=m)["count"]
             for m in ("TFM", "JEM", "WSO")
         }
     assert expected["count"] == 635

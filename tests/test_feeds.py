@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from g287.interfaces.cli import cli
 from g287.interfaces.feeds import atom_feed, json_feed
 from g287.interfaces.webhooks import Webhooks, verify
-from g287.query.history import list_events
+from g287.query.catalog import events_page
 
 
 @pytest.fixture
 def events(shared_history):
     with shared_history.db.connect() as conn:
-        return list_events(conn, limit=None)
+        return events_page(conn)["data"]
 
 
 def test_atom_feed_parses_back(events):

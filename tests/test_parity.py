@@ -21,8 +21,8 @@ from g287.interfaces.cli import cli
 from g287.interfaces.web.insets import BOXES, territory_insets
 from g287.interfaces.webhooks import Subscription
 from g287.model.states import STATES
+from g287.query import catalog, places
 from g287.query import history as h
-from g287.query import places
 from g287.query.trends import (
     agency_events,
     county_agency_ids,
@@ -169,7 +169,7 @@ def test_county_feed_holds_the_changes_of_the_agencies_covering_it(
     with shared_history.db.connect() as conn:
         covering = county_agency_ids(conn, HILLSBOROUGH)
         expected = county_events(conn, HILLSBOROUGH, limit=None)
-        everything = h.list_events(conn, limit=None)
+        everything = catalog.events_page(conn)["data"]
     assert expected and all(e["agency_id"] in covering for e in expected)
     # the same events as the national feed, filtered by hand
     by_hand = [e["id"] for e in everything if e["agency_id"] in covering]
@@ -237,7 +237,7 @@ def test_filtered_webhooks_receive_only_their_events(shared_history: Importer, t
         "G287_ARCHIVE_DIR": str(shared_history.archive.root),
     }
     with shared_history.db.connect() as conn:
-        events = h.list_events(conn, limit=None)
+        events = catalog.events_page(conn)["data"]
         county_ids = {e["id"] for e in county_events(conn, HILLSBOROUGH, limit=None)}
         placed = {e["id"]: e for e in with_places(conn, events)}
     agency_ids = {e["id"] for e in events if e["agency_id"] == OKALOOSA_SO}

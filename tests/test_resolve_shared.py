@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from g287.interfaces.cli import cli
+from g287.query import catalog
 from g287.query import history as h
 from g287.query.changes import changes
 from g287.resolve.qa import run_checks
@@ -47,8 +48,8 @@ def test_every_qa_check_passes(shared_history, env):
 
 def test_nine_june_12_agreements_are_re_dated_not_removed_and_added(shared_history):
     with shared_history.db.connect() as conn:
-        redated = h.list_events(conn, kind="re_dated")
-        gone = h.list_events(conn, kind="removed")
+        redated = catalog.events_page(conn, kind="re_dated")["data"]
+        gone = catalog.events_page(conn, kind="removed")["data"]
     june = {e["name"] for e in redated if (e["before"], e["after"]) == ("2025-06-12", "2025-06-11")}
     assert {" ".join(n.split()) for n in june} >= {
         n
@@ -65,7 +66,7 @@ def test_nine_june_12_agreements_are_re_dated_not_removed_and_added(shared_histo
 
 def test_indialantic_is_one_agreement_throughout(shared_history):
     with shared_history.db.connect() as conn:
-        found = h.list_agreements(conn, text="indialantic", state="FL")["data"]
+        found = catalog.search_agreements(conn, text="indialantic", state="FL")["data"]
         agency = h.agency_history(conn, "FL-indialantic-police-department")
     assert len(found) == 1
     (agreement,) = found
@@ -108,7 +109,7 @@ def test_as_of_returns_exactly_the_newest_list_by_that_date(shared_history, env)
 
 def test_statuses_and_lineage(shared_history):
     with shared_history.db.connect() as conn:
-        removed = {a["name"]: a for a in h.list_agreements(conn, status="removed")["data"]}
+        removed = {a["name"]: a for a in catalog.search_agreements(conn, status="removed")["data"]}
         status = h.status(conn)
     assert status["active"] == 776 and status["by_model"] == {"JEM": 113, "TFM": 386, "WSO": 277}
     butler = removed["Butler County Sheriff's Office"]
@@ -207,3 +208,23 @@ def test_addendum_links_posted_on_the_july_lists_are_events(shared_history):
     assert rows and {k for k, _a, _s in rows} == {"addendum_posted"}
     assert all(after and after.startswith("https://www.ice.gov/") for _k, after, _s in rows)
     assert len({s for _k, _a, s in rows}) == printed
+
+
+def test_an_agencys_decisions_are_looked_up_by_its_id(shared_history):
+    with shared_history.db.connect() as conn:
+        every = h.list_decisions(conn)
+        about = {}
+        for (agency_id,) in conn.execute(text("SELECT id FROM agencies ORDER BY id")):
+            found = h.agency_decisions(conn, agency_id)
+            if found:
+                about[agency_id] = found
+                agency = h.agency_history(conn, agency_id)
+                names = {s.lower() for s in agency["spellings"]} | {agency["canonical"].lower()}
+                for d in found:
+                    assert d["subject"].startswith(f"{agency['state']} | ")
+                    assert any(n in d["subject"].lower() for n in names), d
+                assert [d["seq"] for d in found] == sorted(d["seq"] for d in found)
+    assert len(about) > 10
+    rules = {d["rule"] for found in about.values() for d in found}
+    assert {"date_corrected", "typo"} <= rules
+    assert {d["seq"] for found in about.values() for d in found} <= {d["seq"] for d in every}

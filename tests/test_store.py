@@ -29,3 +29,25 @@ def test_migrate_is_idempotent_and_drop_all_empties(db_url):
     with db.engine.connect() as conn:
         assert inspect(conn).get_table_names() == []
     db.dispose()
+
+
+def test_the_decision_agencies_migration_fills_what_the_derivation_writes(settings):
+    from alembic import command
+    from sqlalchemy import select
+
+    from g287.app.importer import Importer
+    from g287.store.schema import decision_agencies
+    from tests.conftest import SHEETS
+
+    imp = Importer.from_settings(settings)
+    imp.import_paths([SHEETS])
+    with imp.db.connect() as conn:
+        derived = sorted(conn.execute(select(decision_agencies)).all())
+    with imp.db.engine.begin() as conn:
+        cfg = imp.db.alembic_config(conn)
+        command.downgrade(cfg, "0010")
+        command.upgrade(cfg, "head")
+    with imp.db.connect() as conn:
+        migrated = sorted(conn.execute(select(decision_agencies)).all())
+    imp.db.dispose()
+    assert len(derived) > 10 and migrated == derived

@@ -18,8 +18,8 @@ from g287.interfaces.web import pages, pages_svg
 from g287.interfaces.web.i18n import catalogue, choose
 from g287.interfaces.web.pages_about import doc_html
 from g287.interfaces.web.settings import WebSettings
+from g287.query import catalog, places
 from g287.query import history as h
-from g287.query import places
 from g287.query import publications as pubs
 from g287.resolve.tiers import TYPO_DISTANCE
 from tests.api_support import TOKEN, ApiClient, api_app
@@ -349,9 +349,9 @@ def test_robots_and_sitemap(public, client: Client, shared_history: Importer):
 
 def test_home_figures_on_a_date_equal_the_library(client: Client, shared_history: Importer):
     with shared_history.db.connect() as conn:
-        expected = h.list_agreements(conn, as_of=date(2025, 6, 1))
+        expected = catalog.search_agreements(conn, as_of=date(2025, 6, 1))
         by_model = {
-            m: h.list_agreements(conn, as_of=date(2025, 6, 1), model=m)["count"]
+            m: catalog.search_agreements(conn, as_of=date(2025, 6, 1), model=m)["count"]
             for m in ("TFM", "JEM", "WSO")
         }
     assert expected["count"] == 635
@@ -562,7 +562,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Importer]:
 
 def hostile_agency(imp: Importer) -> str:
     with imp.db.connect() as conn:
-        (row,) = [a for a in h.list_agreements(conn)["data"] if a["name"] == SCRIPT]
+        (row,) = [a for a in catalog.search_agreements(conn)["data"] if a["name"] == SCRIPT]
     return str(row["agency_id"])
 
 

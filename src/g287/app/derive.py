@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection
@@ -13,7 +14,7 @@ from g287.enrich.places import agency_place_rows
 from g287.resolve.derivation import fingerprint
 from g287.resolve.fixes import Curated
 from g287.resolve.lineage import lineage_root
-from g287.resolve.model import snapshot
+from g287.resolve.model import Agency, Decision, snapshot
 from g287.resolve.resolution import Resolution, resolve
 from g287.resolve.suspect import held_rows
 from g287.store import history as store
@@ -22,6 +23,32 @@ from g287.store.history import PublicationRef
 
 def _pub(pubs: list[PublicationRef], seq: int) -> PublicationRef:
     return pubs[seq - 1]
+
+
+def subject_names(subject: str) -> tuple[str | None, set[str]]:
+    """A decision's subject (``ST | name | MODEL | date = name``, ``ST | name``) as its
+    state (the text before the first `` | ``, if any) and the lowered parts it prints."""
+    state = subject.split(" | ", 1)[0] if " | " in subject else None
+    lowered = subject.lower()
+    return state, {part.strip() for side in lowered.split(" = ") for part in side.split(" | ")}
+
+
+def decision_agency_rows(
+    decisions: list[Decision], agencies: Iterable[Agency]
+) -> list[dict[str, Any]]:
+    """Which agencies each decision (numbered from 1, as stored) is about: those of the
+    subject's state whose canonical name or a spelling ICE printed is one of the names
+    the subject prints."""
+    named: dict[tuple[str | None, str], set[str]] = defaultdict(set)
+    for ag in agencies:
+        for name in {s.lower() for s in ag.spellings} | {ag.canon.lower()}:
+            named[(ag.state, name)].add(ag.id)
+    rows = []
+    for seq, d in enumerate(decisions, start=1):
+        state, names = subject_names(d.subject)
+        found = set().union(*(named.get((state, n), set()) for n in names))
+        rows += [{"decision_seq": seq, "agency_id": a} for a in sorted(found)]
+    return rows
 
 
 def rows_for_store(res: Resolution) -> dict[str, list[dict[str, Any]]]:
@@ -184,6 +211,7 @@ def rows_for_store(res: Resolution) -> dict[str, list[dict[str, Any]]]:
         "content_pending": content_pending,
         "unresolved_contents": unresolved,
         "decisions": decisions,
+        "decision_agencies": decision_agency_rows(res.decisions, h.agencies.values()),
         "candidates": candidates,
         "events": events,
         "timeline": timeline,

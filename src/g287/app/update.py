@@ -44,8 +44,8 @@ from g287.app.update_state import (
     _held_status,
 )
 from g287.errors import G287Error, InvalidQuery, NotFound
+from g287.query.catalog import events_page
 from g287.query.changes import changes as net_changes
-from g287.query.history import list_events
 from g287.query.publications import resolve_publication
 from g287.read.page import WorkbookLink, find_workbook_links, original_url, wayback_raw_url
 from g287.store.archive import Sighting, format_utc, parse_utc, sha256_hex
@@ -235,7 +235,9 @@ def _what_changed(
         dates = [
             date.fromisoformat(str(resolve_publication(conn, p)["published_date"])) for p in new_ids
         ]
-        events = [e for e in list_events(conn, since=min(dates)) if e["publication_id"] in new_ids]
+        events = [
+            e for e in events_page(conn, since=min(dates))["data"] if e["publication_id"] in new_ids
+        ]
     return found, events
 
 

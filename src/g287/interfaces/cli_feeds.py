@@ -10,6 +10,7 @@ from g287.interfaces import output
 from g287.interfaces.cli_common import MODELS, App, handle_errors, json_option, parse_day, pass_app
 from g287.interfaces.feeds import atom_feed, feed_title, json_feed
 from g287.interfaces.webhooks import Webhooks
+from g287.query import catalog
 from g287.query import history as h
 from g287.query.trends import with_places
 from g287.resolve.changes import CHANGE_KINDS
@@ -37,7 +38,9 @@ def feed_cmd(
 ) -> None:
     """The change feed as Atom or JSON Feed, newest first (write it to a file or serve it)."""
     with app.db.connect() as conn:
-        events = h.list_events(conn, since=parse_day(since), state=state, model=model, limit=limit)
+        events = catalog.events_page(
+            conn, since=parse_day(since), state=state, model=model, limit=limit
+        )["data"]
     title = feed_title(state, model)
     if fmt == "atom":
         click.echo(atom_feed(events, title=title, site_url=site_url), nl=False)
@@ -162,7 +165,7 @@ def webhooks_remove(app: App, subscription_id: str) -> None:
 def webhooks_deliver(app: App, as_json: bool) -> None:
     """Send every event not yet delivered; exits 1 if a delivery failed (it is retried next run)."""
     with app.db.connect() as conn:
-        events = with_places(conn, h.list_events(conn, limit=None))
+        events = with_places(conn, catalog.events_page(conn)["data"])
     report = Webhooks(app.settings.data_dir).deliver(events)
     if as_json:
         output.emit_json(

@@ -10,6 +10,7 @@ import click
 from g287.interfaces import output
 from g287.interfaces.cli_common import MODELS, App, handle_errors, json_option, parse_day, pass_app
 from g287.model.models import MODEL_NAMES
+from g287.query import catalog
 from g287.query import history as h
 from g287.query.changes import changes as net_changes
 from g287.query.crosscheck import crosscheck, read_count_table
@@ -89,7 +90,7 @@ def agreements_cmd(
 ) -> None:
     """Agreements with their ids, status and listing window; --as-of for any past date."""
     with app.db.connect() as conn:
-        result = h.list_agreements(
+        result = catalog.search_agreements(
             conn,
             state=state,
             model=model,
@@ -224,9 +225,9 @@ def events_cmd(
 ) -> None:
     """The change feed: every change between consecutive lists, newest first."""
     with app.db.connect() as conn:
-        rows = h.list_events(
+        rows = catalog.events_page(
             conn, since=parse_day(since), kind=kind, state=state, model=model, limit=limit
-        )
+        )["data"]
     if as_json:
         output.emit_json(rows)
         return

@@ -149,12 +149,12 @@ def _after(app: App, *, moas: bool, deliver: bool) -> None:
         fetch_moas(app.importer)
     if deliver:
         from g287.interfaces.webhooks import Webhooks
-        from g287.query.history import list_events
+        from g287.query.catalog import events_page
 
         hooks = Webhooks(app.settings.data_dir)
         if hooks.subscriptions():
             with app.db.connect() as conn:
-                events = list_events(conn, limit=None)
+                events = events_page(conn)["data"]
             for sub_id, event_id, reason in hooks.deliver(events).failed:
                 output.error(f"webhook {sub_id}: {event_id}: {reason}")
 

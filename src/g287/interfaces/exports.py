@@ -50,7 +50,6 @@ from g287.interfaces.exports_spec import (
 )
 from g287.model.models import MODEL_NAMES
 from g287.query import catalog
-from g287.query import history as h
 from g287.query import publications as p
 from g287.query.places import agency_jurisdictions
 from g287.query.provenance import placed_rows
@@ -175,7 +174,7 @@ def build_dataset(
     elif name == "publications":
         rows = [_publication_row(r) for r in p.list_publications(conn)]
     elif name == "changes":
-        rows = h.list_events(conn)
+        rows = catalog.events_page(conn)["data"]
     else:
         rows = placed_rows(conn)
     shapes = None

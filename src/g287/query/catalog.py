@@ -1,9 +1,9 @@
 """Pages of the resolved history with a total count: agreements (with the jurisdiction
 level of their agency), agencies, and the change feed.
 
-These are the lists behind the JSON API and the downloads. :func:`search_agreements`
-answers exactly what :func:`g287.query.history.list_agreements` answers, plus a
-``level`` filter and each agreement's ``level`` and place.
+These are the lists behind the JSON API, the downloads, the CLI and the pages:
+:func:`search_agreements` is the one query for agreements (as of any date), each with
+the jurisdiction level and place of its agency.
 """
 
 from __future__ import annotations
@@ -273,8 +273,9 @@ def events_page(
     limit: int | None = None,
     offset: int = 0,
 ) -> dict[str, Any]:
-    """The change feed (as :func:`g287.query.history.list_events`, newest first), one page
-    with its total: ``{count, data}``."""
+    """The change feed, newest first (:data:`g287.query.history.EVENT_ORDER`), one page
+    with its total: ``{count, data}``; the one query for events (``data`` alone is the
+    list the feeds, the CLI and the exports render)."""
     q = events_query(
         since=since,
         until=until,

@@ -14,7 +14,7 @@ from sqlalchemy import (
 
 from g287.enrich.geo import counties as all_counties
 from g287.model.states import state_code
-from g287.query.places import MODEL_STRENGTH, WHOLE_COUNTY_LEVELS, _active_on
+from g287.query.places import WHOLE_COUNTY_LEVELS, _active_on
 from g287.store.schema import (
     agency_counties,
     agency_places,
@@ -147,41 +147,6 @@ def coverage(conn: Connection, *, as_of: date | None = None) -> dict[str, Any]:
         "method": " ".join((coverage.__doc__ or "").split("\n\n")[1].split()),
         "population_source": "Census Bureau PEP vintage 2025 county estimates (2025)",
     }
-
-
-def county_models(conn: Connection, *, as_of: date | None = None) -> dict[str, dict[str, Any]]:
-    """For the map: each county's strongest whole-county model and its agreement ids."""
-    active, _pub = _active_on(conn, as_of)
-    rows = conn.execute(
-        select(
-            agreements.c.id,
-            agreements.c.agency_id,
-            agreements.c.model,
-            agreements.c.state,
-            agency_places.c.level,
-        )
-        .join(agency_places, agency_places.c.agency_id == agreements.c.agency_id)
-        .where(agreements.c.id.in_(active))
-    ).all()
-    fips_of: dict[str, list[str]] = defaultdict(list)
-    for agency_id, code in conn.execute(
-        select(agency_counties.c.agency_id, agency_counties.c.county_fips)
-    ):
-        fips_of[agency_id].append(code)
-    out: dict[str, dict[str, Any]] = {}
-    for agreement_id, agency_id, model, _state, level in rows:
-        if level == "state":
-            continue  # shown as a state layer
-        for code in fips_of.get(agency_id, []):
-            entry = out.setdefault(
-                code, {"model": None, "strength": 0, "agreements": [], "whole": False}
-            )
-            entry["agreements"].append(agreement_id)
-            if level in WHOLE_COUNTY_LEVELS:
-                entry["whole"] = True
-            if MODEL_STRENGTH.get(model, 0) > entry["strength"]:
-                entry["model"], entry["strength"] = model, MODEL_STRENGTH.get(model, 0)
-    return out
 
 
 def coverage_series(

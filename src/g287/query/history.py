@@ -1,5 +1,5 @@
-"""Queries over the resolved history: status, agreements (as of any date), agencies,
-changes, timeline, decisions."""
+"""Queries over the resolved history: status, one agency, changes, timeline, decisions
+(the agreements, as of any date, are :func:`g287.query.catalog.search_agreements`)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from g287.errors import InvalidQuery, NotFound
-from g287.model.models import MODEL_NAMES
 from g287.model.states import state_code
 from g287.query.publications import _jsonable, held, not_held, resolve_publication
-from g287.store.like import contains, contains_pattern, like
+from g287.store.like import contains
 from g287.store.schema import (
     agencies,
     agreements,
     candidates,
     content_agreements,
+    decision_agencies,
     decisions,
     events,
     pending_requests,
@@ -119,62 +119,6 @@ def status(conn: Connection) -> dict[str, Any]:
     }
 
 
-def list_agreements(
-    conn: Connection,
-    *,
-    state: str | None = None,
-    model: str | None = None,
-    status: str | None = None,
-    text: str | None = None,
-    as_of: date | None = None,
-    sort: str = "id",
-    limit: int | None = None,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """Agreements, filtered; with ``as_of`` exactly those on the newest list published by then."""
-    if status is not None and status not in STATUSES:
-        raise InvalidQuery(f"status must be one of {', '.join(STATUSES)}")
-    if model is not None and model.upper() not in MODEL_NAMES:
-        raise InvalidQuery(f"model must be one of {', '.join(MODEL_NAMES)}")
-    if sort.lstrip("-") not in SORTS:
-        raise InvalidQuery(f"sort must be one of {', '.join(SORTS)} (prefix - to reverse)")
-    q = select(agreements)
-    publication = None
-    if as_of is not None:
-        publication = publication_as_of(conn, as_of)
-        q = q.where(agreements.c.id.in_(on_list(publication["id"])))
-        if status is not None and status != "active":
-            raise InvalidQuery("with as_of, every agreement listed is active on that date")
-    elif status:
-        q = q.where(agreements.c.status == status)
-    if state:
-        q = q.where(agreements.c.state == state_code(state))
-    if model:
-        q = q.where(agreements.c.model == model.upper())
-    if text:
-        needle = contains_pattern(text)
-        q = q.where(or_(like(func.lower(agreements.c.name), needle), like(agreements.c.id, needle)))
-    total = int(conn.execute(select(func.count()).select_from(q.subquery())).scalar_one())
-    column = SORTS[sort.lstrip("-")]
-    q = q.order_by(column.desc() if sort.startswith("-") else column, agreements.c.id)
-    if limit:
-        q = q.limit(limit)
-    if offset:
-        q = q.offset(offset)
-    rows = [_jsonable(r) for r in conn.execute(q).mappings()]
-    if publication is not None:
-        for r in rows:
-            r["status_as_of"] = "active"
-    return {
-        "as_of": as_of.isoformat() if as_of else None,
-        "publication": (
-            {k: publication[k] for k in ("id", "label", "published_date")} if publication else None
-        ),
-        "count": total,
-        "data": rows,
-    }
-
-
 def find_agency(conn: Connection, ref: str) -> dict[str, Any]:
     row = conn.execute(select(agencies).where(agencies.c.id == ref)).mappings().first()
     if row is None:
@@ -234,26 +178,6 @@ def agency_history(conn: Connection, ref: str) -> dict[str, Any]:
         ).mappings()
     ]
     return agency
-
-
-def list_events(
-    conn: Connection,
-    *,
-    since: date | None = None,
-    until: date | None = None,
-    kind: str | None = None,
-    state: str | None = None,
-    model: str | None = None,
-    list_kind: str | None = None,
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """The change feed: every change between consecutive lists, newest first."""
-    q = events_query(
-        since=since, until=until, kind=kind, state=state, model=model, list_kind=list_kind
-    ).order_by(*EVENT_ORDER)
-    if limit:
-        q = q.limit(limit)
-    return [_jsonable(r) for r in conn.execute(q).mappings()]
 
 
 EVENT_ORDER = (
@@ -346,6 +270,22 @@ def list_decisions(conn: Connection, rule: str | None = None) -> list[dict[str, 
     q = select(decisions).order_by(decisions.c.seq)
     if rule:
         q = q.where(decisions.c.rule == rule)
+    out = []
+    for r in conn.execute(q).mappings():
+        d = dict(r)
+        d["evidence"] = json.loads(d["evidence"])
+        out.append(d)
+    return out
+
+
+def agency_decisions(conn: Connection, agency_id: str) -> list[dict[str, Any]]:
+    """The merges and corrections about one agency (``decision_agencies``), in order."""
+    q = (
+        select(decisions)
+        .join(decision_agencies, decision_agencies.c.decision_seq == decisions.c.seq)
+        .where(decision_agencies.c.agency_id == agency_id)
+        .order_by(decisions.c.seq)
+    )
     out = []
     for r in conn.execute(q).mappings():
         d = dict(r)

@@ -2,7 +2,7 @@
 
 ``county_layers`` gives each county its strongest *county-wide* model (a sheriff's or a
 state agency's agreement), which part-county bodies cover it, and the state-agency models,
-with figures equal to ``list_agreements`` on the same date; ``agreement_sources`` gives
+with figures equal to ``search_agreements`` on the same date; ``agreement_sources`` gives
 the placed rows (list, date, file, sha256, Excel row, raw cells) behind an agreement.
 """
 
@@ -14,12 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from g287.query.history import list_agreements
+from g287.query.catalog import search_agreements
 from g287.query.places import MODEL_STRENGTH, WHOLE_COUNTY_LEVELS
 from g287.query.publications import _jsonable, resolve_publication
 from g287.store.schema import (
     agency_counties,
-    agency_places,
     content_agreements,
     publication_rows,
     publications,
@@ -35,22 +34,15 @@ def county_layers(conn: Connection, as_of: date | None = None) -> dict[str, Any]
     """The map on a date: for each county its strongest model held by an agency whose
     jurisdiction is the whole county (``whole``) and by agencies covering part of it
     (``part``: a city, campus, port, district); for each state its state agencies'
-    strongest model; and the figures of that list (equal to :func:`list_agreements`)."""
-    listed = list_agreements(conn, as_of=as_of, status=None if as_of else "active")
+    strongest model; and the figures of that list (equal to :func:`search_agreements`)."""
+    listed = search_agreements(conn, as_of=as_of, status=None if as_of else "active")
     rows = listed["data"]
     if as_of is None:
         newest = resolve_publication(conn, "latest")
         listed["publication"] = {k: newest[k] for k in ("id", "label", "published_date")}
     ids = {r["agency_id"] for r in rows}
-    levels: dict[str, str] = {}
     fips_of: dict[str, list[str]] = defaultdict(list)
     if ids:
-        for agency_id, level in conn.execute(
-            select(agency_places.c.agency_id, agency_places.c.level).where(
-                agency_places.c.agency_id.in_(ids)
-            )
-        ):
-            levels[agency_id] = level
         for agency_id, code in conn.execute(
             select(agency_counties.c.agency_id, agency_counties.c.county_fips).where(
                 agency_counties.c.agency_id.in_(ids)
@@ -63,7 +55,7 @@ def county_layers(conn: Connection, as_of: date | None = None) -> dict[str, Any]
     state_agencies: dict[str, str] = {}
     by_model: dict[str, int] = defaultdict(int)
     for r in rows:
-        model, level = r["model"], levels.get(r["agency_id"], "other")
+        model, level = r["model"], r["level"] or "other"
         by_model[model] += 1
         if level == "state":
             state_agencies[r["state"]] = _stronger(state_agencies.get(r["state"]), model)

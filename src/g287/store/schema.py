@@ -295,6 +295,16 @@ decisions = Table(
     Column("evidence", Text, nullable=False),  # JSON
 )
 
+decision_agencies = Table(
+    "decision_agencies",
+    metadata,
+    Column("decision_seq", Integer, ForeignKey("decisions.seq"), primary_key=True),
+    Column("agency_id", String(200), ForeignKey("agencies.id"), primary_key=True),
+    Index("ix_decision_agencies_agency_id", "agency_id"),
+)
+"""Which agencies each decision is about: those of its state whose canonical name or a
+spelling is one of the names its subject prints (written with the decisions)."""
+
 candidates = Table(
     "candidates",
     metadata,
@@ -418,6 +428,7 @@ DERIVED = (
     content_pending,
     unresolved_contents,
     decisions,
+    decision_agencies,
     candidates,
     events,
     timeline,

@@ -149,7 +149,7 @@ def list_candidates(conn: ConnDep) -> dict[str, Any]:
 def _feed_events(
     conn: Any, state: str | None, model: str | None, since: date | None, limit: int
 ) -> tuple[list[dict[str, Any]], str]:
-    found = h.list_events(conn, since=since, state=state, model=model, limit=limit)
+    found = catalog.events_page(conn, since=since, state=state, model=model, limit=limit)["data"]
     return found, feed_title(state, model)
 
 

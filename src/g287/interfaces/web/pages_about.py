@@ -29,6 +29,7 @@ from g287.errors import NotFound
 from g287.interfaces.web import pages_svg
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_common import MODELS, render
+from g287.query import catalog
 from g287.query import history as h
 from g287.query import publications as pubs
 from g287.resolve.qa import run_checks
@@ -203,7 +204,7 @@ def model_page(request: Request, conn: ConnDep, code: str) -> Response:
     found = POWERS.get(model)
     if found is None:
         raise NotFound(f"no 287(g) model is called {code!r}")
-    active = h.list_agreements(conn, model=model, status="active")
+    active = catalog.search_agreements(conn, model=model, status="active")
     by_state: Counter[str] = Counter(a["state"] for a in active["data"])
     return render(
         request,

@@ -35,21 +35,6 @@ def _agency(conn: Connection, agency_id: str) -> dict[str, Any]:
     return found
 
 
-def _decisions(conn: Connection, agency: dict[str, Any]) -> list[dict[str, Any]]:
-    """Merges and corrections whose subject names one of the agency's spellings."""
-    prefix = f"{agency['state']} | "
-    spellings = {s.lower() for s in agency["spellings"]} | {agency["canonical"].lower()}
-    out = []
-    for d in h.list_decisions(conn):
-        subject = d["subject"].lower()
-        if not d["subject"].startswith(prefix):
-            continue
-        names = {part.strip() for side in subject.split(" = ") for part in side.split(" | ")}
-        if names & spellings:
-            out.append(d)
-    return out
-
-
 def _place(conn: Connection, agency_id: str) -> dict[str, Any] | None:
     place = agency_place(conn, agency_id)
     if place is not None:
@@ -68,7 +53,7 @@ def agency_page(request: Request, conn: ConnDep, agency_id: str) -> Response:
             "agency": agency,
             "place": _place(conn, agency_id),
             "by_id": by_id,
-            "decisions": _decisions(conn, agency),
+            "decisions": h.agency_decisions(conn, agency["id"]),
             "titles": EVENT_TITLES,
             "powers": POWERS,
             "feeds": agency_feed_paths(agency["id"]),
@@ -125,7 +110,7 @@ def agreement_page(request: Request, conn: ConnDep, agreement_id: str) -> Respon
             "rows": rows,
             "chain": chain,
             "events": [e for e in agency["events"] if e["subject_id"] == agreement_id],
-            "decisions": _decisions(conn, agency),
+            "decisions": h.agency_decisions(conn, agency["id"]),
             "titles": EVENT_TITLES,
             "powers": POWERS.get(agreement["model"]),
             "moas": agreement_documents(conn, [agreement_id]).get(agreement_id, []),

@@ -23,6 +23,7 @@ from g287.interfaces.web.insets import territory_insets
 from g287.interfaces.web.pages_common import Page, parse_day, render, state_name
 from g287.interfaces.web.pages_svg import county_paths, state_paths, timeline_chart
 from g287.model.states import STATES
+from g287.query import catalog
 from g287.query import history as h
 from g287.query.layers import county_layers
 from g287.query.policy import state_policies
@@ -117,7 +118,7 @@ def home(
     timeline = h.timeline_series(conn)
     chart = timeline_chart(timeline["lists"], month_label=page.t.month, number=page.t.number)
     county_cls, state_cls = _classes(data["layers"], data["stances"])
-    by_state = h.list_agreements(conn, as_of=asked, status=None if asked else "active")
+    by_state = catalog.search_agreements(conn, as_of=asked, status=None if asked else "active")
     per_state: dict[str, int] = {}
     for r in by_state["data"]:
         per_state[r["state"]] = per_state.get(r["state"], 0) + 1
@@ -165,7 +166,7 @@ def home(
             "insets": territory_insets(state_cls),
             "chart": chart,
             "timeline": timeline,
-            "recent": h.list_events(conn, list_kind="participating", limit=8),
+            "recent": catalog.events_page(conn, list_kind="participating", limit=8)["data"],
             "powers": POWERS,
             "titles": EVENT_TITLES,
             "client_messages": messages_for_client(page.lang, CLIENT_MESSAGES),

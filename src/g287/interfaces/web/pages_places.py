@@ -30,8 +30,8 @@ from g287.interfaces.web.pages_common import (
 from g287.interfaces.web.pages_home import map_data
 from g287.interfaces.web.pages_svg import county_paths, state_paths, state_view_box
 from g287.model.states import STATES
+from g287.query import catalog, places
 from g287.query import history as h
-from g287.query import places
 from g287.query.policy import conflicts, state_policies
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +58,9 @@ def _state_choices() -> list[tuple[str, str]]:
 
 
 def _recent_for(conn: Connection, state: str, agency_ids: set[str] | None) -> list[dict[str, Any]]:
-    events = h.list_events(conn, state=state, limit=None if agency_ids is not None else RECENT)
+    events: list[dict[str, Any]] = catalog.events_page(
+        conn, state=state, limit=None if agency_ids is not None else RECENT
+    )["data"]
     if agency_ids is not None:
         events = [e for e in events if e["agency_id"] in agency_ids][:RECENT]
     return events
@@ -67,7 +69,7 @@ def _recent_for(conn: Connection, state: str, agency_ids: set[str] | None) -> li
 @router.get("/states", name="states")
 def states_index(request: Request, conn: ConnDep) -> Response:
     status = h.status(conn)
-    active = h.list_agreements(conn, status="active")["data"]
+    active = catalog.search_agreements(conn, status="active")["data"]
     per: dict[str, dict[str, int]] = {}
     for a in active:
         row = per.setdefault(a["state"], {})
@@ -99,7 +101,7 @@ def state_page(request: Request, conn: ConnDep, code: str, date: str | None = No
     asked = parse_day(date)
     data = map_data(conn, asked)
     layers = data["layers"]
-    listed = h.list_agreements(
+    listed = catalog.search_agreements(
         conn, state=st, as_of=asked, status=None if asked else "active", sort="name"
     )
     by_model: dict[str, int] = {}
@@ -108,7 +110,7 @@ def state_page(request: Request, conn: ConnDep, code: str, date: str | None = No
     ended = []
     if not asked:
         for gone in ("removed", "superseded"):
-            ended += h.list_agreements(conn, state=st, status=gone, sort="name")["data"]
+            ended += catalog.search_agreements(conn, state=st, status=gone, sort="name")["data"]
     classes = {
         fips: (f"w-{m}" if fips in layers["whole"] else f"p-{m}")
         for fips, m in {**layers["part"], **layers["whole"]}.items()

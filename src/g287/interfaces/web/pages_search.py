@@ -19,6 +19,7 @@ from g287.enrich.geo.resources import CITIES, read_csv
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_common import Page, render, state_name
 from g287.model.states import STATES
+from g287.query import catalog
 from g287.query import history as h
 
 router = APIRouter(include_in_schema=False)
@@ -91,7 +92,7 @@ def search(conn: Connection, q: str, limit: int = LIMIT) -> dict[str, Any]:
     text, state = _split(q[:MAX_QUERY])
     agencies: dict[str, dict[str, Any]] = {}
     if len(text) >= 2:
-        for a in h.list_agreements(conn, text=text, state=state, sort="name")["data"]:
+        for a in catalog.search_agreements(conn, text=text, state=state, sort="name")["data"]:
             entry = agencies.setdefault(
                 a["agency_id"],
                 {
