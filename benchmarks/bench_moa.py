@@ -30,9 +30,9 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 
 def main() -> None:
-    from g287.moa.facts import moa_facts
-    from g287.moa.scans import document_scan
-    from g287.moa.text import NotAPdf, pdf_text
+    from g287.read.moa.facts import moa_facts
+    from g287.read.moa.scans import document_scan
+    from g287.read.moa.text import NotAPdf, pdf_text
     from g287.sample import moa_dir
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -92,9 +92,9 @@ def main() -> None:
 
 
 def _read_one(path: Path) -> int:
-    from g287.moa.facts import moa_facts
-    from g287.moa.scans import document_scan
-    from g287.moa.text import NotAPdf, pdf_text
+    from g287.read.moa.facts import moa_facts
+    from g287.read.moa.scans import document_scan
+    from g287.read.moa.text import NotAPdf, pdf_text
 
     try:
         text = pdf_text(path.read_bytes(), source=path.name)
@@ -124,9 +124,9 @@ def parallel_times(files: list[Path], workers: int) -> None:
 def ocr_times(files: list[Path]) -> None:
     import tempfile
 
-    from g287.moa import ocr
-    from g287.moa.scans import document_scan
-    from g287.moa.text import NotAPdf, pdf_text
+    from g287.read.moa import ocr
+    from g287.read.moa.scans import document_scan
+    from g287.read.moa.text import NotAPdf, pdf_text
 
     if not ocr.available():
         print("\nOCR: tesseract or Pillow not installed")

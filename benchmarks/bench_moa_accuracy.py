@@ -83,7 +83,7 @@ def noisy(text: Any) -> Any:
     """The same text with :data:`NOISE` applied to every fragment."""
     from dataclasses import replace
 
-    from g287.moa.text import TextLine
+    from g287.read.moa.text import TextLine
 
     def fragment(f: Any) -> Any:
         value = f.text
@@ -105,7 +105,8 @@ def noisy(text: Any) -> Any:
 
 def extracted(path: Path, *, noise: bool = False) -> dict[str, str | None]:
     """g287's value for each field of the truth table (no OCR: the PDF's text layer)."""
-    from g287.moa import moa_facts, pdf_text
+    from g287.read.moa.facts import moa_facts
+    from g287.read.moa.text import pdf_text
 
     text = pdf_text(path.read_bytes(), source=path.name)
     facts = moa_facts(noisy(text) if noise else text)

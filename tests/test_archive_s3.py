@@ -27,11 +27,11 @@ from click.testing import CliRunner
 from moto.server import ThreadedMotoServer
 
 from g287.app.importer import Importer
+from g287.app.moa_library import import_moa
 from g287.config import Settings
 from g287.errors import ArchiveError, ConfigError, NotFound
 from g287.interfaces.cli import cli
-from g287.moa import ocr
-from g287.moa.library import import_moa
+from g287.read.moa import ocr
 from g287.sample import moa_dir
 from g287.store import moa as moa_store
 from g287.store.archive import RawArchive, Sighting

@@ -12,15 +12,14 @@ from click.testing import CliRunner
 from sqlalchemy import update
 
 from g287.app.importer import Importer
+from g287.app.moa_library import import_moa
 from g287.interfaces.cli import cli
-from g287.moa import moa_facts, pdf_text
-from g287.moa.checks import check_moas
-from g287.moa.compare import Disagreement, compare_with_sheet, shows
-from g287.moa.dates import find_dates
-from g287.moa.facts import MoaFacts
-from g287.moa.filenames import file_name_facts
-from g287.moa.library import import_moa
-from g287.moa.text import Snippet
+from g287.query.moa_checks import check_moas
+from g287.read.moa.compare import Disagreement, compare_with_sheet, shows
+from g287.read.moa.dates import find_dates
+from g287.read.moa.facts import MoaFacts, moa_facts
+from g287.read.moa.filenames import file_name_facts
+from g287.read.moa.text import Snippet, pdf_text
 from g287.sample import moa_dir
 from g287.store.schema import row_contents
 from tests.conftest import SHEETS

@@ -1,4 +1,4 @@
-"""g287.moa.content parses content streams exactly as pypdf does, only faster."""
+"""g287.read.moa.content parses content streams exactly as pypdf does, only faster."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ByteStringObject, ContentStream, FloatObject, NameObject, NumberObject
 
-from g287.moa.content import fast_operations
+from g287.read.moa.content import fast_operations
 from g287.sample import moa_dir
 
 PDFS = sorted(moa_dir().glob("*.pdf"))

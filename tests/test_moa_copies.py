@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from g287.app.importer import Importer
-from g287.moa.copies import copy_url, moa_copies
-from g287.moa.library import import_moa
+from g287.app.moa_library import import_moa
+from g287.query.moa_copies import copy_url, moa_copies
 from g287.sample import moa_dir
 from g287.store.archive import sha256_hex
 from tests.api_support import api_client

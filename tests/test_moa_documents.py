@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from g287.app.importer import Importer
+from g287.app.moa_library import import_moa
 from g287.config import Settings
 from g287.interfaces.cli import cli
-from g287.moa.documents import document_facts, document_list
-from g287.moa.library import import_moa
+from g287.query.moa_documents import document_facts, document_list
 from g287.sample import moa_dir
 from tests.api_support import api_client
 from tests.conftest import SHEETS

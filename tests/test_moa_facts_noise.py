@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from g287.moa.dates import find_dates
-from g287.moa.facts import latest_possible_date, moa_facts
-from g287.moa.fragments import Fragment
-from g287.moa.text import PdfText, TextLine, pdf_text
+from g287.read.moa.dates import find_dates
+from g287.read.moa.facts import latest_possible_date, moa_facts
+from g287.read.moa.fragments import Fragment
+from g287.read.moa.text import PdfText, TextLine, pdf_text
 
 MOA = Path(__file__).resolve().parent / "data" / "moa"
 
@@ -129,7 +129,7 @@ def test_dates_after_the_bound_are_dropped() -> None:
     ],
 )
 def test_title_words_broken_by_ocr_are_repaired(noisy: str, repaired: str) -> None:
-    from g287.moa.signatures import repair_ocr_words
+    from g287.read.moa.signatures import repair_ocr_words
 
     assert repair_ocr_words(noisy) == repaired
 
@@ -154,7 +154,7 @@ def test_an_ocr_broken_title_in_a_real_signature_block() -> None:
 def test_an_organization_after_a_comma_leaves_the_title(
     value: str, title: str, organization: str | None
 ) -> None:
-    from g287.moa.signatures import _title_and_organization
+    from g287.read.moa.signatures import _title_and_organization
 
     assert _title_and_organization(value) == (title, organization)
 

@@ -23,14 +23,14 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 from sqlalchemy import select
 
 from g287.app.importer import Importer
+from g287.app.moa_library import import_moa_files
 from g287.config import Settings
 from g287.interfaces.cli import cli
-from g287.moa import ocr
-from g287.moa import text as moa_text
-from g287.moa.facts import moa_facts
-from g287.moa.library import import_moa_files
-from g287.moa.scans import document_scan, page_list
-from g287.moa.text import NotAPdf, pdf_text
+from g287.read.moa import ocr
+from g287.read.moa import text as moa_text
+from g287.read.moa.facts import moa_facts
+from g287.read.moa.scans import document_scan, page_list
+from g287.read.moa.text import NotAPdf, pdf_text
 from g287.store import moa as store
 from g287.store.schema import raw_files
 

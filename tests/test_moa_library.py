@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from g287.app.importer import Importer
-from g287.moa.checks import moa_summary, pending_moas
-from g287.moa.fetching import fetch_moas
-from g287.moa.library import import_moa
-from g287.moa.search import search_moas
+from g287.app.moa_fetching import fetch_moas
+from g287.app.moa_library import import_moa
+from g287.query.moa_checks import moa_summary, pending_moas
+from g287.query.moa_search import search_moas
 from g287.sample import moa_dir
 from g287.store.moa import linked_urls
 from g287.store.schema import moa_urls

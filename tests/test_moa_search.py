@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from g287.app.importer import Importer
+from g287.app.moa_library import import_moa
 from g287.config import Settings
 from g287.interfaces.cli import cli
-from g287.moa.library import import_moa
-from g287.moa.search import passage_key, search_moas, search_report, snippet_page
-from g287.moa.text import pdf_text
+from g287.query.moa_search import passage_key, search_moas, search_report, snippet_page
+from g287.read.moa.text import pdf_text
 from g287.sample import moa_dir
 from tests.api_support import api_client
 from tests.conftest import SHEETS

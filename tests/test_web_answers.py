@@ -17,14 +17,14 @@ from urllib.parse import quote
 import pytest
 
 from g287.app.importer import Importer
+from g287.app.moa_library import import_moa
 from g287.config import Settings
 from g287.interfaces.web import pages_agency_list, pages_moas
-from g287.moa.documents import document_facts
-from g287.moa.library import import_moa
-from g287.moa.search import search_report
 from g287.query import catalog
 from g287.query import claims as c
 from g287.query import coverage as cov
+from g287.query.moa_documents import document_facts
+from g287.query.moa_search import search_report
 from g287.sample import sheets_dir
 from tests.browser_support import Client, app_for
 from tests.test_web_pages import IMG, SCRIPT, hostile, hostile_agency  # noqa: F401 (fixture)

@@ -20,7 +20,7 @@ it into a one-line message and an exit code, the API into one JSON error shape.
         ├── UnsafeWorkbook     a zip bomb or an absurdly large member
         ├── EmptyWorkbook      no sheet, or no data rows
         ├── UnrecognizedLayout no sheet carries the expected header names
-        └── NotAPdf            (g287.moa.text) not a PDF, truncated, damaged, needs a password
+        └── NotAPdf            (g287.read.moa.text) not a PDF, truncated, damaged, needs a password
 
 Data problems found *inside* ICE's sheets are not exceptions: they become
 stored :class:`g287.model.issues.DataIssue` rows.

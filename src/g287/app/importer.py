@@ -560,7 +560,7 @@ class Importer:
                 if kept:
                     conn.execute(list_reviews.insert(), kept)
         self.resolve()
-        from g287.moa.fetching import replay_moas  # MOAs link to lists: after them
+        from g287.app.moa_fetching import replay_moas  # MOAs link to lists: after them
 
         replay_moas(self)
         return results

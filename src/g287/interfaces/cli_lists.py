@@ -319,7 +319,7 @@ def load_sample(app: App) -> list[ImportResult]:
     """Import the bundled real ICE workbooks and MOA PDFs (again: nothing changes)."""
     from datetime import UTC, datetime
 
-    from g287.moa.library import import_moa
+    from g287.app.moa_library import import_moa
     from g287.sample import moa_dir, sheets_dir
 
     results = app.importer.import_paths([sheets_dir()])

@@ -37,8 +37,8 @@ def moa_fetch(
     app: App, refetch: bool, limit: int | None, wayback: str, ocr: bool | None, as_json: bool
 ) -> None:
     """Download every MOA the lists link (archived by sha256; dead links recorded)."""
-    from g287.moa.fetching import fetch_moas
-    from g287.moa.library import MoaResult
+    from g287.app.moa_fetching import fetch_moas
+    from g287.app.moa_library import MoaResult
 
     def show(done: int, total: int, result: MoaResult) -> None:
         """One line per link as it is fetched (a run may take tens of minutes)."""
@@ -75,7 +75,7 @@ def moa_import(
     One line per PDF (read, unchanged, or rejected with its reason), then a summary.
     A rejected PDF is recorded (see ``g287 files --status rejected``), not an error.
     """
-    from g287.moa.library import MoaResult, import_moa_files, import_summary
+    from g287.app.moa_library import MoaResult, import_moa_files, import_summary
 
     def show(result: MoaResult) -> None:
         click.echo(result.line(), err=result.outcome == "rejected")
@@ -96,7 +96,7 @@ def moa_import(
 
 
 def _use_ocr(asked: bool | None) -> bool:
-    from g287.moa import ocr
+    from g287.read.moa import ocr
 
     if asked and not ocr.available():
         raise ConfigError("--ocr needs the tesseract program and Pillow (pip install 'g287[ocr]')")
@@ -130,7 +130,7 @@ def moa_search(
 ) -> None:
     """Full-text search across every MOA: how many documents match, each distinct passage
     once (with its page) and the agreements that link it."""
-    from g287.moa.search import search_report
+    from g287.query.moa_search import search_report
 
     with app.db.connect() as conn:
         report = search_report(
@@ -187,7 +187,7 @@ def search_summary(report: dict[str, Any]) -> str:
 @handle_errors
 def moa_pending(app: App, as_json: bool) -> None:
     """Active agreements whose MOA is still 'link pending', with how long."""
-    from g287.moa.checks import pending_moas
+    from g287.query.moa_checks import pending_moas
 
     with app.db.connect() as conn:
         rows = pending_moas(conn)
@@ -216,7 +216,7 @@ def moa_pending(app: App, as_json: bool) -> None:
 def moa_check(app: App, near_days: int, as_json: bool) -> None:
     """Where a linked PDF disagrees with its sheet row (agency, state, model, signing date,
     another agency's MOA), each with the page and text that show it and a confidence."""
-    from g287.moa.checks import check_moas
+    from g287.query.moa_checks import check_moas
 
     with app.db.connect() as conn:
         report = check_moas(conn, near_days=near_days)
@@ -261,7 +261,7 @@ def moa_check(app: App, near_days: int, as_json: bool) -> None:
 @handle_errors
 def moa_list(app: App, as_json: bool) -> None:
     """Every MOA document held: pages, scanned pages, model, agency, state, signing dates."""
-    from g287.moa.documents import document_list
+    from g287.query.moa_documents import document_list
 
     with app.db.connect() as conn:
         rows = document_list(conn)
@@ -292,7 +292,7 @@ def moa_list(app: App, as_json: bool) -> None:
 @handle_errors
 def moa_facts(app: App, document: str | None, as_json: bool) -> None:
     """The facts read from every MOA (or one: file name or sha256), each with page and text."""
-    from g287.moa.documents import document_facts
+    from g287.query.moa_documents import document_facts
 
     with app.db.connect() as conn:
         docs = document_facts(conn, document)

@@ -144,7 +144,7 @@ def _say_held(app: App) -> None:
 def _after(app: App, *, moas: bool, deliver: bool) -> None:
     """After an update: new MOA PDFs (optional) and webhook deliveries (never twice)."""
     if moas:
-        from g287.moa.fetching import fetch_moas
+        from g287.app.moa_fetching import fetch_moas
 
         fetch_moas(app.importer)
     if deliver:

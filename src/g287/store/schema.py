@@ -159,7 +159,7 @@ moa_documents = Table(
     Column("signatories", Text, nullable=False),  # JSON list
     Column("is_addendum", Boolean, nullable=False),
     Column("problems", Text, nullable=False),  # JSON list
-    Column("pages", Text),  # JSON list: how each page carries its text (g287.moa.scans)
+    Column("pages", Text),  # JSON list: how each page carries its text (g287.read.moa.scans)
     Column("evidence", Text),  # JSON {fact: [{page, text}]}
 )
 """One MOA or addendum PDF (by its bytes), its text and the facts read from it. Full-text

@@ -35,14 +35,14 @@ from g287.interfaces.web.schemas_places import (
     ModelsPublic,
     StatePoliciesPublic,
 )
-from g287.moa.checks import check_moas
-from g287.moa.documents import document_facts, document_list
-from g287.moa.search import search_report
 from g287.model.states import STATES
 from g287.query import claims as c
 from g287.query import coverage as cov
 from g287.query import places
 from g287.query import policy as pol
+from g287.query.moa_checks import check_moas
+from g287.query.moa_documents import document_facts, document_list
+from g287.query.moa_search import search_report
 from g287.query.provenance import powers_dict
 
 router = APIRouter(tags=["places"], responses=ERRORS)

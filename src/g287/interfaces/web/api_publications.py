@@ -30,9 +30,9 @@ from g287.interfaces.web.schemas_lists import (
     PublicationRowsPublic,
     PublicationsPublic,
 )
-from g287.moa.copies import moa_document
 from g287.model.issues import ISSUE_KINDS
 from g287.query import publications as p
+from g287.query.moa_copies import moa_document
 from g287.query.provenance import placed_rows
 
 router = APIRouter(tags=["publications"], responses=ERRORS)

@@ -16,9 +16,9 @@ from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_common import Page, county_label, render
 from g287.interfaces.web.pages_feeds import agency_feed_paths
 from g287.interfaces.web.pages_moas import pdf_link
-from g287.moa.documents import agreement_documents
 from g287.query import history as h
 from g287.query.layers import agreement_sources, source_runs
+from g287.query.moa_documents import agreement_documents
 from g287.query.places import agency_place
 
 router = APIRouter(include_in_schema=False)

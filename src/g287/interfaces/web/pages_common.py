@@ -19,9 +19,9 @@ from g287.errors import G287Error, InvalidQuery
 from g287.interfaces.web.http import declared_params
 from g287.interfaces.web.i18n import DEFAULT as DEFAULT_LANG
 from g287.interfaces.web.i18n import Translator, choose, explicit, translator
-from g287.moa.copies import copy_url, moa_copies
 from g287.model.models import MODEL_NAMES
 from g287.model.states import STATES
+from g287.query.moa_copies import copy_url, moa_copies
 from g287.query.urls import public_link
 
 HERE = Path(__file__).parent

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from g287.interfaces.web.deps import ConnDep
-from g287.moa.copies import moa_copies
 from g287.query import catalog
+from g287.query.moa_copies import moa_copies
 
 router = APIRouter(include_in_schema=False)
 PAGES = ("/", "/states", "/lookup", "/changes", "/models", "/problems", "/lists", "/methodology")

@@ -1,7 +1,7 @@
 """The MOA library on the web: every archived MOA with its facts (``g287 moa list`` /
 ``moa facts``, ``GET /api/moas``), and full-text search (``g287 moa search``,
-``GET /api/moas/search``): the same :func:`g287.moa.documents.document_facts` and
-:func:`g287.moa.search.search_report`, rendered, with g287's archived copy of each PDF
+``GET /api/moas/search``): the same :func:`g287.query.moa_documents.document_facts` and
+:func:`g287.query.moa_search.search_report`, rendered, with g287's archived copy of each PDF
 (at the passage's page) beside ICE's link."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from g287.errors import InvalidQuery, NotFound
 from g287.interfaces.web.deps import ConnDep
 from g287.interfaces.web.pages_changes import page_numbers
 from g287.interfaces.web.pages_common import Page, render
-from g287.moa.copies import copy_url
-from g287.moa.documents import document_facts
-from g287.moa.search import search_report
+from g287.query.moa_copies import copy_url
+from g287.query.moa_documents import document_facts
+from g287.query.moa_search import search_report
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20

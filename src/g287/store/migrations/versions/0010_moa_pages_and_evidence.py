@@ -1,7 +1,7 @@
 """moa pages and evidence
 
 Two JSON columns on ``moa_documents``: ``pages``, how each page carries its text
-(text, ocr, scanned, partly_scanned, blank; see ``g287.moa.scans``), and
+(text, ocr, scanned, partly_scanned, blank; see ``g287.read.moa.scans``), and
 ``evidence``, the page and text each fact was read from. Documents imported
 before this revision have NULL in both until ``g287 rebuild``.
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from g287.acquire.http import FetchPolicy
 from g287.acquire.wayback import Pacer, capture_url, paced_get, query_cdx, raw_url
+from g287.app.moa_library import MAX_PDF_BYTES, Importer, MoaResult, import_moa
 from g287.errors import G287Error
-from g287.moa.library import MAX_PDF_BYTES, Importer, MoaResult, import_moa
 from g287.read.links import file_key
 from g287.store import moa as store
 from g287.store.archive import format_utc, parse_utc

@@ -28,8 +28,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from g287.moa.dates import find_dates, first_date
-from g287.moa.text import PdfPage, PdfText, Snippet, clean, word_set
+from g287.read.moa.dates import find_dates, first_date
+from g287.read.moa.text import PdfPage, PdfText, Snippet, clean, word_set
 
 Side = Literal["ice", "agency"]
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from g287.moa.compare import NEAR_DAYS, compare_with_sheet
-from g287.moa.facts import MoaFacts
-from g287.moa.signatures import Signatory
-from g287.moa.text import Snippet
+from g287.read.moa.compare import NEAR_DAYS, compare_with_sheet
+from g287.read.moa.facts import MoaFacts
+from g287.read.moa.signatures import Signatory
+from g287.read.moa.text import Snippet
 from g287.store import moa as store
 from g287.store.schema import (
     agreements,

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from g287.errors import InputError
-from g287.moa.facts import MoaFacts, moa_facts
-from g287.moa.ocr import Ocr
-from g287.moa.scans import DocumentScan, document_scan
-from g287.moa.text import pdf_text
 from g287.read.links import file_key
+from g287.read.moa.facts import MoaFacts, moa_facts
+from g287.read.moa.ocr import Ocr
+from g287.read.moa.scans import DocumentScan, document_scan
+from g287.read.moa.text import pdf_text
 from g287.store import moa as store
 from g287.store import publications as pubs
 from g287.store.archive import Archive, Sighting, format_utc, parse_utc, sha256_hex
@@ -146,7 +146,7 @@ def import_moa(
 
     Scanned pages get the OCR text cached for this PDF under ``<archive>/ocr/`` (so a
     rebuild reads them again identically); with ``ocr=True`` and Tesseract installed,
-    pages not yet cached are OCR'd (see :mod:`g287.moa.ocr`).
+    pages not yet cached are OCR'd (see :mod:`g287.read.moa.ocr`).
     """
     sha = sha256_hex(data)
     seen_at = parse_utc(format_utc(seen_at))

@@ -1,11 +1,11 @@
 """The text of an MOA PDF: pages of positioned lines, metadata, phrase search.
 
 :func:`pdf_text` reads PDF bytes with pypdf (no OCR). Each page becomes lines
-of :class:`~g287.moa.fragments.Fragment` s grouped by height and ordered left to
+of :class:`~g287.read.moa.fragments.Fragment` s grouped by height and ordered left to
 right, so two signature columns stay side by side and filled-in form values sit
 on the line they were typed on. A scanned page without a text layer has no
 lines; a document without any text has ``has_text=False``. Where images are
-drawn is kept too, so :mod:`g287.moa.scans` can find scanned pages.
+drawn is kept too, so :mod:`g287.read.moa.scans` can find scanned pages.
 
 Text is normalized enough for phrase search (:meth:`PdfText.find`): Unicode
 NFKC, straight quotes, collapsed whitespace, and words hyphenated across a line
@@ -30,7 +30,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from g287.errors import InputError
-from g287.moa.fragments import Fragment, ImagePlacement, page_content
+from g287.read.moa.fragments import Fragment, ImagePlacement, page_content
 
 LINE_TOLERANCE = 3.0  # points: fragments whose baselines differ less share a line
 SNIPPET_CONTEXT = 60  # characters either side of a phrase found by PdfText.find
@@ -172,7 +172,7 @@ def group_lines(fragments: list[Fragment]) -> tuple[TextLine, ...]:
 
 
 class PageOcr(Protocol):
-    """Reads a page's images when it is a scan (see :class:`g287.moa.ocr.Ocr`)."""
+    """Reads a page's images when it is a scan (see :class:`g287.read.moa.ocr.Ocr`)."""
 
     def __call__(self, page: PdfPage, obj: PageObject) -> PdfPage: ...
 
@@ -184,7 +184,7 @@ def pdf_text(data: bytes, *, source: str | None = None, ocr: PageOcr | None = No
     truncated or damaged file (whatever pypdf raised, never a traceback), or
     an encrypted one that needs a password. Encrypted PDFs with an empty user
     password (RC4 or AES, the latter with ``cryptography``) are read. ``ocr``,
-    when given, may add OCR'd words to scanned pages (:mod:`g287.moa.ocr`).
+    when given, may add OCR'd words to scanned pages (:mod:`g287.read.moa.ocr`).
     """
     if b"%PDF-" not in data[:1024]:
         raise NotAPdf("not a PDF (no %PDF- header)", source=source)

@@ -10,14 +10,14 @@ tracks those itself so that every fragment gets a page position.
 Images drawn on the page (``Do`` of an image XObject) are recorded as
 :class:`ImagePlacement` boxes in page space, so that a scanned page (a
 full-page image, perhaps with a few stamped form fields over it) can be told
-from a page of text (see :mod:`g287.moa.scans`).
+from a page of text (see :mod:`g287.read.moa.scans`).
 
 Three more sources of text are added as fragments:
 
 * form-field widgets with a text value (``/V``), placed at their rectangle;
 * free-text annotations (``/FreeText`` ``/Contents``), e.g. a typed signer name;
 * nothing else: images stay images here (OCR of scanned pages, optional, is
-  :mod:`g287.moa.ocr`; its words are fragments of source ``ocr``).
+  :mod:`g287.read.moa.ocr`; its words are fragments of source ``ocr``).
 
 Some MOAs were written with TrueType subsets that have no ToUnicode map, so
 the text comes out as glyph ids offset by 29 (``)RU,&(`` for ``For ICE``);
@@ -33,10 +33,10 @@ from typing import Any, Literal
 from pypdf import PageObject
 from pypdf.generic import DictionaryObject, NameObject
 
-from g287.moa.content import prepared
+from g287.read.moa.content import prepared
 
 Matrix = tuple[float, float, float, float, float, float]
-FragmentSource = Literal["text", "form", "field", "note", "ocr"]  # ocr: g287.moa.ocr
+FragmentSource = Literal["text", "form", "field", "note", "ocr"]  # ocr: g287.read.moa.ocr
 
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 GLYPH_OFFSET = 29  # Word's TrueType subsets: glyph id = character code - 29
@@ -199,7 +199,7 @@ def _annotation_fragments(page: PageObject) -> list[Fragment]:
 
 
 def _parse_contents_fast(page: PageObject) -> None:
-    """Give pypdf the page's content stream already parsed by :mod:`g287.moa.content`
+    """Give pypdf the page's content stream already parsed by :mod:`g287.read.moa.content`
     (the same operations, about twice as fast); pypdf parses what that cannot."""
     try:
         contents = page.get("/Contents")

@@ -22,7 +22,7 @@ Each page gets one :data:`PageKind`:
 
 A document is ``scanned`` when every page that is not blank is scanned,
 ``partly_scanned`` when some pages are scanned or partly scanned, else None.
-No OCR is done here; words g287 OCR'd (:mod:`g287.moa.ocr`) are never body text,
+No OCR is done here; words g287 OCR'd (:mod:`g287.read.moa.ocr`) are never body text,
 so an OCR'd scan stays a scan, with its ``ocr_confidence``.
 """
 
@@ -31,8 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from g287.moa.fragments import ImagePlacement
-from g287.moa.text import PdfPage, PdfText
+from g287.read.moa.fragments import ImagePlacement
+from g287.read.moa.text import PdfPage, PdfText
 
 PageKind = Literal["text", "ocr", "scanned", "partly_scanned", "blank"]
 ScanKind = Literal["scanned", "partly_scanned"]

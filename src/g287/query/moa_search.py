@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from g287.moa.text import snippet as cut_snippet
 from g287.query.urls import public_link
+from g287.read.moa.text import snippet as cut_snippet
 from g287.store import moa as store
 from g287.store.schema import moa_documents, moa_urls
 

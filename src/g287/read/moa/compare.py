@@ -18,12 +18,12 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from g287.moa.dates import find_dates
-from g287.moa.facts import MODEL_EVIDENCE as _MODEL_EVIDENCE
-from g287.moa.facts import MoaFacts, Model
-from g287.moa.filenames import FileNameFacts, file_name_facts
-from g287.moa.text import Snippet, word_set
 from g287.model.states import BY_NAME, STATES, match_state
+from g287.read.moa.dates import find_dates
+from g287.read.moa.facts import MODEL_EVIDENCE as _MODEL_EVIDENCE
+from g287.read.moa.facts import MoaFacts, Model
+from g287.read.moa.filenames import FileNameFacts, file_name_facts
+from g287.read.moa.text import Snippet, word_set
 
 AGENCY_MIN_SIMILARITY = 90.0  # rapidfuzz ratio (0-100) of the names' distinctive words
 GENERIC_WORD_SIMILARITY = 80.0  # a word this close to a generic word is generic (typos)
@@ -118,7 +118,7 @@ def compare_with_sheet(
 ) -> list[Disagreement]:
     """Differences between a sheet row (agency, STATE, SUPPORT TYPE, SIGNED) and its PDF.
 
-    ``file_name`` adds what the PDF's name says (:mod:`g287.moa.filenames`);
+    ``file_name`` adds what the PDF's name says (:mod:`g287.read.moa.filenames`);
     ``others`` are the other agencies of the same list (a row linking one of
     theirs is a ``mislink``); evidence on ``ocr_pages`` (scans, their text OCR'd)
     lowers confidence; signing dates within ``near_days`` are ``near``.

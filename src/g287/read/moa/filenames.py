@@ -18,7 +18,7 @@ state code glued to its end (``PDFL``, ``CoKs``, ``OfficeWY``) or standing alone
 
 The date is *ICE's* date for the file, which is usually the SIGNED date of the sheet
 row (often the later signature, sometimes a day off), not necessarily a signing date
-written in the PDF; :mod:`g287.moa.compare` weighs it accordingly.
+written in the PDF; :mod:`g287.read.moa.compare` weighs it accordingly.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from g287.moa.dates import EARLIEST_YEAR, LATEST_YEAR
-from g287.moa.facts import Model
 from g287.model.states import STATES
+from g287.read.moa.dates import EARLIEST_YEAR, LATEST_YEAR
+from g287.read.moa.facts import Model
 
 _MODEL_TOKENS: dict[str, Model] = {
     "JEM": "JEM",

@@ -1,9 +1,9 @@
 """OCR of scanned MOA pages, optional: Debian's Tesseract, with Pillow (extra ``ocr``).
 
-Only pages that :func:`g287.moa.scans.page_scan` finds ``scanned`` or
+Only pages that :func:`g287.read.moa.scans.page_scan` finds ``scanned`` or
 ``partly_scanned`` are read. The largest image of such a page is decoded with
 Pillow and read by the ``tesseract`` program (TSV output: each word with its box
-and a confidence). Each word becomes a :class:`~g287.moa.fragments.Fragment` of
+and a confidence). Each word becomes a :class:`~g287.read.moa.fragments.Fragment` of
 source ``ocr`` at its place on the page, so the page's lines, search and facts
 use it like any text; the page keeps its kind (a scan) and gets the mean word
 confidence, so OCR'd text is always marked as such.
@@ -28,9 +28,9 @@ from typing import Any
 
 from pypdf import PageObject
 
-from g287.moa.fragments import Fragment, ImagePlacement
-from g287.moa.scans import page_scan
-from g287.moa.text import PdfPage, group_lines
+from g287.read.moa.fragments import Fragment, ImagePlacement
+from g287.read.moa.scans import page_scan
+from g287.read.moa.text import PdfPage, group_lines
 
 ENGINE = "tesseract"
 CACHE_VERSION = 1  # bump when the way words are read or placed changes
@@ -96,7 +96,7 @@ def read_words(image: Any, box: ImagePlacement) -> list[tuple[float, float, str,
 
 
 class Ocr:
-    """OCR for :func:`g287.moa.text.pdf_text` (its ``ocr=``), cached per PDF.
+    """OCR for :func:`g287.read.moa.text.pdf_text` (its ``ocr=``), cached per PDF.
 
     ``run=False`` only reuses cached results (no engine is started).
     """

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from g287.errors import NotFound
-from g287.moa.facts import field_office_in
-from g287.moa.scans import DocumentScan, PageScan
+from g287.read.moa.facts import field_office_in
+from g287.read.moa.scans import DocumentScan, PageScan
 from g287.store import moa as store
 from g287.store.schema import moa_urls
 

@@ -16,7 +16,7 @@ reader can check it against the PDF. What a document does not say stays None.
   its state ("Florida Department of Corrections"), "represents the State of
   Kansas", or the agency's own address in a points-of-contact appendix.
 * **signing dates**: the dates written in the signature area (see
-  :mod:`g287.moa.signatures`), never a template's "Revised 3/7/2025" and never
+  :mod:`g287.read.moa.signatures`), never a template's "Revised 3/7/2025" and never
   a date after the PDF was last saved (its metadata), which is impossible.
 """
 
@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from g287.moa.signatures import Signatory, read_signatures
-from g287.moa.text import PdfText, Snippet, clean, snippet, word_set
 from g287.model.states import BY_NAME, STATES
+from g287.read.moa.signatures import Signatory, read_signatures
+from g287.read.moa.text import PdfText, Snippet, clean, snippet, word_set
 
 Model = Literal["JEM", "WSO", "TFM"]
 
