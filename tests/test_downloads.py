@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 import pyarrow.parquet as pq
 import pyreadstat
 import pytest
+from python_calamine import CalamineWorkbook
 
 from g287 import __version__
 from g287.app.importer import Importer
@@ -142,10 +142,11 @@ def test_rows_carry_their_provenance(api: ApiClient):
 
 @pytest.mark.parametrize("name", list(COLUMNS))
 def test_xlsx(api: ApiClient, name: str):
-    book = openpyxl.load_workbook(io.BytesIO(download(api, name, "xlsx")), read_only=True)
-    data = list(book["data"].iter_rows(values_only=True))
-    about = {r[0]: r[1] for r in book["about"].iter_rows(values_only=True) if r and r[0]}
-    book.close()
+    # read back with calamine (Rust; a reader independent of the xlsxwriter that wrote it,
+    # and several times faster than openpyxl on the 15,000-row sheet)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(download(api, name, "xlsx")))
+    data = book.get_sheet_by_name("data").to_python()
+    about = {r[0]: r[1] for r in book.get_sheet_by_name("about").to_python() if r and r[0]}
     assert list(data[0]) == [c.name for c in COLUMNS[name]]
     assert len(data) - 1 == sizes(api)[name]
     assert about["as_of"] == NEWEST and about["g287_version"] == __version__
