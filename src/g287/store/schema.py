@@ -298,7 +298,12 @@ decisions = Table(
 decision_agencies = Table(
     "decision_agencies",
     metadata,
-    Column("decision_seq", Integer, ForeignKey("decisions.seq"), primary_key=True),
+    Column(
+        "decision_seq",
+        Integer,
+        ForeignKey("decisions.seq", ondelete="CASCADE"),  # a decision takes its rows along
+        primary_key=True,
+    ),
     Column("agency_id", String(200), ForeignKey("agencies.id"), primary_key=True),
     Index("ix_decision_agencies_agency_id", "agency_id"),
 )

@@ -41,6 +41,7 @@ def upgrade() -> None:
             ["decision_seq"],
             ["decisions.seq"],
             name=op.f("fk_decision_agencies_decision_seq_decisions"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("decision_seq", "agency_id", name=op.f("pk_decision_agencies")),
     )
