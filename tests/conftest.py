@@ -8,13 +8,16 @@ afterwards, so tests never see each other's tables.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from g287.app.importer import Importer
 from g287.config import Settings, normalize_database_url
@@ -86,6 +89,61 @@ def shared_history(
     imp.db.dispose()
     for _ in gen:
         pass
+
+
+_TEMPLATES: dict[str, Path] = {}
+
+
+def from_template(
+    key: str,
+    settings: Settings,
+    fill: Callable[[Importer], None],
+    factory: pytest.TempPathFactory,
+) -> Importer:
+    """An importer over ``settings`` whose database and archive hold what ``fill`` puts
+    there. On SQLite ``fill`` runs once per test process, into a template folder that each
+    test then gets a copy of (database file and archive); on PostgreSQL it runs per test."""
+    if not settings.database_url.startswith("sqlite"):
+        imp = Importer.from_settings(settings)
+        fill(imp)
+        return imp
+    template = _TEMPLATES.get(key)
+    if template is None:
+        root = factory.mktemp(f"template-{key}")
+        made = Settings.from_env(
+            {}, data_dir=root / "data", database_url=f"sqlite:///{root / 'g287.sqlite'}"
+        )
+        imp = Importer.from_settings(made)
+        fill(imp)
+        imp.db.seal()  # the write-ahead log folded in: the file alone is the database
+        _TEMPLATES[key] = template = root
+    database = make_url(settings.database_url).database
+    assert database, settings.database_url
+    shutil.copytree(template / "data", settings.data_dir, dirs_exist_ok=True)
+    shutil.copyfile(template / "g287.sqlite", database)
+    return Importer.from_settings(settings)
+
+
+MOA_T0 = datetime(2025, 7, 8, tzinfo=UTC)
+
+
+def fill_moa_library(imp: Importer) -> None:
+    """The list of 8 July 2025 and the nine real MOA PDFs bundled with g287."""
+    from g287.app.moa_library import import_moa
+    from g287.sample import moa_dir
+
+    imp.import_paths([SHEETS / "sheets_20250708_151823"], now=MOA_T0)
+    for pdf in sorted(moa_dir().glob("*.pdf")):
+        import_moa(imp, pdf.read_bytes(), name=pdf.name, source=str(pdf), seen_at=MOA_T0)
+
+
+@pytest.fixture
+def moa_library(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Importer]:
+    """:func:`fill_moa_library` in this test's database and archive (copied from a
+    template on SQLite)."""
+    imp = from_template("moa-library", settings, fill_moa_library, tmp_path_factory)
+    yield imp
+    imp.db.dispose()
 
 
 def dump_database(imp: Importer, *, derived: bool = True) -> dict[str, list[tuple[Any, ...]]]:

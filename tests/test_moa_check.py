@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from sqlalchemy import update
 
 from g287.app.importer import Importer
-from g287.app.moa_library import import_moa
 from g287.interfaces.cli import cli
 from g287.query.moa_checks import check_moas
 from g287.read.moa.compare import Disagreement, compare_with_sheet, shows
@@ -22,7 +21,6 @@ from g287.read.moa.filenames import file_name_facts
 from g287.read.moa.text import Snippet, pdf_text
 from g287.sample import moa_dir
 from g287.store.schema import row_contents
-from tests.conftest import SHEETS
 
 T0 = datetime(2025, 7, 8, tzinfo=UTC)
 PDFS = sorted(moa_dir().glob("*.pdf"))
@@ -40,11 +38,8 @@ def facts_of(name: str) -> MoaFacts:
 
 
 @pytest.fixture
-def library(importer: Importer) -> Importer:
-    importer.import_paths([SHEETS / "sheets_20250708_151823"], now=T0)
-    for pdf in PDFS:
-        import_moa(importer, pdf.read_bytes(), name=pdf.name, source=str(pdf), seen_at=T0)
-    return importer
+def library(moa_library: Importer) -> Importer:
+    return moa_library
 
 
 def _shown(entry: dict) -> bool:

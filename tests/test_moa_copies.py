@@ -5,12 +5,10 @@ from datetime import UTC, datetime
 import pytest
 
 from g287.app.importer import Importer
-from g287.app.moa_library import import_moa
 from g287.query.moa_copies import copy_url, moa_copies
 from g287.sample import moa_dir
 from g287.store.archive import sha256_hex
 from tests.api_support import api_client
-from tests.conftest import SHEETS
 
 T0 = datetime(2025, 7, 8, tzinfo=UTC)
 PDFS = sorted(moa_dir().glob("*.pdf"))
@@ -19,11 +17,8 @@ ARCADIA_ID = "FL-arcadia-police-department%23TFM%232025-03-05"
 
 
 @pytest.fixture
-def library(importer: Importer) -> Importer:
-    importer.import_paths([SHEETS / "sheets_20250708_151823"], now=T0)
-    for pdf in PDFS:
-        import_moa(importer, pdf.read_bytes(), name=pdf.name, source=str(pdf), seen_at=T0)
-    return importer
+def library(moa_library: Importer) -> Importer:
+    return moa_library
 
 
 def test_pages_link_the_archived_copy_beside_ices_link(library: Importer):

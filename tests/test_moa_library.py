@@ -23,11 +23,8 @@ PDFS = sorted(moa_dir().glob("*.pdf"))
 
 
 @pytest.fixture
-def library(importer: Importer):
-    importer.import_paths([SHEETS / "sheets_20250708_151823"], now=T0)
-    for pdf in PDFS:
-        import_moa(importer, pdf.read_bytes(), name=pdf.name, source=str(pdf), seen_at=T0)
-    return importer
+def library(moa_library: Importer) -> Importer:
+    return moa_library
 
 
 def test_phrase_search_finds_real_moa_text(library):

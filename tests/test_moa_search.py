@@ -15,26 +15,21 @@ import pytest
 from click.testing import CliRunner
 
 from g287.app.importer import Importer
-from g287.app.moa_library import import_moa
 from g287.config import Settings
 from g287.interfaces.cli import cli
 from g287.query.moa_search import passage_key, search_moas, search_report, snippet_page
 from g287.read.moa.text import pdf_text
 from g287.sample import moa_dir
 from tests.api_support import api_client
-from tests.conftest import SHEETS
 
 T0 = datetime(2025, 7, 8, tzinfo=UTC)
 PDFS = sorted(moa_dir().glob("*.pdf"))
 
 
 @pytest.fixture
-def library(importer: Importer, settings: Settings):
-    importer.import_paths([SHEETS / "sheets_20250708_151823"], now=T0)
-    for pdf in PDFS:
-        import_moa(importer, pdf.read_bytes(), name=pdf.name, source=str(pdf), seen_at=T0)
+def library(moa_library: Importer, settings: Settings):
     env = {"G287_DATA_DIR": str(settings.data_dir), "G287_DATABASE_URL": settings.database_url}
-    return importer, env
+    return moa_library, env
 
 
 def test_report_counts_every_match_and_pages_through_passages(library):
