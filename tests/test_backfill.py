@@ -20,6 +20,7 @@ from g287.interfaces.cli import cli
 from g287.query.publications import list_publications, publication_rows
 from g287.store.publications import as_utc
 from g287.store.schema import raw_files, sightings
+from tests.conftest import dump_database
 from tests.fake_ice import CHALLENGE
 from tests.fake_wayback import FakeWayback, WaybackFault
 from tests.test_fetch import RUNS, make_importer  # noqa: F401  (fixture)
@@ -266,7 +267,7 @@ def test_backfill_imports_every_distinct_content_once_dated_by_its_earliest_capt
         2025, 5, 19, 15, 18, 2, tzinfo=UTC
     )
     # roster eras became publications dated by their capture
-    assert {"participatingAgencies10292010.xlsx", "participatingAgencies01122021.xlsx"} <= set(pubs)
+    assert {"participatingAgencies10292010.html", "participatingAgencies01122021.html"} <= set(pubs)
     # the 2026 download links were found on the page and named by Content-Disposition
     assert {P_LAST_NAME, Q_LAST_NAME} <= set(pubs)
     rejected = [i for i in report.items if i.status == "rejected"]
@@ -479,6 +480,13 @@ def test_a_page_that_changed_around_an_unchanged_roster_is_not_a_new_list(import
     links = {r["moa_url"] for r in rows if r.get("moa_url")}
     assert links and all(u.startswith("https://www.ice.gov/") for u in links), sorted(links)[:3]
     assert len(importer.archive.sightings()) == 3  # two pages and one roster list
+    # the roster's sighting says which address the links resolve against: a rebuild from
+    # the archived page alone reads ICE's links again
+    (roster,) = [s for s in importer.archive.sightings() if s.role == "roster"]
+    assert roster.source.endswith(";base=" + where) and roster.sha256 == pub["sha256"]
+    before = dump_database(importer)
+    importer.rebuild()
+    assert dump_database(importer) == before
 
 
 def test_the_backfill_holds_the_writer_lock_for_its_whole_run(importer, wb):

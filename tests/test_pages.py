@@ -12,12 +12,21 @@ from click.testing import CliRunner
 from g287.app.page_import import import_page
 from g287.interfaces import cli_update  # noqa: F401  (registers import-page)
 from g287.interfaces.cli import cli
+from g287.model.dating import eastern_date
 from g287.query.publications import list_issues, list_publications, publication_rows
 from g287.read.page import capture_time, find_workbook_links, original_url, wayback_raw_url
 from g287.read.publication import read_list
-from g287.read.roster import parse_roster, roster_file_name, roster_workbook
+from g287.read.roster import (
+    parse_roster,
+    read_roster_page,
+    roster_base,
+    roster_file_name,
+    roster_list,
+    roster_source,
+)
 from tests.conftest import DATA, dump_database
 from tests.fake_ice import FakeIce
+from tests.legacy_roster import legacy_roster_name, roster_workbook
 from tests.test_fetch import FAST, RUNS, publish
 
 PAGES = DATA / "pages"
@@ -200,13 +209,13 @@ def test_pages_without_a_roster_table(name):
     assert parse_roster(page(name), ICE) is None
 
 
-def test_the_roster_workbook_reads_like_ice_s_and_is_stable():
+def test_the_roster_list_reads_like_ice_s_and_is_stable():
     roster = parse_roster(page("ice-287g-2010-10-29.html"), ICE)
     assert roster is not None
-    data = roster_workbook(roster, captured=date(2010, 10, 30))
-    assert data == roster_workbook(roster, captured=date(2010, 10, 30))
-    assert data != roster_workbook(roster, captured=date(2010, 10, 31))
-    parsed = read_list(data, kind_hint="participating", reference=date(2010, 10, 30))
+    parsed = roster_list(roster, captured=date(2010, 10, 30))
+    assert parsed == roster_list(roster, captured=date(2010, 10, 30))
+    assert parsed.modified == "2010-10-30T00:00:00Z"
+    assert parsed.kind == "participating" and parsed.layout.sheet_name == "roster"
     assert parsed.layout.describe() == (
         "STATE|LAW ENFORCEMENT AGENCY|SUPPORT TYPE|SIGNED|MOA|+SIGNED AS PRINTED"
     )
@@ -219,8 +228,59 @@ def test_the_roster_workbook_reads_like_ice_s_and_is_stable():
     assert cobb.content.moa_status == "linked"
     assert '"SIGNED AS PRINTED": "02/13/2007; 10/14/2009"' in (cobb.content.extra or "")
     assert roster_file_name(datetime(2010, 10, 30, 3, 0, tzinfo=UTC)) == (
-        "participatingAgencies10292010.xlsx"  # the Eastern date of the capture
+        "participatingAgencies10292010.html"  # the Eastern date of the capture; a page
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ice-287g-2008-04-29.html",
+        "ice-287g-2010-10-29.html",
+        "ice-287g-20210113002027.html",
+        "ice-287g-20241210120000.html",
+    ],
+)
+@pytest.mark.parametrize("base", [ICE, WAYBACK_2021])
+def test_a_roster_list_is_what_the_workbook_reader_made_of_the_roster_workbook(name, base):
+    """Reading the roster directly gives the very list earlier versions got by writing it
+    as a workbook and reading that: layout, rows, cell issues, list issues, dates."""
+    roster = parse_roster(page(name), base)
+    assert roster is not None
+    captured = date(2010, 10, 30)
+    made = roster_list(roster, captured=captured, reference=date(2010, 10, 29))
+    legacy = read_list(
+        roster_workbook(roster, captured=captured),
+        kind_hint="participating",
+        reference=date(2010, 10, 29),
+    )
+    assert made == legacy
+    assert made.all_issues() == legacy.all_issues()
+
+
+def test_a_roster_source_says_where_the_page_s_links_resolve():
+    sha = "ab" * 32
+    assert roster_source(WAYBACK_2021, sha) == WAYBACK_2021 + "#g287-roster-" + "ab" * 8
+    assert roster_source(WAYBACK_2021, sha, WAYBACK_2021) == roster_source(WAYBACK_2021, sha)
+    assert roster_base(roster_source(WAYBACK_2021, sha)) == WAYBACK_2021
+    assert roster_base(roster_source(WAYBACK_2021, sha, ICE)) == ICE
+    assert roster_source(WAYBACK_2021, sha, ICE).endswith(";base=" + ICE)
+    assert roster_base(WAYBACK_2021) is None
+    html = page("ice-287g-2010-10-29.html")
+    made = read_roster_page(
+        html, source=roster_source(WAYBACK_2021, sha, ICE), captured=date(2010, 10, 30)
+    )
+    roster = parse_roster(html, ICE)
+    assert roster is not None
+    assert made == roster_list(roster, captured=date(2010, 10, 30))
+    from g287.errors import InputError
+
+    with pytest.raises(InputError, match="no roster table"):
+        read_roster_page(
+            page("ice-287g-2025-05-16.html"),
+            source=roster_source(ICE, sha),
+            captured=date(2025, 5, 16),
+        )
 
 
 # --- importing archived pages ---------------------------------------------------------------
@@ -235,12 +295,15 @@ def test_import_a_pre_2025_page(importer):
     [result] = report.results
     assert (result.outcome, result.name, result.rows) == (
         "accepted",
-        "participatingAgencies01122021.xlsx",
+        "participatingAgencies01122021.html",
         6,
     )
     assert result.source.startswith(WAYBACK_2021 + "#g287-roster-")
     pages = [s for s in importer.archive.sightings() if s.role == "page"]
     assert [(s.source, s.sha256) for s in pages] == [(WAYBACK_2021, report.sha256)]
+    # the list's raw file is the page: no workbook is made or archived
+    assert result.sha256 == report.sha256
+    assert [s.role for s in importer.archive.sightings()] == ["page", "roster"]
     with importer.db.connect() as conn:
         pub, rows = publication_rows(conn, result.publication_id or "")
         kinds = {i["kind"] for i in list_issues(conn, publication=pub["id"])}
@@ -266,6 +329,97 @@ def test_import_a_pre_2025_page(importer):
     assert dump_database(importer) == before
     importer.rebuild()
     assert dump_database(importer) == before
+
+
+def _legacy_archive(importer, name, url, captured):
+    """Archive a page as earlier versions did: the page, then its roster written as a
+    workbook and imported as a list (source ``<url>#g287-roster-<page sha16>``)."""
+    from g287.app.page_import import _page_name
+    from g287.store.archive import Sighting, format_utc
+
+    html = page(name)
+    sha = importer.archive.put(html)
+    importer.archive.record(
+        Sighting(sha, _page_name(url), url, format_utc(captured), len(html), role="page")
+    )
+    roster = parse_roster(html, url)
+    assert roster is not None
+    day = eastern_date(captured)
+    result = importer.import_bytes(
+        roster_workbook(roster, captured=day),
+        name=legacy_roster_name(day),
+        source=f"{url}#g287-roster-{sha[:16]}",
+        seen_at=captured,
+    )
+    assert result.outcome == "accepted"
+    return result
+
+
+def test_an_archive_of_roster_workbooks_rebuilds_the_same_and_takes_its_pages_again(
+    importer,
+):
+    """Archives made before rosters were read directly hold a workbook per roster (role
+    ``list``): a rebuild reads them as workbooks, as then, and importing their page again
+    is that workbook seen again, not a second list."""
+    captured = datetime(2021, 1, 13, 0, 20, 27, tzinfo=UTC)
+    old = _legacy_archive(importer, "ice-287g-20210113002027.html", WAYBACK_2021, captured)
+    importer.ensure_derived()
+    before = dump_database(importer)
+    importer.rebuild()
+    assert dump_database(importer) == before
+    again = import_page(
+        importer, page("ice-287g-20210113002027.html"), url=WAYBACK_2021, captured_at=captured
+    )
+    assert [(r.outcome, r.sha256, r.name) for r in again.results] == [
+        ("unchanged", old.sha256, "participatingAgencies01122021.xlsx")
+    ]
+    assert dump_database(importer) == before
+    assert [s.role for s in importer.archive.sightings()] == ["page", "list"]
+
+    # a page new to that archive is read directly, beside the old workbook's list
+    later = datetime(2024, 12, 10, 12, tzinfo=UTC)
+    new = import_page(importer, page("ice-287g-20241210120000.html"), url=ICE, captured_at=later)
+    [result] = new.results
+    assert (result.outcome, result.sha256) == ("accepted", new.sha256)
+    before = dump_database(importer)
+    importer.rebuild()
+    assert dump_database(importer) == before
+    with importer.db.connect() as conn:
+        assert [p["file_name"] for p in list_publications(conn, "participating")] == [
+            "participatingAgencies01122021.xlsx",
+            "participatingAgencies12102024.html",
+        ]
+
+
+def test_a_roster_read_directly_stores_what_its_workbook_stored(importer, tmp_path):
+    """The same page imported the old way (a workbook) and the new way (read directly):
+    the same rows, issues and dates; only the raw file (and so the id) and the name's
+    extension differ."""
+    from g287.app.importer import Importer
+    from g287.store.archive import RawArchive
+    from g287.store.database import Database
+
+    captured = datetime(2010, 10, 30, 16, tzinfo=UTC)
+    old = _legacy_archive(importer, "ice-287g-2010-10-29.html", ICE, captured)
+    other = Importer(Database(f"sqlite:///{tmp_path / 'new.sqlite'}"), RawArchive(tmp_path / "a"))
+    other.db.migrate()
+    [new] = import_page(
+        other, page("ice-287g-2010-10-29.html"), url=ICE, captured_at=captured
+    ).results
+    with importer.db.connect() as conn, other.db.connect() as conn2:
+        pub, rows = publication_rows(conn, old.publication_id or "")
+        pub2, rows2 = publication_rows(conn2, new.publication_id or "")
+        issues = [(i["kind"], i["note"]) for i in list_issues(conn, publication=pub["id"])]
+        issues2 = [(i["kind"], i["note"]) for i in list_issues(conn2, publication=pub2["id"])]
+    assert rows2 == rows and issues2 == issues
+    differ = {"id", "sha256", "file_name"}
+    assert {k: v for k, v in pub2.items() if k not in differ} == {
+        k: v for k, v in pub.items() if k not in differ
+    }
+    assert (pub["file_name"], pub2["file_name"]) == (
+        "participatingAgencies10302010.xlsx",
+        "participatingAgencies10302010.html",
+    )
 
 
 def test_pages_from_three_eras_make_a_history(importer):
@@ -322,7 +476,7 @@ def test_import_page_command(settings, tmp_path):
         "page https://web.archive.org/web/20210113002027/https://www.ice.gov/identify-and-arrest/"
         "287g (2021-01-13T00:20:27Z), sha256 " + report_sha(saved)[:12]
     )
-    assert "participatingAgencies01122021.xlsx: accepted" in result.stdout
+    assert "participatingAgencies01122021.html: accepted" in result.stdout
 
     plain = tmp_path / "saved.html"
     plain.write_bytes(page("ice-287g-2010-10-29.html"))
@@ -349,7 +503,7 @@ def test_import_page_command(settings, tmp_path):
 
     [payload] = json.loads(result.stdout)
     assert payload["roster"]["as_of"] == "2010-10-29"
-    assert payload["results"][0]["name"] == "participatingAgencies10302010.xlsx"
+    assert payload["results"][0]["name"] == "participatingAgencies10302010.html"
 
 
 def report_sha(path: Path) -> str:
@@ -366,8 +520,6 @@ def test_unknown_roster_columns_are_kept_as_extra_columns():
     )
     roster = parse_roster(html, ICE)
     assert roster is not None and roster.extras == ("OFFICERS TRAINED",)
-    parsed = read_list(
-        roster_workbook(roster, captured=date(2008, 5, 1)), reference=date(2008, 5, 1)
-    )
+    parsed = roster_list(roster, captured=date(2008, 5, 1))
     [row] = parsed.rows
     assert (row.content.model, row.content.extra) == ("JEM", '{"OFFICERS TRAINED": "12"}')

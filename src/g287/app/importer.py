@@ -43,6 +43,7 @@ from g287.model import dating
 from g287.model.issues import DataIssue
 from g287.model.naming import parse_file_name
 from g287.read.publication import ParsedList, Row, read_list
+from g287.read.roster import read_roster_page
 from g287.resolve.derivation import derivation
 from g287.resolve.resolution import Resolution
 from g287.store import publications as store
@@ -60,6 +61,7 @@ from g287.store.locks import held_here, writer_lock
 from g287.store.schema import list_reviews, publications
 
 Outcome = Literal["accepted", "duplicate", "unchanged", "rejected"]
+LIST_ROLES = ("list", "roster")  # sightings rebuild replays as lists; a roster is a page's
 PARALLEL_REBUILD_MIN_FILES = 40  # below this, parsing in this process is faster than a pool
 REBUILD_BATCH = 100  # files replayed per transaction by rebuild
 
@@ -240,15 +242,18 @@ class Importer:
         archive: bool = True,
         conn: Connection | None = None,
         parsed_already: ParsedList | InputError | None = None,
+        role: str = "list",
     ) -> ImportResult:
         """Archive, read and store one file. With ``conn``, work inside the caller's
-        transaction (rebuild replays the archive in a few large ones); else one of its own."""
+        transaction (rebuild replays the archive in a few large ones); else one of its own.
+        ``role`` ``roster``: the bytes are an archived page, read as its roster
+        (``parsed_already`` gives the list; see :func:`parse_roster_sighting`)."""
         seen_at = parse_utc(format_utc(seen_at))  # whole seconds, UTC: what the archive keeps
         sha = sha256_hex(data)
         if archive:
             self.archive.put(data, sha)
             self.archive.record(
-                Sighting(sha, name, source, format_utc(seen_at), len(data), role="list")
+                Sighting(sha, name, source, format_utc(seen_at), len(data), role=role)
             )
         with self._use(conn, write=False) as c:
             known = store.get_raw_file(c, sha)
@@ -271,6 +276,8 @@ class Importer:
             parsed = parsed_already
         elif isinstance(parsed_already, InputError):
             error = parsed_already
+        elif role == "roster":
+            parsed, error = parse_roster_sighting(data, name, source, seen_at)
         else:
             parsed, error = parse_list(data, name, seen_at)
         own_transaction = conn is None
@@ -282,7 +289,7 @@ class Importer:
                 {
                     "sha256": sha,
                     "size": len(data),
-                    "role": "list",
+                    "role": role,
                     "kind": parsed.kind if parsed else file_name.kind,
                     "status": "rejected" if error else "accepted",
                     "error_kind": error.slug if error else None,
@@ -501,7 +508,7 @@ class Importer:
         self.db.drop_all()
         self.db.migrate()
         results = []
-        lists = [s for s in sightings if s.role == "list"]
+        lists = [s for s in sightings if s.role in LIST_ROLES]
         first_of: dict[str, int] = {}
         for i, s in enumerate(lists):
             first_of.setdefault(s.sha256, i)
@@ -529,6 +536,7 @@ class Importer:
                                             s_ahead.seen_datetime,
                                         )
                                         if first_of[s_ahead.sha256] == ahead
+                                        and s_ahead.role == "list"  # a roster: read here
                                         else None,
                                     )
                                 )
@@ -545,6 +553,7 @@ class Importer:
                                 archive=False,
                                 conn=conn,
                                 parsed_already=_unpack(future, received),
+                                role=s.role,
                             )
                             results.append(result)
                             if on_result:
@@ -576,6 +585,26 @@ def parse_list(
             read_list(
                 data,
                 kind_hint=file_name.kind,
+                reference=file_name.ice_date or dating.eastern_date(seen_at),
+            ),
+            None,
+        )
+    except InputError as exc:
+        return None, exc
+
+
+def parse_roster_sighting(
+    data: bytes, name: str, source: str, seen_at: datetime
+) -> tuple[ParsedList | None, InputError | None]:
+    """Read an archived page as the roster list its sighting names (role ``roster``: the
+    source carries the address its links resolve against, the name the capture's date)."""
+    file_name = parse_file_name(name)
+    try:
+        return (
+            read_roster_page(
+                data,
+                source=source,
+                captured=dating.eastern_date(seen_at),
                 reference=file_name.ice_date or dating.eastern_date(seen_at),
             ),
             None,

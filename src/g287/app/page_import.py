@@ -1,5 +1,5 @@
-"""Import an archived copy of ICE's 287(g) page: its roster (pre-2025) as a list, and the
-workbooks it links (fetched through the update's download)."""
+"""Import an archived copy of ICE's 287(g) page: its roster (pre-2025) as a list whose raw
+file is the page, and the workbooks it links (fetched through the update's download)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from g287.errors import InputError
 from g287.model.dating import eastern_date
+from g287.model.naming import parse_file_name
 from g287.store.archive import Sighting, format_utc, parse_utc
 
 if TYPE_CHECKING:
@@ -18,7 +19,14 @@ if TYPE_CHECKING:
     from g287.app.importer import Importer, ImportResult
     from g287.app.update_state import FileReport
 from g287.read.page import WorkbookLink, _path_name, find_workbook_links
-from g287.read.roster import Roster, parse_roster, roster_file_name, roster_workbook
+from g287.read.roster import (
+    ROSTER_MARK,
+    Roster,
+    parse_roster,
+    roster_file_name,
+    roster_list,
+    roster_source,
+)
 
 
 @dataclass
@@ -87,13 +95,16 @@ def import_page(
 ) -> PageImport:
     """Archive an archived copy of ICE's page (role ``page``) and load what it holds.
 
-    A pre-2025 page's roster table is converted to a participating workbook named
-    from the capture date and imported like any list (source ``<url>#g287-roster-
-    <page sha>``); a 2025+ page's workbook links are reported and, with ``fetch``,
-    downloaded (Wayback links in their raw ``id_`` form) and imported. Importing the
-    same page again changes nothing. ``base_url`` (default ``url``) resolves the page's
-    relative links: the backfill gives the address ICE served the page at, so rows carry
-    ICE's own MOA links rather than one capture's; ``roster``, if parsed already, is used.
+    A pre-2025 page's roster table is read into a participating list named from the
+    capture date (``participatingAgencies<MMDDYYYY>.html``) and stored like any list, its
+    raw file the page itself (a ``roster`` sighting, source ``<url>#g287-roster-<page
+    sha>``, see :func:`g287.read.roster.roster_source`); a page an earlier version
+    converted to a workbook is that workbook seen again. A 2025+ page's workbook links
+    are reported and, with ``fetch``, downloaded (Wayback links in their raw ``id_`` form)
+    and imported. Importing the same page again changes nothing. ``base_url`` (default
+    ``url``) resolves the page's relative links: the backfill gives the address ICE served
+    the page at, so rows carry ICE's own MOA links rather than one capture's; ``roster``,
+    if parsed already (against ``base_url``), is used.
     """
     if not html:
         raise InputError("the page is empty (0 bytes)", source=url)
@@ -106,7 +117,7 @@ def import_page(
     report = PageImport(url, captured_at, sha, find_workbook_links(html, base), None)
     report.roster = roster if roster is not None else parse_roster(html, base)
     if report.roster is not None and report.roster.rows:
-        report.results.append(_import_roster(importer, report.roster, url, sha, captured_at))
+        report.results.append(_import_roster(importer, report.roster, url, sha, captured_at, base))
     if fetch and report.links:
         from g287.app.update import download_links
 
@@ -119,16 +130,26 @@ def import_page(
 
 
 def _import_roster(
-    importer: Importer, roster: Roster, url: str, page_sha: str, captured_at: datetime
+    importer: Importer, roster: Roster, url: str, page_sha: str, captured_at: datetime, base: str
 ) -> ImportResult:
-    source = f"{url}#g287-roster-{page_sha[:16]}"
+    """Store the roster as a list whose raw file is the page itself: a ``roster`` sighting
+    of the page's bytes (named from the capture date, its source saying where the links
+    resolve), which ``rebuild`` reads back into the same rows."""
+    legacy = f"{url}{ROSTER_MARK}{page_sha[:16]}"  # the source earlier versions gave it
+    source = roster_source(url, page_sha, base)
     name = roster_file_name(captured_at)
-    # a page converted before is replayed from the archive, so a newer xlsxwriter
-    # (other bytes for the same rows) never makes a second publication of one page
     for s in importer.archive.sightings():
-        if s.source == source and s.role == "list" and importer.archive.has(s.sha256):
+        if s.source == legacy and s.role == "list" and importer.archive.has(s.sha256):
+            # converted to a workbook by an earlier version: that list, seen again
             return importer.import_bytes(
-                importer.archive.read(s.sha256), name=s.name, source=source, seen_at=captured_at
+                importer.archive.read(s.sha256), name=s.name, source=legacy, seen_at=captured_at
             )
-    data = roster_workbook(roster, captured=eastern_date(captured_at))
-    return importer.import_bytes(data, name=name, source=source, seen_at=captured_at)
+        if s.source == source and s.role == "roster" and s.sha256 == page_sha:
+            name = s.name  # imported before: the same list, under its first name
+    html = importer.archive.read(page_sha)
+    parsed = roster_list(
+        roster, captured=eastern_date(captured_at), reference=parse_file_name(name).ice_date
+    )
+    return importer.import_bytes(
+        html, name=name, source=source, seen_at=captured_at, parsed_already=parsed, role="roster"
+    )

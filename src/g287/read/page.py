@@ -18,9 +18,9 @@ changed across eras (``research/ddp-ice-287g-method.md`` §2.1):
   "alt" replaced by "aria-label", reversed here).
 
 :func:`g287.read.roster.parse_roster` reads any of them into :class:`RosterRow` s, and
-:func:`~g287.read.roster.roster_workbook` writes those rows as an in-memory participating workbook,
-so :mod:`g287.app.page_import` loads an archived page through the normal importer
-and a 2012 list becomes a publication like any other."""
+:func:`~g287.read.roster.roster_list` makes those rows the ``ParsedList`` the workbook
+reader would, so :mod:`g287.app.page_import` stores an archived page's roster through the
+normal importer and a 2012 list becomes a publication like any other."""
 
 from __future__ import annotations
 

@@ -1,23 +1,21 @@
 """The pre-2025 roster table of ICE's 287(g) page, read into rows for any of its eras (see
-:mod:`g287.read.page`), and written as an in-memory participating workbook for the importer."""
+:mod:`g287.read.page`), and into the :class:`~g287.read.publication.ParsedList` the workbook
+reader makes of a participating list (:func:`roster_list`), so the importer stores it like
+any list while its raw file stays the archived page."""
 
 from __future__ import annotations
 
-import io
 import re
-import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from g287.errors import ConfigError
+from g287.errors import UnrecognizedLayout
 from g287.model.dating import eastern_date
 from g287.read.cells import RawCell, normalize_model, parse_date_text
-from g287.read.publication import HEADER_LABEL, HEADERS
-
-if TYPE_CHECKING:
-    pass
 from g287.read.page import _Cell, _parse, _Table, join_url, original_url
+from g287.read.publication import HEADER_LABEL, HEADERS, ParsedList, parse_workbook
+from g287.read.xlsx import Sheet, Workbook
 
 _LOOKUP = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
 
@@ -322,76 +320,91 @@ def parse_roster(html: bytes | str, base_url: str) -> Roster | None:
 
 
 def roster_file_name(captured_at: datetime) -> str:
-    """``participatingAgencies<MMDDYYYY>.xlsx`` from the capture's Eastern date."""
-    return f"participatingAgencies{eastern_date(captured_at):%m%d%Y}.xlsx"
+    """``participatingAgencies<MMDDYYYY>.html`` from the capture's Eastern date: the name of
+    a roster list, whose raw file is the archived page (so it is served as what it is)."""
+    return f"participatingAgencies{eastern_date(captured_at):%m%d%Y}.html"
 
 
-def roster_workbook(roster: Roster, *, captured: date) -> bytes:
-    """The roster as a participating workbook (participating header names, MOA hyperlinks).
+ROSTER_MARK = "#g287-roster-"
+_ROSTER_SOURCE = re.compile(r"^(.*?)#g287-roster-([0-9a-f]{16})(?:;base=(.+))?$", re.DOTALL)
 
-    Only the columns the page printed are written (no TYPE or COUNTY before 2025),
-    so the reader reports them missing rather than blank on every row. SIGNED is a
-    date cell when the page printed a date; a cell listing several dates (or words
-    beside a date) keeps the latest as SIGNED and the printed text in an extra
-    column. The bytes depend only on the rows and the capture date, so the same
-    table captured twice on one day is one publication.
-    """
-    try:
-        import xlsxwriter  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - xlsxwriter ships with g287
-        raise ConfigError(
-            "importing roster pages needs xlsxwriter: pip install xlsxwriter"
-        ) from None
+
+def roster_source(page_url: str, page_sha: str, base_url: str | None = None) -> str:
+    """The source of the roster list read from a page: ``<page url>#g287-roster-<sha16>``,
+    plus ``;base=<url>`` when the page's links were resolved against another address (the
+    backfill gives the one ICE served the page at), so a rebuild reads the same rows."""
+    source = f"{page_url}{ROSTER_MARK}{page_sha[:16]}"
+    return source if base_url in (None, page_url) else f"{source};base={base_url}"
+
+
+def roster_base(source: str) -> str | None:
+    """The address a roster source resolves the page's links against (None: not one)."""
+    match = _ROSTER_SOURCE.match(source)
+    if match is None:
+        return None
+    return match.group(3) or match.group(1)
+
+
+def _roster_sheet(roster: Roster) -> Sheet:
+    """The roster as the sheet the workbook reader would find in a participating workbook
+    written from it: participating header names, only the columns the page printed (no
+    TYPE or COUNTY before 2025, so the reader reports them missing rather than blank on
+    every row), SIGNED a date when the page printed one; a cell listing several dates (or
+    words beside a date) keeps the latest as SIGNED and the printed text in an extra
+    column; MOA links as hyperlinks."""
     printed_column = any(r.signed_date is not None and not r.signed_plain for r in roster.rows)
     headers = [HEADER_LABEL[c] for c in roster.columns] + list(roster.extras)
     if printed_column:
         headers.append(SIGNED_AS_PRINTED)
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
-    book.set_properties(
-        {
-            "title": "ICE 287(g) roster table",
-            "subject": f"the roster table of ICE's 287(g) page captured on {captured.isoformat()}",
-            "author": "g287",
-            "created": datetime(captured.year, captured.month, captured.day),
-        }
-    )
-    sheet = book.add_worksheet("roster")
-    day = book.add_format({"num_format": "mm/dd/yyyy"})
-    for c, header in enumerate(headers):
-        sheet.write_string(0, c, header)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # xlsxwriter warns (and skips) over-long URLs
-        for r, row in enumerate(roster.rows, start=1):
-            values = {"state": row.state, "agency": row.agency, "support": row.support}
-            for c, name in enumerate(roster.columns):
-                if name == "signed":
-                    if row.signed_date is not None:
-                        sheet.write_datetime(
-                            r, c, datetime.combine(row.signed_date, datetime.min.time()), day
-                        )
-                    elif row.signed:
-                        sheet.write_string(r, c, row.signed)
-                elif name == "moa":
-                    if row.moa_url and len(row.moa_url) <= 2000:
-                        sheet.write_url(r, c, row.moa_url, string=row.moa_text or "Link")
-                    elif row.moa_text:
-                        sheet.write_string(r, c, row.moa_text)
-                elif values.get(name):
-                    sheet.write_string(r, c, values[name])
-            extra = dict(row.extra)
-            for k, name in enumerate(roster.extras, start=len(roster.columns)):
-                if extra.get(name):
-                    sheet.write_string(r, k, extra[name])
-            if printed_column and row.signed_date is not None and not row.signed_plain:
-                sheet.write_string(r, len(headers) - 1, row.signed)
-    book.close()
-    return buffer.getvalue()
+    rows: list[list[Any]] = [list(headers)]
+    hyperlinks: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(roster.rows, start=2):
+        values: list[Any] = [""] * len(headers)
+        plain = {"state": row.state, "agency": row.agency, "support": row.support}
+        for c, name in enumerate(roster.columns):
+            if name == "signed":
+                values[c] = row.signed_date if row.signed_date is not None else row.signed
+            elif name == "moa":
+                if row.moa_url and len(row.moa_url) <= MAX_URL:
+                    values[c] = row.moa_text or "Link"
+                    hyperlinks[(r, c)] = row.moa_url
+                else:
+                    values[c] = row.moa_text
+            else:
+                values[c] = plain.get(name, "")
+        extra = dict(row.extra)
+        for k, name in enumerate(roster.extras, start=len(roster.columns)):
+            values[k] = extra.get(name, "")
+        if printed_column and row.signed_date is not None and not row.signed_plain:
+            values[-1] = row.signed
+        rows.append(values)
+    return Sheet(ROSTER_SHEET, rows, hyperlinks=hyperlinks)
+
+
+ROSTER_SHEET = "roster"
+MAX_URL = 2000  # a longer MOA link is kept as its text (as a workbook would: Excel's limit)
+
+
+def roster_list(roster: Roster, *, captured: date, reference: date | None = None) -> ParsedList:
+    """The roster as a participating list: the :class:`ParsedList` the workbook reader makes
+    (same layout, rows, cell issues and list issues as a workbook of those rows would give),
+    read by :func:`g287.read.publication.parse_workbook` from an in-memory sheet, with no
+    workbook written. ``captured`` is the capture's Eastern date (the list's modified time);
+    ``reference`` (default ``captured``) the day it stands for. Never today."""
+    book = Workbook([_roster_sheet(roster)], modified=f"{captured.isoformat()}T00:00:00Z")
+    return parse_workbook(book, kind_hint="participating", reference=reference or captured)
+
+
+def read_roster_page(
+    html: bytes, *, source: str, captured: date, reference: date | None = None
+) -> ParsedList:
+    """Read an archived page as the roster list of ``source`` (see :func:`roster_source`):
+    the rebuild's way back from the raw page to the same rows. :class:`InputError` when the
+    page has no roster table (or the source is not a roster's)."""
+    base = roster_base(source)
+    if base is None:
+        raise UnrecognizedLayout(f"{source!r} is not the source of a roster list")
+    roster = parse_roster(html, base)
+    if roster is None:
+        raise UnrecognizedLayout("the page has no roster table")
+    return roster_list(roster, captured=captured, reference=reference)
