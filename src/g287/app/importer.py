@@ -42,6 +42,7 @@ from g287.errors import G287Error, InputError, InvalidQuery
 from g287.model import dating
 from g287.model.issues import DataIssue
 from g287.model.naming import parse_file_name
+from g287.query.publications import count_publication
 from g287.read.publication import ParsedList, Row, read_list
 from g287.read.roster import read_roster_page
 from g287.resolve.derivation import derivation
@@ -342,6 +343,7 @@ class Importer:
                 issues,
                 self._contents,
             )
+            store.save_counts(conn, pid, count_publication(conn, pid))
             self._index_runs(conn, parsed.kind, pid)
         if own_transaction:
             crash_point("import-file-stored")  # committed; not yet resolved
@@ -430,6 +432,7 @@ class Importer:
             "file_date",
             [DataIssue("file_date", flag, raw_value=name)] if flag else [],
         )
+        store.save_counts(conn, pub["id"], count_publication(conn, pub["id"]))
         if store.reorder(conn, pub["kind"]):
             store.clear_runs(conn, pub["kind"])
         return True

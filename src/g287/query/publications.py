@@ -15,6 +15,7 @@ from g287.model.issues import ISSUE_KINDS, SEVERITY_RANK
 from g287.model.states import state_code
 from g287.query.urls import URL_KEYS, public_row
 from g287.store.like import contains, escape_like, like
+from g287.store.publications import stored_counts as store_counts
 from g287.store.schema import (
     content_issues,
     held_lists,
@@ -178,12 +179,15 @@ def publication_stats(conn: Connection, pubs: Sequence[dict[str, Any]]) -> dict[
     """Each publication's rows by model, TYPE and MOA status, states, signing-date range and
     issues by severity, by publication id.
 
-    A list's rows never change once stored (they are read from its immutable bytes), so
+    The importer keeps each list's counts in ``publication_counts`` as it stores it, so
+    they are read, not counted. Lists stored before those were kept are counted here:
+    a list's rows never change once stored (they are read from its immutable bytes), so
     its counts are worked out once per process and kept: after an import only the new
     list's rows are counted, not the whole history's (1.6 million rows on the 500-list
     simulated history took seconds per worker after every import).
     """
-    keys = {p["id"]: _stats_key(conn, p) for p in pubs}
+    kept = store_counts(conn) if pubs else {}
+    keys = {p["id"]: _stats_key(conn, p) for p in pubs if p["id"] not in kept}
     missing = [pid for pid, key in keys.items() if key not in _stats_memo]
     if missing:
         if len(_stats_memo) + len(missing) > STATS_MEMO_LIMIT:
@@ -191,7 +195,15 @@ def publication_stats(conn: Connection, pubs: Sequence[dict[str, Any]]) -> dict[
         counted = _count_publications(conn, missing, whole=len(missing) > 50)
         for pid in missing:
             _stats_memo[keys[pid]] = counted[pid]
-    return {pid: _stats_memo[key] for pid, key in keys.items()}
+    out = {pid: _stats_memo[key] for pid, key in keys.items()}
+    out.update({p["id"]: kept[p["id"]] for p in pubs if p["id"] in kept})
+    return out
+
+
+def count_publication(conn: Connection, publication_id: str) -> dict[str, Any]:
+    """One list's counts, as :func:`publication_stats` gives them (what the importer keeps
+    in ``publication_counts`` when it stores or re-dates the list)."""
+    return _count_publications(conn, [publication_id], whole=False)[publication_id]
 
 
 def _count_publications(

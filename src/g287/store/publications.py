@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -26,6 +27,7 @@ from g287.store.bulk import bulk_insert
 from g287.store.schema import (
     content_issues,
     content_runs,
+    publication_counts,
     publication_issues,
     publication_rows,
     publications,
@@ -365,3 +367,26 @@ def count_publications(conn: Connection, kind: str) -> int:
             select(func.count()).select_from(publications).where(publications.c.kind == kind)
         ).scalar_one()
     )
+
+
+def save_counts(conn: Connection, publication_id: str, counts: dict[str, Any]) -> None:
+    """Keep a list's counts (replacing any kept before)."""
+    conn.execute(
+        delete(publication_counts).where(publication_counts.c.publication_id == publication_id)
+    )
+    conn.execute(
+        insert(publication_counts).values(
+            publication_id=publication_id, counts=json.dumps(counts, sort_keys=True)
+        )
+    )
+
+
+def stored_counts(conn: Connection) -> dict[str, dict[str, Any]]:
+    """Every list's kept counts, by publication id (lists stored before they were kept
+    have none)."""
+    return {
+        pid: json.loads(text)
+        for pid, text in conn.execute(
+            select(publication_counts.c.publication_id, publication_counts.c.counts)
+        )
+    }

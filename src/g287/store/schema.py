@@ -144,6 +144,21 @@ publication_issues = Table(
     Column("note", Text, nullable=False),
 )
 
+publication_counts = Table(
+    "publication_counts",
+    metadata,
+    Column(
+        "publication_id",
+        String(16),
+        ForeignKey("publications.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("counts", Text, nullable=False),
+)
+"""Each list's rows by model, TYPE and MOA status, its states, signing-date range and
+issues by severity, as JSON (``g287.query.publications.count_publication``): worked out
+once, when the list is stored or re-dated, so no web worker counts every list's rows."""
+
 moa_documents = Table(
     "moa_documents",
     metadata,
@@ -420,6 +435,7 @@ TABLES = (
     content_issues,
     publication_rows,
     publication_issues,
+    publication_counts,
     content_runs,
     moa_documents,
     moa_urls,
