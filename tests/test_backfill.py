@@ -17,7 +17,8 @@ from g287.app.backfill import backfill
 from g287.app.backfill_targets import Target, load_targets
 from g287.interfaces import cli_backfill  # noqa: F401  (registers backfill)
 from g287.interfaces.cli import cli
-from g287.query.publications import list_publications, publication_rows
+from g287.query.publication_stats import list_publications
+from g287.query.publications import publication_rows
 from g287.store.publications import as_utc
 from g287.store.schema import raw_files, sightings
 from tests.conftest import dump_database

@@ -16,7 +16,7 @@ from g287.app.gitarchive import backfill_git, git_versions
 from g287.errors import InputError
 from g287.interfaces import cli_backfill  # noqa: F401  (registers backfill)
 from g287.interfaces.cli import cli
-from g287.query.publications import list_publications
+from g287.query.publication_stats import list_publications
 from g287.store.archive import sha256_hex
 from g287.store.publications import as_utc
 from g287.store.schema import raw_files, sightings

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from g287.interfaces.cli import cli
-from g287.query import publications as q
+from g287.query.publication_stats import list_publications
 
 COMMANDS = sorted(cli.commands)
 
@@ -45,7 +45,7 @@ def test_publications_json_equals_library(env, shared_history):
     result = invoke(env, "publications", "--json")
     assert result.exit_code == 0
     with shared_history.db.connect() as conn:
-        assert json.loads(result.stdout) == json.loads(json.dumps(q.list_publications(conn)))
+        assert json.loads(result.stdout) == json.loads(json.dumps(list_publications(conn)))
 
 
 def test_rows_filters(env):

@@ -28,7 +28,7 @@ from g287.config import Settings
 from g287.errors import InvalidQuery
 from g287.interfaces import cli_update  # noqa: F401  (registers update and import-page)
 from g287.interfaces.cli import cli
-from g287.query.publications import list_publications
+from g287.query.publication_stats import list_publications
 from g287.read.page import WorkbookLink
 from g287.resolve.qa import run_checks
 from g287.store.archive import parse_utc, sha256_hex

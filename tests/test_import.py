@@ -9,6 +9,7 @@ import pytest
 from g287.app.importer import Importer
 from g287.errors import StoreError
 from g287.query import publications as q
+from g287.query.publication_stats import list_publications
 from g287.store import publications as store_publications
 from g287.store.archive import sha256_hex
 from tests.conftest import DATA, SHEETS, dump_database
@@ -64,7 +65,7 @@ def test_same_bytes_under_another_name_is_one_publication_with_two_sightings(
     assert second.outcome == "duplicate"
     assert second.publication_id == first.publication_id
     with importer.db.connect() as conn:
-        assert len(q.list_publications(conn)) == 1
+        assert len(list_publications(conn)) == 1
         assert q.counts(conn)["files"] == 1
     assert len(importer.archive.sightings()) == 2
 
@@ -86,7 +87,7 @@ def test_two_different_files_with_one_name_are_two_publications_in_first_seen_or
         seen_at=datetime(2025, 7, 3, 15, 18, 5, tzinfo=UTC),
     )
     with importer.db.connect() as conn:
-        pubs = q.list_publications(conn, "participating")
+        pubs = list_publications(conn, "participating")
     assert [(p["label"], p["row_count"]) for p in pubs] == [
         ("part 07032025pm#1", 753),
         ("part 07032025pm#2", 777),

@@ -15,7 +15,7 @@ from g287.app.importer import Importer
 from g287.enrich import indexcache, places
 from g287.enrich.geo import cities, connecticut, county_at, match_city, match_county, points
 from g287.enrich.geo import names as geo_names
-from g287.query import publications as q
+from g287.query import publication_stats as q
 from tests.conftest import SHEETS
 
 counties_module = sys.modules["g287.enrich.geo.counties"]

@@ -21,7 +21,8 @@ from g287.enrich.jurisdiction import (
     tables,
     unmatched,
 )
-from g287.query.publications import list_publications, publication_rows
+from g287.query.publication_stats import list_publications
+from g287.query.publications import publication_rows
 
 TABLES = resources.files("g287") / "data" / "jurisdiction"
 

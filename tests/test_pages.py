@@ -13,7 +13,9 @@ from g287.app.page_import import import_page
 from g287.interfaces import cli_update  # noqa: F401  (registers import-page)
 from g287.interfaces.cli import cli
 from g287.model.dating import eastern_date
-from g287.query.publications import list_issues, list_publications, publication_rows
+from g287.query.issues import list_issues
+from g287.query.publication_stats import list_publications
+from g287.query.publications import publication_rows
 from g287.read.page import capture_time, find_workbook_links, original_url, wayback_raw_url
 from g287.read.publication import read_list
 from g287.read.roster import (

@@ -59,7 +59,7 @@ def test_each_lists_counts_are_kept_as_it_is_stored_and_equal_counting_it(shared
     them (stored before they were kept) answers the same by counting."""
     from sqlalchemy import delete
 
-    from g287.query import publications as q
+    from g287.query import publication_stats as q
     from g287.store.publications import stored_counts
     from g287.store.schema import publication_counts
     from tests.conftest import SHEETS
@@ -91,7 +91,7 @@ def test_kept_counts_follow_a_list_dated_again(importer):
     goes, and its kept counts follow."""
     from datetime import UTC, datetime, timedelta
 
-    from g287.query import publications as q
+    from g287.query import publication_stats as q
     from g287.store.publications import stored_counts
     from tests.conftest import SHEETS
 

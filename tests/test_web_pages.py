@@ -21,6 +21,7 @@ from g287.interfaces.web.settings import WebSettings
 from g287.query import catalog, places
 from g287.query import history as h
 from g287.query import publications as pubs
+from g287.query.issues import issue_severities
 from g287.resolve.tiers import TYPO_DISTANCE
 from tests.api_support import TOKEN, ApiClient, api_app
 from tests.browser_support import Client, app_for
@@ -221,7 +222,7 @@ def test_copy_slips(client: Client, shared_history: Importer):
     assert 'id="after-newest"' not in client.get("/?date=2025-07-01").text
     assert 'id="after-newest"' not in client.get("/").text
     with shared_history.db.connect() as conn:
-        severities = pubs.issue_severities(conn)
+        severities = issue_severities(conn)
         total = pubs.counts(conn)["issues"]
     assert sum(severities.values()) == total and severities["info"] > total / 2
     for path in ("/methodology", "/problems"):

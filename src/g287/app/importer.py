@@ -42,7 +42,7 @@ from g287.errors import G287Error, InputError, InvalidQuery
 from g287.model import dating
 from g287.model.issues import DataIssue
 from g287.model.naming import parse_file_name
-from g287.query.publications import count_publication
+from g287.query.publication_stats import count_publication
 from g287.read.publication import ParsedList, Row, read_list
 from g287.read.roster import read_roster_page
 from g287.resolve.derivation import derivation

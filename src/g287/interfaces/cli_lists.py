@@ -20,6 +20,8 @@ from g287.errors import InvalidQuery
 from g287.interfaces import output
 from g287.interfaces.cli_common import App, handle_errors, json_option, pass_app, require_web_extra
 from g287.query import publications as q
+from g287.query.issues import issue_summary, list_issues
+from g287.query.publication_stats import list_publications
 from g287.store.database import Database
 from g287.version import __version__
 
@@ -134,7 +136,7 @@ def rebuild(app: App, yes: bool, as_json: bool) -> None:
 def publications_cmd(app: App, kind: str | None, as_json: bool) -> None:
     """List publications in order, with rows, counts by model and TYPE, states and issues."""
     with app.db.connect() as conn:
-        pubs = q.list_publications(conn, kind)
+        pubs = list_publications(conn, kind)
     if as_json:
         output.emit_json(pubs)
         return
@@ -233,7 +235,7 @@ def issues_cmd(
     """Data problems found in ICE's sheets: publication, row, column, raw value, kind, note."""
     with app.db.connect() as conn:
         if summary:
-            rows = q.issue_summary(conn, publication=publication)
+            rows = issue_summary(conn, publication=publication)
             cols = [
                 ("kind", "kind"),
                 ("severity", "severity"),
@@ -242,7 +244,7 @@ def issues_cmd(
                 ("description", "what"),
             ]
         else:
-            rows = q.list_issues(
+            rows = list_issues(
                 conn, publication=publication, kind=kind, severity=severity, limit=limit
             )
             cols = [

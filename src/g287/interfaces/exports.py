@@ -53,6 +53,7 @@ from g287.query import catalog
 from g287.query import publications as p
 from g287.query.places import agency_jurisdictions
 from g287.query.provenance import placed_rows
+from g287.query.publication_stats import list_publications
 
 FIELD_TYPES = {
     "str": "string",
@@ -165,14 +166,14 @@ def build_dataset(
         if found["publication"]:
             newest_day = str(found["publication"]["published_date"])
             newest_label = str(found["publication"]["label"])
-        labels = {x["id"]: x["label"] for x in p.list_publications(conn)}
+        labels = {x["id"]: x["label"] for x in list_publications(conn)}
         places = _jurisdictions(conn)
         rows = [_agreement_row(r, labels, places) for r in found["data"]]
     elif name == "agencies":
         places = _jurisdictions(conn)
         rows = [_agency_row(r, places) for r in catalog.list_agencies(conn)["data"]]
     elif name == "publications":
-        rows = [_publication_row(r) for r in p.list_publications(conn)]
+        rows = [_publication_row(r) for r in list_publications(conn)]
     elif name == "changes":
         rows = catalog.events_page(conn)["data"]
     else:

@@ -40,7 +40,7 @@ from g287.query.history import (
     on_list,
     publication_as_of,
 )
-from g287.query.publications import records as _records
+from g287.query.records import records as _records
 from g287.store.like import contains, contains_pattern, like
 from g287.store.schema import (
     agencies,

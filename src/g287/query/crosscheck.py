@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from g287.errors import InputError
-from g287.query.publications import list_publications
+from g287.query.publication_stats import list_publications
 from g287.store.schema import publications, raw_files
 
 

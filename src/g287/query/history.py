@@ -12,7 +12,8 @@ from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from g287.errors import InvalidQuery, NotFound
 from g287.model.states import state_code
-from g287.query.publications import _jsonable, held, not_held, resolve_publication
+from g287.query.publications import held, not_held, resolve_publication
+from g287.query.records import _jsonable
 from g287.store.like import contains
 from g287.store.schema import (
     agencies,

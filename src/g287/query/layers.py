@@ -16,7 +16,8 @@ from sqlalchemy import Connection, select
 
 from g287.query.catalog import search_agreements
 from g287.query.places import MODEL_STRENGTH, WHOLE_COUNTY_LEVELS
-from g287.query.publications import _jsonable, resolve_publication
+from g287.query.publications import resolve_publication
+from g287.query.records import _jsonable
 from g287.store.schema import (
     agency_counties,
     content_agreements,

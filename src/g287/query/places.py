@@ -31,7 +31,8 @@ from g287.enrich.powers import summary as powers_summary
 from g287.errors import InvalidQuery, NotFound
 from g287.model.states import state_code
 from g287.query.history import on_list, publication_as_of
-from g287.query.publications import records, resolve_publication
+from g287.query.publications import resolve_publication
+from g287.query.records import records
 from g287.store.schema import (
     agencies,
     agency_counties,

@@ -19,7 +19,7 @@ from g287.enrich.powers import POWERS, Powers
 from g287.errors import NotFound
 from g287.model.states import state_code
 from g287.query.places import agency_place
-from g287.query.publications import _jsonable
+from g287.query.records import _jsonable
 from g287.query.urls import public_row
 from g287.store.like import contains
 from g287.store.schema import (

@@ -10,16 +10,18 @@ from g287.config import Settings
 from g287.errors import NotFound
 from g287.model.models import MODEL_NAMES
 from g287.query import publications as q
+from g287.query.issues import issue_summary
+from g287.query.publication_stats import list_publications
 
 
 def summary(conn: Connection) -> dict[str, Any]:
     out: dict[str, Any] = {"counts": q.counts(conn)}
-    pubs = q.list_publications(conn)
+    pubs = list_publications(conn)
     for kind in ("participating", "pending"):
         mine = [p for p in pubs if p["kind"] == kind]
         out[f"latest_{kind}"] = mine[-1] if mine else None
     try:
-        out["issues"] = q.issue_summary(conn)
+        out["issues"] = issue_summary(conn)
     except NotFound:
         out["issues"] = []
     return out

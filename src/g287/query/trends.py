@@ -22,7 +22,7 @@ from g287.enrich.geo import county as county_info
 from g287.errors import NotFound
 from g287.model.states import state_code
 from g287.query.history import EVENT_ORDER, events_query, find_agency
-from g287.query.publications import _jsonable
+from g287.query.records import _jsonable
 from g287.store.schema import (
     agencies,
     agency_counties,

@@ -31,6 +31,7 @@ from g287.interfaces.web.schemas_lists import (
     PublicationsPublic,
 )
 from g287.model.issues import ISSUE_KINDS
+from g287.query import issues, publication_stats
 from g287.query import publications as p
 from g287.query.moa_copies import moa_document
 from g287.query.provenance import placed_rows
@@ -76,7 +77,7 @@ def list_publications(
 ) -> dict[str, Any]:
     """Every list ICE published that g287 holds, in order (by kind, then date), with its
     rows by model, TYPE and MOA status, states, signing-date range and issue counts."""
-    pubs = [_with_urls(x) for x in p.list_publications(conn, kind)]
+    pubs = [_with_urls(x) for x in publication_stats.list_publications(conn, kind)]
     return {"count": len(pubs), "data": pubs}
 
 
@@ -84,7 +85,7 @@ def list_publications(
 def get_publication(conn: ConnDep, ref: PublicationRef) -> dict[str, Any]:
     """One list: where it came from (file name, sha256, dates and how they were decided),
     its sheet layout, its counts and its data problems by kind."""
-    return _with_urls(p.publication_summary(conn, ref))
+    return _with_urls(publication_stats.publication_summary(conn, ref))
 
 
 @router.get(
@@ -218,7 +219,7 @@ def list_issues(
 ) -> dict[str, Any]:
     """Data problems found in ICE's sheets, by list, Excel row and column: the raw value,
     the kind, its severity and a note. A `kind` lists that kind at every severity."""
-    found = p.list_issues(conn, publication=publication, kind=kind, severity=severity)
+    found = issues.list_issues(conn, publication=publication, kind=kind, severity=severity)
     return {
         "count": len(found),
         "limit": limit,
@@ -235,7 +236,7 @@ def get_issue_summary(
     ] = None,
 ) -> dict[str, Any]:
     """Issue counts by kind (occurrences, and in how many lists), with what each kind means."""
-    return {"data": p.issue_summary(conn, publication=publication)}
+    return {"data": issues.issue_summary(conn, publication=publication)}
 
 
 @router.get("/files", name="list_files", response_model=FilesPublic)

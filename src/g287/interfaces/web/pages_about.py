@@ -32,6 +32,7 @@ from g287.interfaces.web.pages_common import MODELS, render
 from g287.query import catalog
 from g287.query import history as h
 from g287.query import publications as pubs
+from g287.query.issues import issue_severities, issue_summary
 from g287.resolve.qa import run_checks
 
 router = APIRouter(include_in_schema=False)
@@ -177,9 +178,9 @@ def methodology_page(request: Request, conn: ConnDep) -> Response:
             "by_rule": sorted(by_rule.items(), key=lambda x: -x[1]),
             "examples": examples,
             "counts": pubs.counts(conn),
-            "severities": pubs.issue_severities(conn),
+            "severities": issue_severities(conn),
             "status": h.status(conn),
-            "issue_kinds": pubs.issue_summary(conn),
+            "issue_kinds": issue_summary(conn),
         },
     )
 

@@ -22,6 +22,8 @@ from g287.model.issues import ISSUE_KINDS
 from g287.model.states import STATES
 from g287.query import catalog
 from g287.query import publications as pubs
+from g287.query.issues import issue_severities, issue_summary, list_issues
+from g287.query.publication_stats import list_publications
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 200
@@ -114,10 +116,8 @@ def page_numbers(page: int, pages: int, around: int = 2) -> list[int]:
 
 @router.get("/problems", name="problems")
 def problems_page(request: Request, conn: ConnDep) -> Response:
-    summary = pubs.issue_summary(conn)
-    examples = {
-        row["kind"]: pubs.list_issues(conn, kind=row["kind"], limit=EXAMPLES) for row in summary
-    }
+    summary = issue_summary(conn)
+    examples = {row["kind"]: list_issues(conn, kind=row["kind"], limit=EXAMPLES) for row in summary}
     return render(
         request,
         "problems.html",
@@ -125,7 +125,7 @@ def problems_page(request: Request, conn: ConnDep) -> Response:
             "summary": summary,
             "examples": examples,
             "counts": pubs.counts(conn),
-            "severities": pubs.issue_severities(conn),
+            "severities": issue_severities(conn),
         },
     )
 
@@ -134,7 +134,7 @@ def problems_page(request: Request, conn: ConnDep) -> Response:
 def problem_kind_page(request: Request, conn: ConnDep, kind: str) -> Response:
     if kind not in ISSUE_KINDS:
         raise NotFound(f"no kind of data problem is called {kind!r}")
-    found = pubs.list_issues(conn, kind=kind, limit=SHOWN + 1)
+    found = list_issues(conn, kind=kind, limit=SHOWN + 1)
     return render(
         request,
         "problem_kind.html",
@@ -150,7 +150,7 @@ def problem_kind_page(request: Request, conn: ConnDep, kind: str) -> Response:
 
 @router.get("/lists", name="lists")
 def lists_page(request: Request, conn: ConnDep) -> Response:
-    every = pubs.list_publications(conn)
+    every = list_publications(conn)
     return render(
         request,
         "lists.html",
