@@ -70,7 +70,12 @@ def list_issues(
             both.c.note,
         )
         .join(publications, publications.c.id == both.c.publication_id)
-        .order_by(publications.c.kind, publications.c.seq, both.c.row_number, both.c.seq)
+        .order_by(
+            publications.c.kind,
+            publications.c.seq,
+            both.c.row_number.asc().nulls_first(),
+            both.c.seq,
+        )
     )
     q = q.where(both.c.kind == kind) if kind else q.where(both.c.severity.in_(allowed))
     if limit:
