@@ -156,7 +156,7 @@ publication_counts = Table(
     Column("counts", Text, nullable=False),
 )
 """Each list's rows by model, TYPE and MOA status, its states, signing-date range and
-issues by severity, as JSON (``g287.query.publications.count_publication``): worked out
+issues by severity, as JSON (``g287.query.publication_stats.count_publication``): worked out
 once, when the list is stored or re-dated, so no web worker counts every list's rows."""
 
 moa_documents = Table(
