@@ -24,6 +24,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from g287.app.rebuild import rebuild
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
@@ -58,7 +60,7 @@ def run_once(archive_url: str | None, endpoint: str | None) -> tuple[float, floa
         other = Path(tmp) / ("b" if archive_url else "a")
         b = Importer.from_settings(Settings.from_env(env, data_dir=other, database_url=db))
         started = time.perf_counter()
-        b.rebuild()
+        rebuild(b)
         rebuilt = time.perf_counter() - started
         b.db.dispose()
     return imported, rebuilt

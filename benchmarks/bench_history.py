@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from g287.app.rebuild import rebuild
+
 START = time.perf_counter()  # a cold process: counted from interpreter start-up
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -48,7 +50,7 @@ def child(args: list[str]) -> None:
         out["files"] = len(results)
     elif task == "rebuild":
         start = time.perf_counter()
-        results = imp.rebuild()
+        results = rebuild(imp)
         out["seconds"] = time.perf_counter() - start
         out["files"] = len(results)
     elif task == "prepare":  # everything but the newest list

@@ -28,6 +28,7 @@ from moto.server import ThreadedMotoServer
 
 from g287.app.importer import Importer
 from g287.app.moa_library import import_moa
+from g287.app.rebuild import rebuild
 from g287.config import Settings
 from g287.errors import ArchiveError, ConfigError, NotFound
 from g287.interfaces.cli import cli
@@ -276,7 +277,7 @@ def test_ocr_read_on_host_a_is_reused_by_host_b(
 
     monkeypatch.setattr(ocr, "read_words", no_engine)
     imp_b = Importer.from_settings(host(tmp_path, "b", db_url, archive_url, endpoint))
-    imp_b.rebuild()
+    rebuild(imp_b)
     with imp_b.db.connect() as conn:
         after = moa_store.documents(conn)
     assert after == before and after[0]["pages"][0]["ocr_confidence"] > 80
@@ -293,7 +294,7 @@ def test_copy_archive_moves_a_local_archive_into_the_bucket(
     imp.import_paths([SHEETS / "sheets_20250519_024330", SHEETS / "sheets_20250520_151813"])
     dead = {"url": "https://www.ice.gov/x.pdf", "at": "2025-07-08T00:00:00Z", "http_status": 404}
     imp.archive.append_log("moa_fetches", dead)
-    imp.rebuild()  # the dead link is in the tables too
+    rebuild(imp)  # the dead link is in the tables too
     before = dump_database(imp)
     env = {
         "G287_DATA_DIR": str(tmp_path / "a"),
@@ -313,7 +314,7 @@ def test_copy_archive_moves_a_local_archive_into_the_bucket(
     assert remote.read_log("moa_fetches") == imp.archive.read_log("moa_fetches")
 
     imp_b = Importer.from_settings(host(tmp_path, "b", db_url, archive_url, endpoint))
-    imp_b.rebuild()
+    rebuild(imp_b)
     assert dump_database(imp_b) == before
     imp.db.dispose()
     imp_b.db.dispose()

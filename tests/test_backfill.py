@@ -15,6 +15,7 @@ from g287.acquire.http import FetchError, FetchPolicy, make_client
 from g287.acquire.wayback import Capture, Pacer, query_cdx, sha1_digest
 from g287.app.backfill import backfill
 from g287.app.backfill_targets import Target, load_targets
+from g287.app.rebuild import rebuild
 from g287.interfaces import cli_backfill  # noqa: F401  (registers backfill)
 from g287.interfaces.cli import cli
 from g287.query.publication_stats import list_publications
@@ -486,7 +487,7 @@ def test_a_page_that_changed_around_an_unchanged_roster_is_not_a_new_list(import
     (roster,) = [s for s in importer.archive.sightings() if s.role == "roster"]
     assert roster.source.endswith(";base=" + where) and roster.sha256 == pub["sha256"]
     before = dump_database(importer)
-    importer.rebuild()
+    rebuild(importer)
     assert dump_database(importer) == before
 
 
@@ -565,7 +566,7 @@ def test_a_rebuild_after_a_backfill_gives_the_same_database(importer, wb):
 
     run(importer, wb)
     before = dump_database(importer)
-    importer.rebuild()
+    rebuild(importer)
     assert dump_database(importer) == before
 
 

@@ -28,6 +28,7 @@ import pytest
 from sqlalchemy import delete
 
 from g287.app.importer import Importer
+from g287.app.rebuild import rebuild
 from g287.resolve import derivation as d
 from g287.resolve.derivation import STALE_MESSAGE, derivation
 from g287.store.archive import RawArchive, Sighting, format_utc, sha256_hex
@@ -304,7 +305,7 @@ def test_die_with_parent_ends_a_worker_whose_parent_was_killed():
     marker = uuid.uuid4().hex
     code = (
         "import os, sys, time\n"
-        "from g287.app.importer import die_with_parent\n"
+        "from g287.app.parsing import die_with_parent\n"
         "parent = os.getpid()\n"
         "if os.fork() == 0:\n"
         "    die_with_parent(parent)\n"
@@ -381,7 +382,7 @@ def test_a_rebuild_is_seen_by_a_database_already_open(importer, tmp_path):
         importer.archive.record(
             Sighting(sha, extra.name, str(extra), format_utc(seen), extra.stat().st_size, "list")
         )
-        importer.rebuild()  # the archive holds one list more than the database
+        rebuild(importer)  # the archive holds one list more than the database
         with reader.connect() as conn:
             assert len(conn.execute(publications.select()).all()) == 3
             assert derivation(conn) == "current"

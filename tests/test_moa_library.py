@@ -11,6 +11,7 @@ from sqlalchemy import select
 from g287.app.importer import Importer
 from g287.app.moa_fetching import fetch_moas
 from g287.app.moa_library import import_moa
+from g287.app.rebuild import rebuild
 from g287.query.moa_checks import moa_summary, pending_moas
 from g287.query.moa_search import search_moas
 from g287.sample import moa_dir
@@ -139,7 +140,7 @@ def test_fetching_archives_pdfs_records_dead_links_and_survives_rebuild(importer
     assert summary["urls_by_status"] == {"fetched": 1, "dead": len(urls) - 1}
     assert summary["documents"] == 1
     before = dump_database(importer)
-    importer.rebuild()
+    rebuild(importer)
     assert dump_database(importer) == before
 
 
@@ -187,5 +188,5 @@ def test_a_link_dead_on_ice_gov_is_recovered_from_the_archive(importer: Importer
     assert status[lost][0] == "dead"
     assert [s.source for s in sources] == [f"{base}/web/20250101000000/{dead}"]
     before = dump_database(importer)
-    importer.rebuild()
+    rebuild(importer)
     assert dump_database(importer) == before

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from g287.app.page_import import import_page
+from g287.app.rebuild import rebuild
 from g287.interfaces import cli_update  # noqa: F401  (registers import-page)
 from g287.interfaces.cli import cli
 from g287.model.dating import eastern_date
@@ -329,7 +330,7 @@ def test_import_a_pre_2025_page(importer):
     )
     assert [r.outcome for r in again.results] == ["unchanged"]
     assert dump_database(importer) == before
-    importer.rebuild()
+    rebuild(importer)
     assert dump_database(importer) == before
 
 
@@ -367,7 +368,7 @@ def test_an_archive_of_roster_workbooks_rebuilds_the_same_and_takes_its_pages_ag
     old = _legacy_archive(importer, "ice-287g-20210113002027.html", WAYBACK_2021, captured)
     importer.ensure_derived()
     before = dump_database(importer)
-    importer.rebuild()
+    rebuild(importer)
     assert dump_database(importer) == before
     again = import_page(
         importer, page("ice-287g-20210113002027.html"), url=WAYBACK_2021, captured_at=captured
@@ -384,7 +385,7 @@ def test_an_archive_of_roster_workbooks_rebuilds_the_same_and_takes_its_pages_ag
     [result] = new.results
     assert (result.outcome, result.sha256) == ("accepted", new.sha256)
     before = dump_database(importer)
-    importer.rebuild()
+    rebuild(importer)
     assert dump_database(importer) == before
     with importer.db.connect() as conn:
         assert [p["file_name"] for p in list_publications(conn, "participating")] == [

@@ -8,6 +8,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from g287.app.importer import Importer
+from g287.app.rebuild import rebuild
 from g287.errors import InvalidQuery
 from g287.interfaces.cli import cli
 from g287.interfaces.web import http
@@ -107,7 +108,7 @@ def test_a_truncated_list_is_held_then_accepted(real: Importer, tmp_path, monkey
         real.accept(held["publication_id"])
     # the verdict is kept across a rebuild
     kept = dump_database(real)
-    real.rebuild()
+    rebuild(real)
     assert dump_database(real) == kept
 
 

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from g287.acquire.sources import discover
 from g287.app.importer import ImportResult
+from g287.app.rebuild import rebuild as rebuild_from_archive
 from g287.crash import crash_point
 from g287.errors import InvalidQuery
 from g287.interfaces import output
@@ -121,7 +122,7 @@ def rebuild(app: App, yes: bool, as_json: bool) -> None:
         click.confirm(
             f"Rebuild {app.db.safe_url} from {app.importer.archive.location}?", abort=True
         )
-    results = app.importer.rebuild()
+    results = rebuild_from_archive(app.importer)
     _summarize(results, as_json)
 
 
