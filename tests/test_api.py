@@ -19,9 +19,9 @@ import pytest
 from g287.acquire.lock import LOCK_NAME, exclusive_lock
 from g287.app.importer import Importer
 from g287.config import Settings
-from g287.enrich.jurisdiction import LEVELS
 from g287.interfaces.web import api_common
 from g287.interfaces.web.settings import WebSettings
+from g287.model.levels import LEVELS
 from g287.model.models import MODEL_NAMES
 from g287.query import catalog, places
 from g287.query import history as h

@@ -40,11 +40,11 @@ def _forget_indexes() -> None:
         geo_names.name_key,
     ):
         getattr(fn, "cache_clear", lambda: None)()  # (a test may have replaced it)
-    from g287.enrich import jurisdiction
+    from g287.enrich import agency_names, jurisdiction, jurisdiction_tables
 
     jurisdiction.resolve_jurisdiction.cache_clear()
-    jurisdiction.place_text.cache_clear()
-    jurisdiction.tables.cache_clear()
+    agency_names.place_text.cache_clear()
+    jurisdiction_tables.tables.cache_clear()
 
 
 @pytest.fixture

@@ -10,17 +10,11 @@ from typing import Any
 import pytest
 
 from g287.app.importer import Importer
+from g287.enrich.agency_names import county_in_name, place_text
 from g287.enrich.geo import county
-from g287.enrich.jurisdiction import (
-    LEVELS,
-    Jurisdiction,
-    county_in_name,
-    place_text,
-    resolve_jurisdiction,
-    resolve_rows,
-    tables,
-    unmatched,
-)
+from g287.enrich.jurisdiction import Jurisdiction, resolve_jurisdiction, resolve_rows, unmatched
+from g287.enrich.jurisdiction_tables import tables
+from g287.model.levels import LEVELS
 from g287.query.publication_stats import list_publications
 from g287.query.publications import publication_rows
 

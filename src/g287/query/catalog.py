@@ -28,8 +28,8 @@ from sqlalchemy import (
     type_coerce,
 )
 
-from g287.enrich.jurisdiction import LEVELS
 from g287.errors import InvalidQuery
+from g287.model.levels import LEVELS
 from g287.model.models import MODEL_NAMES
 from g287.model.states import state_code
 from g287.query.history import (

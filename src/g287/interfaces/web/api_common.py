@@ -11,8 +11,8 @@ from urllib.parse import quote
 from fastapi import Query
 from pydantic import BeforeValidator
 
-from g287.enrich.jurisdiction import Level
 from g287.interfaces.web.schemas import ErrorBody
+from g287.model.levels import Level
 from g287.model.states import STATES
 from g287.query.provenance import NORMALIZED_CELLS, RAW_CELLS
 

@@ -14,7 +14,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from g287.enrich.jurisdiction import LEVELS
 from g287.errors import InvalidQuery, NotFound
 from g287.interfaces.csv_safe import SafeWriter
 from g287.interfaces.web.deps import ConnDep
@@ -27,6 +26,7 @@ from g287.interfaces.web.pages_common import (
     render,
     state_name,
 )
+from g287.model.levels import LEVELS
 from g287.model.states import STATES
 from g287.query import catalog
 from g287.query.history import STATUSES
