@@ -177,3 +177,17 @@ def test_every_error_class_is_drawn_in_the_one_tree():
     tree = importlib.import_module("g287.errors").__doc__ or ""
     missing = sorted(name for name in seen if f" {name} " not in tree and f" {name}\n" not in tree)
     assert not missing, f"error classes missing from the tree in g287/errors.py: {missing}"
+
+
+MAX_MODULE_LINES = 450
+
+
+def test_no_module_is_over_the_line_limit():
+    """Modules of a few hundred lines, named after what they hold: a module that grows past
+    the limit is split along what it holds (as ``app/importer.py`` was), never exempted."""
+    long = {
+        str(path.relative_to(SRC)): lines
+        for path in sorted((SRC / "g287").rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
