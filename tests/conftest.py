@@ -7,6 +7,7 @@ afterwards, so tests never see each other's tables.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import uuid
@@ -92,6 +93,64 @@ def shared_history(
 
 
 _TEMPLATES: dict[str, Path] = {}
+_PG_TEMPLATES: dict[str, tuple[Path, str]] = {}
+
+
+def _drop_pg_templates() -> None:
+    if not _PG_TEMPLATES:
+        return
+    admin = create_engine(normalize_database_url(POSTGRES_URL or ""))
+    with admin.begin() as conn:
+        for _root, schema in _PG_TEMPLATES.values():
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+    _PG_TEMPLATES.clear()
+
+
+atexit.register(_drop_pg_templates)
+
+
+def _pg_from_template(
+    key: str,
+    settings: Settings,
+    fill: Callable[[Importer], None],
+    factory: pytest.TempPathFactory,
+) -> Importer:
+    """PostgreSQL's copy of a template: ``fill`` runs once per test process into a schema of
+    its own; each test's schema is migrated as usual and gets the template's rows, table by
+    table in foreign-key order (generated columns, such as the MOA text's tsvector, are
+    computed again by the server)."""
+    from g287.store.schema import metadata
+
+    found = _PG_TEMPLATES.get(key)
+    if found is None:
+        root = factory.mktemp(f"template-pg-{key}")
+        schema = "tmpl_" + uuid.uuid4().hex[:12]
+        admin = create_engine(normalize_database_url(POSTGRES_URL or ""))
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        admin.dispose()
+        _PG_TEMPLATES[key] = (root, schema)  # dropped at exit, even if fill fails
+        made = Settings.from_env(
+            {}, data_dir=root / "data", database_url=_postgres_schema_url(schema)
+        )
+        imp = Importer.from_settings(made)
+        fill(imp)
+        imp.db.dispose()
+        found = (root, schema)
+    root, schema = found
+    shutil.copytree(root / "data", settings.data_dir, dirs_exist_ok=True)
+    imp = Importer.from_settings(settings)
+    with imp.db.begin() as conn:
+        for table in metadata.sorted_tables:
+            columns = ", ".join(f'"{c.name}"' for c in table.columns)
+            conn.execute(
+                text(
+                    f'INSERT INTO "{table.name}" ({columns}) '
+                    f'SELECT {columns} FROM "{schema}"."{table.name}"'
+                )
+            )
+    return imp
 
 
 def from_template(
@@ -101,12 +160,11 @@ def from_template(
     factory: pytest.TempPathFactory,
 ) -> Importer:
     """An importer over ``settings`` whose database and archive hold what ``fill`` puts
-    there. On SQLite ``fill`` runs once per test process, into a template folder that each
-    test then gets a copy of (database file and archive); on PostgreSQL it runs per test."""
+    there. ``fill`` runs once per test process, into a template (on SQLite a folder with
+    the database file and the archive; on PostgreSQL a schema and the archive's folder),
+    and each test gets a copy of it."""
     if not settings.database_url.startswith("sqlite"):
-        imp = Importer.from_settings(settings)
-        fill(imp)
-        return imp
+        return _pg_from_template(key, settings, fill, factory)
     template = _TEMPLATES.get(key)
     if template is None:
         root = factory.mktemp(f"template-{key}")
@@ -140,7 +198,7 @@ def fill_moa_library(imp: Importer) -> None:
 @pytest.fixture
 def moa_library(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Importer]:
     """:func:`fill_moa_library` in this test's database and archive (copied from a
-    template on SQLite)."""
+    template made once per test process)."""
     imp = from_template("moa-library", settings, fill_moa_library, tmp_path_factory)
     yield imp
     imp.db.dispose()
