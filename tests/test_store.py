@@ -19,6 +19,33 @@ def test_migrations_match_schema(db_url):
     assert diff == []
 
 
+def test_schema_head_is_alembics_head():
+    """``SCHEMA_HEAD`` lets an up-to-date database skip alembic: it must name the newest
+    migration, or a database one migration behind would be taken as current."""
+    from alembic.script import ScriptDirectory
+
+    from g287.store.database import SCHEMA_HEAD
+
+    db = Database("sqlite://")
+    assert ScriptDirectory.from_config(db.alembic_config()).get_current_head() == SCHEMA_HEAD
+    db.dispose()
+
+
+def test_a_database_one_migration_behind_is_upgraded(db_url):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    db = Database(db_url)
+    db.migrate()
+    with db.engine.begin() as conn:
+        command.downgrade(db.alembic_config(conn), "-1")
+    db.migrate()
+    with db.engine.connect() as conn:
+        assert "publication_counts" in inspect(conn).get_table_names()
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0012"
+    db.dispose()
+
+
 def test_migrate_is_idempotent_and_drop_all_empties(db_url):
     db = Database(db_url)
     db.migrate()

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import select
 
 from g287.app.importer import Importer, ImportResult, writes
-from g287.app.moa_fetching import replay_moas
 from g287.app.parsing import parse_archived, parser_pool, unpack
 from g287.crash import crash_point
 from g287.errors import InputError
@@ -148,5 +147,9 @@ def _replay(
             if kept:
                 conn.execute(list_reviews.insert(), kept)
     importer.resolve()
-    replay_moas(importer)  # MOAs link to lists: after them
+    # MOAs link to lists: after them (imported here: reading PDFs costs every command's
+    # start-up a tenth of a second, and only a rebuild needs it)
+    from g287.app.moa_fetching import replay_moas
+
+    replay_moas(importer)
     return results
