@@ -29,13 +29,14 @@ from sqlalchemy import delete
 
 from g287.app.importer import Importer
 from g287.app.rebuild import rebuild
+from g287.config import Settings
 from g287.resolve import derivation as d
 from g287.resolve.derivation import STALE_MESSAGE, derivation
 from g287.store.archive import RawArchive, Sighting, format_utc, sha256_hex
 from g287.store.database import Database
 from g287.store.schema import derived_state, list_reviews, publications
 from tests.api_support import api_client
-from tests.conftest import ROOT, SHEETS, dump_database, make_db_url
+from tests.conftest import ROOT, SHEETS, dump_database, from_template, make_db_url
 
 KILLED = -signal.SIGKILL
 SUBSET = 4  # folders of the bundled sample (a participating and a pending list each)
@@ -212,10 +213,22 @@ SQLITE_ONLY = ("rebuild-before-copy", "rebuild-copying")
 POSTGRES_ONLY = ("rebuild-before-commit",)
 
 
+def _with_the_subset(cli: Cli, factory: pytest.TempPathFactory) -> None:
+    """The subset imported into ``cli``'s data folder and database (a copy of a template
+    imported once per test process: what is tested is the rebuild that follows)."""
+
+    def fill(imp: Importer) -> None:
+        results = imp.import_paths([subset_of_sample(factory.mktemp("subset") / "sheets")])
+        assert all(r.outcome == "accepted" for r in results)
+
+    settings = Settings.from_env({}, data_dir=cli.data_dir, database_url=cli.db_url)
+    from_template("crash-subset", settings, fill, factory).db.dispose()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("point", REBUILD_POINTS)
-def test_killed_rebuild_leaves_the_old_state(cli, tmp_path, point):
-    assert cli.run("import", str(subset_of_sample(tmp_path / "sheets"))).returncode == 0
+def test_killed_rebuild_leaves_the_old_state(cli, tmp_path_factory, point):
+    _with_the_subset(cli, tmp_path_factory)
     before_status, before = cli.status(), cli.dump()
 
     killed = cli.run("rebuild", "--yes", crash_at=point)
@@ -234,8 +247,8 @@ def test_killed_rebuild_leaves_the_old_state(cli, tmp_path, point):
 
 
 @pytest.mark.slow
-def test_rebuild_killed_at_random_moments_leaves_old_or_new_state(cli, tmp_path):
-    assert cli.run("import", str(subset_of_sample(tmp_path / "sheets"))).returncode == 0
+def test_rebuild_killed_at_random_moments_leaves_old_or_new_state(cli, tmp_path_factory):
+    _with_the_subset(cli, tmp_path_factory)
     before_status, before = cli.status(), cli.dump()
     started = time.monotonic()
     assert cli.run("rebuild", "--yes").returncode == 0
