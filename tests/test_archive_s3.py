@@ -194,9 +194,14 @@ def test_an_unreachable_store_is_one_line_and_exit_3(tmp_path, endpoint, archive
     assert len(lines) == 1 and archive_url in lines[0] and "Could not connect" in lines[0]
 
 
+# Three captures of the sample (May and July 2025, six workbooks): enough lists for
+# rebuild's order and the MOAs' links, an eighth of the work of all 46.
+SAMPLE_FOLDERS = ("sheets_20250519_024330", "sheets_20250519_151802", "sheets_20250708_151823")
+
+
 def _import_sample(imp: Importer) -> None:
-    """What `g287 demo` loads: the 46 real workbooks and the nine real MOA PDFs."""
-    imp.import_paths([SHEETS], now=T0)
+    """Real workbooks of three capture days and the nine real MOA PDFs."""
+    imp.import_paths([SHEETS / f for f in SAMPLE_FOLDERS], now=T0)
     for pdf in sorted(moa_dir().glob("*.pdf")):
         import_moa(imp, pdf.read_bytes(), name=pdf.name, source=pdf.name, seen_at=T0)
 
@@ -211,8 +216,11 @@ def test_host_b_rebuilds_and_serves_what_host_a_imported(tmp_path, db_url, endpo
     assert not (tmp_path / "a" / "archive" / "objects").exists()  # the bytes are in the bucket
     assert not (tmp_path / "a" / "archive" / "sightings.jsonl").exists()
     files = {
-        hashlib.sha256(p.read_bytes()).hexdigest(): p.read_bytes() for p in SHEETS.rglob("*.xlsx")
+        hashlib.sha256(p.read_bytes()).hexdigest(): p.read_bytes()
+        for f in SAMPLE_FOLDERS
+        for p in (SHEETS / f).glob("*.xlsx")
     }
+    assert len(files) >= 6
 
     env_b = {
         "G287_DATA_DIR": str(settings_b.data_dir),
