@@ -127,8 +127,8 @@ def snapshot(obs: list[Obs], seq: int) -> Obs | None:
     row, and becomes a rename only when the old one is dropped.
     """
     here = [o for o in obs if seq in o.presence]
-    if not here:
-        return None
+    if len(here) < 2:
+        return here[0] if here else None
     if len({o.name for o in here}) > 1:
         first: dict[str, int] = {}
         for o in obs:

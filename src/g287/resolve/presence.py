@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 _BIG = 1 << 62
@@ -15,6 +15,11 @@ class Presence:
     """Sorted, non-overlapping, non-adjacent inclusive runs of publication sequence numbers."""
 
     runs: tuple[tuple[int, int], ...]
+    count: int = field(init=False, compare=False, repr=False)
+    """How many publications: worked out once (the resolver asks it of every row often)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "count", sum(b - a + 1 for a, b in self.runs))
 
     @classmethod
     def of(cls, seqs: Iterable[int]) -> Presence:
@@ -28,7 +33,10 @@ class Presence:
 
     @classmethod
     def union(cls, items: Iterable[Presence]) -> Presence:
-        runs = sorted(r for p in items for r in p.runs)
+        given = list(items)
+        if len(given) == 1:  # most agreements: one row content, nothing to merge
+            return given[0]
+        runs = sorted(r for p in given for r in p.runs)
         merged: list[tuple[int, int]] = []
         for a, b in runs:
             if merged and a <= merged[-1][1] + 1:
@@ -44,10 +52,6 @@ class Presence:
     @property
     def last(self) -> int:
         return self.runs[-1][1]
-
-    @property
-    def count(self) -> int:
-        return sum(b - a + 1 for a, b in self.runs)
 
     @property
     def gaps(self) -> list[tuple[int, int]]:

@@ -52,8 +52,17 @@ class Resolution:
     held: list[Held] = field(default_factory=list)
 
 
+def _fixes_by_agency(fixes: list[Fix]) -> dict[tuple[str, str], list[Fix]]:
+    """The fixes by the (state, agency) they match, in file order: a row is checked only
+    against its own agency's fixes (the agency as :meth:`Fix.matches` compares it)."""
+    out: dict[tuple[str, str], list[Fix]] = defaultdict(list)
+    for fx in fixes:
+        out[fx.state, fx.agency.lower()].append(fx)
+    return out
+
+
 def _apply_fixes(
-    content: Mapping[str, Any], fixes: list[Fix], used: set[int]
+    content: Mapping[str, Any], fixes: dict[tuple[str, str], list[Fix]], used: set[int]
 ) -> tuple[str, str | None, date | None, str, list[Fix]]:
     state, model, signed, name = (
         content["state"],
@@ -62,9 +71,10 @@ def _apply_fixes(
         content["agency"] or "",
     )
     applied: list[Fix] = []
-    if not fixes:
+    agency = content["agency"]
+    if not fixes or agency is None:
         return state, model, signed, name, applied
-    for fx in fixes:
+    for fx in fixes.get((content["state"], " ".join(agency.split()).lower()), ()):
         if fx.matches(content["state"], content["agency"], content["model"], content["signed"]):
             used.add(fx.line)
             applied.append(fx)
@@ -133,9 +143,11 @@ def observations(
     stateless: list[tuple[str, str, Mapping[str, Any], Any]] = []
     unreadable: list[tuple[Obs, str]] = []
 
+    fixes = _fixes_by_agency(curated.fixes)
+
     def observe(kind: str, cid: str, c: Mapping[str, Any], runs: Any, printed: str) -> Obs:
-        if curated.fixes:
-            state, model, signed, name, applied = _apply_fixes(c, curated.fixes, used)
+        if fixes:
+            state, model, signed, name, applied = _apply_fixes(c, fixes, used)
         else:
             state, model, signed, name, applied = (
                 c["state"],

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from operator import itemgetter
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, select, update
 
@@ -214,9 +215,22 @@ def write_derived(
 
 
 def _keyed(table: Table, rows: list[dict[str, Any]]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """The rows by primary key, each as a tuple in column order (a column a row lacks is
+    None)."""
     pk = [c.name for c in table.primary_key.columns]
     names = [c.name for c in table.columns]
+    need = set(names)
+    if rows and all(need <= r.keys() for r in rows):  # every column given: the fast path
+        key, value = _tuple_getter(pk), _tuple_getter(names)
+        return {key(r): value(r) for r in rows}
     return {tuple(r.get(k) for k in pk): tuple(r.get(n) for n in names) for r in rows}
+
+
+def _tuple_getter(names: list[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    if len(names) == 1:
+        (only,) = names
+        return lambda r: (r[only],)
+    return cast(Callable[[Mapping[str, Any]], tuple[Any, ...]], itemgetter(*names))
 
 
 def _write_differences(
