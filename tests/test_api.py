@@ -231,8 +231,15 @@ def test_raw_download_is_the_archived_file(api: ApiClient, shared_history: Impor
 
 def test_publications(api: ApiClient):
     listed = ok(api, "/api/publications")
-    assert listed["count"] == 46
+    assert listed["count"] == len(listed["data"]) == 46
     assert ok(api, "/api/publications?kind=pending")["count"] == 26
+    page = ok(api, "/api/publications?limit=3&offset=44")  # paged: the same lists, in order
+    assert (page["count"], page["limit"], page["offset"]) == (46, 3, 44)
+    assert page["data"] == listed["data"][44:47] and len(page["data"]) == 2
+    pending = ok(api, "/api/publications?kind=pending&limit=5&offset=1")
+    assert pending["count"] == 26
+    assert pending["data"] == [p for p in listed["data"] if p["kind"] == "pending"][1:6]
+    assert api.get("/api/publications?limit=0").status_code == 422
     latest = ok(api, "/api/publications/latest")
     same = next(p for p in listed["data"] if p["id"] == latest["id"])
     assert {k: latest[k] for k in same} == same

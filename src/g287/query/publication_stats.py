@@ -21,12 +21,31 @@ from g287.store.schema import publication_rows as placed_rows
 
 def list_publications(conn: Connection, kind: str | None = None) -> list[dict[str, Any]]:
     """Every publication in order, with its counts by model, TYPE and state, and issue counts."""
+    return publication_page(conn, kind)["data"]  # type: ignore[no-any-return]
+
+
+def publication_page(
+    conn: Connection, kind: str | None = None, *, limit: int | None = None, offset: int = 0
+) -> dict[str, Any]:
+    """One page of :func:`list_publications` (by kind, then date) and ``count``, how many
+    lists there are in all; only the page's lists are counted."""
     if kind is not None and kind not in KINDS:
         raise InvalidQuery(f"kind must be one of {', '.join(KINDS)}")
+    if (limit is not None and limit < 1) or offset < 0:
+        raise InvalidQuery("limit must be at least 1 and offset at least 0")
     q = select(publications).order_by(publications.c.kind, publications.c.seq)
+    total = select(func.count()).select_from(publications)
     if kind:
         q = q.where(publications.c.kind == kind)
+        total = total.where(publications.c.kind == kind)
+    if limit is not None or offset:
+        q = q.limit(limit).offset(offset)
     pubs = [_jsonable(p) for p in conn.execute(q).mappings()]
+    count = len(pubs) if limit is None and not offset else conn.execute(total).scalar_one()
+    return {"count": count, "data": _with_stats(conn, pubs)}
+
+
+def _with_stats(conn: Connection, pubs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     stats = publication_stats(conn, pubs)
     for p in pubs:  # copies: callers may change what they are given, never the memo
         p.update({k: dict(v) if isinstance(v, dict) else v for k, v in stats[p["id"]].items()})

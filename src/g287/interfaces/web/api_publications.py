@@ -74,11 +74,19 @@ def list_publications(
     kind: Annotated[
         Literal["participating", "pending"] | None, Query(description="Which of ICE's lists.")
     ] = None,
+    limit: LimitQ = 1000,
+    offset: OffsetQ = 0,
 ) -> dict[str, Any]:
-    """Every list ICE published that g287 holds, in order (by kind, then date), with its
-    rows by model, TYPE and MOA status, states, signing-date range and issue counts."""
-    pubs = [_with_urls(x) for x in publication_stats.list_publications(conn, kind)]
-    return {"count": len(pubs), "data": pubs}
+    """The lists ICE published that g287 holds, in order (by kind, then date), paged, with
+    the total `count`; each with its rows by model, TYPE and MOA status, states,
+    signing-date range and issue counts."""
+    found = publication_stats.publication_page(conn, kind, limit=limit, offset=offset)
+    return {
+        "count": found["count"],
+        "limit": limit,
+        "offset": offset,
+        "data": [_with_urls(x) for x in found["data"]],
+    }
 
 
 @router.get("/publications/{ref}", name="get_publication", response_model=PublicationDetail)

@@ -51,8 +51,7 @@ class PublicationPublic(Model):
     rows_url: str
 
 
-class PublicationsPublic(Model):
-    count: int
+class PublicationsPublic(PageMeta):
     data: list[PublicationPublic]
 
 
